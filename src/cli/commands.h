@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace binlake::cli {
+
+// Every command takes the arguments after its command words and returns the process exit
+// code: 0 success, 1 failure (message already printed), 2 usage error.
+using CommandFn = int (*)(const std::vector<std::string>& args);
+
+struct Command {
+  const char* words;    // "binlog dump"
+  const char* summary;  // one line for `binlake help`
+  CommandFn fn;
+};
+
+// The command table, defined in main.cc.
+const std::vector<Command>& AllCommands();
+
+int PrintVersion(const std::vector<std::string>& args);
+
+}  // namespace binlake::cli

@@ -1,0 +1,74 @@
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "common/logging.h"
+
+namespace binlake::cli {
+
+const std::vector<Command>& AllCommands() {
+  static const std::vector<Command> kCommands = {
+      {"version", "print the version", PrintVersion},
+  };
+  return kCommands;
+}
+
+int PrintVersion(const std::vector<std::string>&) {
+  std::printf("binlake %s\n", BINLAKE_VERSION);
+  return 0;
+}
+
+namespace {
+
+void PrintHelp() {
+  std::printf("binlake: MySQL/MariaDB to data lake replication\n\nUsage: binlake COMMAND ...\n\n");
+  for (const Command& c : AllCommands()) std::printf("  %-22s %s\n", c.words, c.summary);
+}
+
+// Finds the longest command whose words prefix argv[1..].
+const Command* Match(int argc, char** argv, int* consumed) {
+  const Command* best = nullptr;
+  int best_words = 0;
+  for (const Command& c : AllCommands()) {
+    std::vector<std::string> words;
+    for (const char* p = c.words; *p;) {
+      const char* sp = std::strchr(p, ' ');
+      size_t n = sp ? static_cast<size_t>(sp - p) : std::strlen(p);
+      words.emplace_back(p, n);
+      p += n + (sp ? 1 : 0);
+    }
+    int n = static_cast<int>(words.size());
+    if (n > argc - 1 || n <= best_words) continue;
+    bool match = true;
+    for (int i = 0; i < n; ++i) match = match && words[i] == argv[1 + i];
+    if (match) {
+      best = &c;
+      best_words = n;
+    }
+  }
+  *consumed = best_words;
+  return best;
+}
+
+}  // namespace
+}  // namespace binlake::cli
+
+int main(int argc, char** argv) {
+  using namespace binlake::cli;
+  binlake::InitLogging({});
+  if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0) {
+    PrintHelp();
+    return argc < 2 ? 2 : 0;
+  }
+  int consumed = 0;
+  const Command* cmd = Match(argc, argv, &consumed);
+  if (cmd == nullptr) {
+    std::fprintf(stderr, "binlake: unknown command '%s'; run `binlake help` for the list\n",
+                 argv[1]);
+    return 2;
+  }
+  std::vector<std::string> rest(argv + 1 + consumed, argv + argc);
+  return cmd->fn(rest);
+}
