@@ -14,8 +14,42 @@ endfunction()
 function(binlake_unit_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} binlake_testing GTest::gtest GTest::gmock
+                        GTest::gtest_main)
   add_test(NAME ${name} COMMAND ${name} --gtest_brief=1)
   set_tests_properties(${name} PROPERTIES LABELS unit WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
                        ENVIRONMENT "BINLAKE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()
+
+# binlake_integration_test(NAME (SOURCES ... [DEPS ...] | COMMAND ...) [FIXTURES mariadb rgw]
+#                          [TIMEOUT seconds])
+# An integration test under the "integration" label. With SOURCES it is a GoogleTest binary
+# (linked with binlake_testing); with COMMAND any program (e.g. `node --test file.mjs`).
+# FIXTURES names the rig servers it needs; ctest starts them once before the first test that
+# needs them and stops them after the last, even when tests fail (tests/rig/README.md).
+# Environment: BINLAKE_SOURCE_DIR, BINLAKE_RIG_DIR (servers' env files), BINLAKE_BIN (the
+# binlake executable).
+function(binlake_integration_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;COMMAND;FIXTURES" ${ARGN})
+  if(ARG_SOURCES)
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS} binlake_testing GTest::gtest GTest::gmock
+                          GTest::gtest_main)
+    add_test(NAME ${name} COMMAND ${name} --gtest_brief=1)
+  else()
+    add_test(NAME ${name} COMMAND ${ARG_COMMAND})
+  endif()
+  set(fixtures "")
+  foreach(f IN LISTS ARG_FIXTURES)
+    list(APPEND fixtures rig_${f})
+  endforeach()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 600)
+  endif()
+  set_tests_properties(${name} PROPERTIES
+    LABELS integration
+    TIMEOUT ${ARG_TIMEOUT}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    FIXTURES_REQUIRED "${fixtures}"
+    ENVIRONMENT "BINLAKE_SOURCE_DIR=${PROJECT_SOURCE_DIR};BINLAKE_RIG_DIR=${PROJECT_BINARY_DIR}/rig;BINLAKE_BIN=$<TARGET_FILE:binlake>")
 endfunction()
