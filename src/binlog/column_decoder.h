@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string_view>
+
+#include "binlog/row_image.h"
+#include "common/byte_reader.h"
+#include "common/status.h"
+#include "model/table_schema.h"
+#include "model/value.h"
+
+namespace binlake {
+
+// Decoding of one non-NULL column value from row-event bytes into the Value kind that
+// model/value.h documents for the column's type. Stateless free functions; thread-safe.
+
+// Decodes the value at in->current() and advances `in` past it. `column` supplies what the
+// wire does not: signedness, collation (text → UTF-8), ENUM/SET names. Errors are
+// kCorruption (bytes that cannot be this type) or kUnimplemented (a type or charset binlake
+// does not decode), naming the column and the absolute offset.
+Status DecodeColumnValue(ByteReader* in, const ColumnWire& wire, const Column& column, Value* out);
+
+// For BLOB-family/JSON/GEOMETRY/VECTOR columns: reads the length prefix (metadata bytes wide)
+// and returns the payload, advancing `in` past it.
+Result<std::string_view> ReadLengthPrefixed(ByteReader* in, const ColumnWire& wire,
+                                            const Column& column);
+
+}  // namespace binlake
