@@ -1,0 +1,549 @@
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <set>
+#include <sstream>
+
+namespace binlake {
+namespace {
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// Reads one YAML mapping, remembering which keys were asked for so that anything else is
+// reported as unknown (with the closest known key as a hint).
+class Section {
+ public:
+  // node is nullopt for a section absent from the file (all defaults).
+  Section(std::optional<YAML::Node> node, std::string path, std::string origin)
+      : present_(node.has_value()),
+        node_(node.value_or(YAML::Node())),
+        path_(std::move(path)),
+        origin_(std::move(origin)) {}
+
+  Status CheckIsMap() const {
+    if (!present_ || node_.IsNull() || node_.IsMap()) return Status::OK();
+    return Error(node_, "must be a mapping of keys to values");
+  }
+
+  // Sets *out from key if present.
+  Status String(const std::string& key, std::string* out) {
+    std::optional<YAML::Node> n = Get(key);
+    if (!n) return Status::OK();
+    if (!n->IsScalar()) return Error(*n, key, "must be a string");
+    ASSIGN_OR_RETURN_CTX(*out, ExpandEnvironment(n->Scalar()), "{}", Where(*n, key));
+    return Status::OK();
+  }
+  Status Bool(const std::string& key, bool* out) {
+    std::string s;
+    RETURN_IF_ERROR(Scalar(key, &s));
+    if (s.empty()) return Status::OK();
+    std::string l = Lower(s);
+    if (l == "true" || l == "yes" || l == "on") {
+      *out = true;
+    } else if (l == "false" || l == "no" || l == "off") {
+      *out = false;
+    } else {
+      return Error(*Get(key), key, "must be true or false, not '" + s + "'");
+    }
+    return Status::OK();
+  }
+  template <typename Int>
+  Status Integer(const std::string& key, Int* out, int64_t min, int64_t max) {
+    std::string s;
+    RETURN_IF_ERROR(Scalar(key, &s));
+    if (s.empty()) return Status::OK();
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || v < min || v > max) {
+      return Error(*Get(key), key,
+                   fmt::format("must be a whole number from {} to {}, not '{}'", min, max, s));
+    }
+    *out = static_cast<Int>(v);
+    return Status::OK();
+  }
+  Status DurationMs(const std::string& key, int64_t* out) {
+    std::string s;
+    RETURN_IF_ERROR(Scalar(key, &s));
+    if (s.empty()) return Status::OK();
+    auto r = ParseDurationMs(s);
+    if (!r.ok()) return Error(*Get(key), key, r.status().message());
+    *out = *r;
+    return Status::OK();
+  }
+  Status Bytes(const std::string& key, uint64_t* out) {
+    std::string s;
+    RETURN_IF_ERROR(Scalar(key, &s));
+    if (s.empty()) return Status::OK();
+    auto r = ParseByteSize(s);
+    if (!r.ok()) return Error(*Get(key), key, r.status().message());
+    *out = *r;
+    return Status::OK();
+  }
+  Status StringList(const std::string& key, std::vector<std::string>* out) {
+    std::optional<YAML::Node> n = Get(key);
+    if (!n) return Status::OK();
+    std::vector<std::string> items;
+    if (n->IsScalar()) {
+      items.push_back(n->Scalar());
+    } else if (n->IsSequence()) {
+      for (const YAML::Node& item : *n) {
+        if (!item.IsScalar()) return Error(item, key, "must be a list of strings");
+        items.push_back(item.Scalar());
+      }
+    } else {
+      return Error(*n, key, "must be a list of strings");
+    }
+    for (std::string& s : items) {
+      ASSIGN_OR_RETURN_CTX(s, ExpandEnvironment(s), "{}", Where(*n, key));
+    }
+    *out = std::move(items);
+    return Status::OK();
+  }
+  // One of the given words (case-insensitive); returns its index.
+  Status Choice(const std::string& key, const std::vector<std::string_view>& words, int* out) {
+    std::string s;
+    RETURN_IF_ERROR(Scalar(key, &s));
+    if (s.empty()) return Status::OK();
+    std::string l = Lower(s);
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (l == words[i]) {
+        *out = static_cast<int>(i);
+        return Status::OK();
+      }
+    }
+    std::string all;
+    for (auto w : words) all += (all.empty() ? "" : ", ") + std::string(w);
+    return Error(*Get(key), key, fmt::format("'{}' is not one of: {}", s, all));
+  }
+  Result<Section> Child(const std::string& key) {
+    Section child(Get(key), Join(key), origin_);
+    RETURN_IF_ERROR(child.CheckIsMap());
+    return child;
+  }
+  bool Has(const std::string& key) { return Get(key).has_value(); }
+
+  // kInvalidArgument for the first key nobody asked for.
+  Status CheckNoUnknownKeys() const {
+    if (!present_ || !node_.IsMap()) return Status::OK();
+    for (const auto& kv : node_) {
+      std::string key = kv.first.as<std::string>();
+      if (used_.count(key)) continue;
+      std::string hint;
+      size_t best = 3;
+      for (const std::string& k : used_all_) {
+        size_t d = EditDistance(key, k);
+        if (d < best) {
+          best = d;
+          hint = fmt::format("; did you mean '{}'?", k);
+        }
+      }
+      return InvalidArgumentError("{}:{}: unknown key '{}'{}", origin_, kv.first.Mark().line + 1,
+                                  Join(key), hint.empty() ? " (see docs/configuration.md)" : hint);
+    }
+    return Status::OK();
+  }
+
+ private:
+  // The value at key; nullopt when the key is absent or explicitly null.
+  std::optional<YAML::Node> Get(const std::string& key) {
+    used_all_.insert(key);
+    if (!present_ || !node_.IsMap()) return std::nullopt;
+    const YAML::Node& map = node_;  // const: lookup must not insert the key
+    YAML::Node n = map[key];
+    if (!n.IsDefined()) return std::nullopt;
+    used_.insert(key);
+    if (n.IsNull()) return std::nullopt;
+    return n;
+  }
+  Status Scalar(const std::string& key, std::string* out) {
+    std::optional<YAML::Node> n = Get(key);
+    out->clear();
+    if (!n) return Status::OK();
+    if (!n->IsScalar()) return Error(*n, key, "must be a single value");
+    ASSIGN_OR_RETURN_CTX(*out, ExpandEnvironment(n->Scalar()), "{}", Where(*n, key));
+    return Status::OK();
+  }
+  std::string Join(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+  std::string Where(const YAML::Node& n, const std::string& key) const {
+    return fmt::format("{}:{}: {}", origin_, n.Mark().line + 1, Join(key));
+  }
+  Status Error(const YAML::Node& n, const std::string& key, const std::string& what) const {
+    return InvalidArgumentError("{} {}", Where(n, key), what);
+  }
+  Status Error(const YAML::Node& n, const std::string& what) const {
+    return InvalidArgumentError("{}:{}: {} {}", origin_, n.Mark().line + 1, path_, what);
+  }
+  static std::string Lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+
+  bool present_;
+  YAML::Node node_;
+  std::string path_;
+  std::string origin_;
+  std::set<std::string> used_;
+  std::set<std::string> used_all_;
+};
+
+Status ParseSource(Section& s, SourceConfig* c) {
+  RETURN_IF_ERROR(s.String("host", &c->host));
+  RETURN_IF_ERROR(s.Integer("port", &c->port, 1, 65535));
+  RETURN_IF_ERROR(s.String("user", &c->user));
+  RETURN_IF_ERROR(s.String("password", &c->password));
+  std::string password_file;
+  RETURN_IF_ERROR(s.String("password_file", &password_file));
+  if (!password_file.empty()) {
+    std::ifstream in(password_file);
+    if (!in) {
+      return InvalidArgumentError("source.password_file: cannot read '{}'", password_file);
+    }
+    std::getline(in, c->password);
+  }
+  ASSIGN_OR_RETURN(Section tls, s.Child("tls"));
+  int mode = static_cast<int>(c->tls_mode);
+  RETURN_IF_ERROR(tls.Choice(
+      "mode", {"disabled", "preferred", "required", "verify_ca", "verify_identity"}, &mode));
+  c->tls_mode = static_cast<TlsMode>(mode);
+  RETURN_IF_ERROR(tls.String("ca", &c->tls_ca));
+  RETURN_IF_ERROR(tls.String("cert", &c->tls_cert));
+  RETURN_IF_ERROR(tls.String("key", &c->tls_key));
+  RETURN_IF_ERROR(tls.String("server_public_key", &c->server_public_key_file));
+  RETURN_IF_ERROR(tls.CheckNoUnknownKeys());
+  RETURN_IF_ERROR(s.Integer("server_id", &c->server_id, 1, 4294967295LL));
+  RETURN_IF_ERROR(s.DurationMs("connect_timeout", &c->connect_timeout_ms));
+  RETURN_IF_ERROR(s.DurationMs("heartbeat_interval", &c->heartbeat_interval_ms));
+  return s.CheckNoUnknownKeys();
+}
+
+Status ParseTarget(Section& s, TargetConfig* c) {
+  RETURN_IF_ERROR(s.String("url", &c->url));
+  ASSIGN_OR_RETURN(Section s3, s.Child("s3"));
+  S3Config& o = c->s3;
+  RETURN_IF_ERROR(s3.String("endpoint", &o.endpoint));
+  RETURN_IF_ERROR(s3.String("region", &o.region));
+  RETURN_IF_ERROR(s3.Bool("path_style", &o.path_style));
+  RETURN_IF_ERROR(s3.String("access_key_id", &o.access_key_id));
+  RETURN_IF_ERROR(s3.String("secret_access_key", &o.secret_access_key));
+  RETURN_IF_ERROR(s3.String("session_token", &o.session_token));
+  RETURN_IF_ERROR(s3.String("profile", &o.profile));
+  int sse = 0;
+  RETURN_IF_ERROR(s3.Choice("server_side_encryption", {"none", "aes256", "aws:kms"}, &sse));
+  o.server_side_encryption = sse == 1 ? "AES256" : sse == 2 ? "aws:kms" : "";
+  RETURN_IF_ERROR(s3.String("sse_kms_key_id", &o.sse_kms_key_id));
+  RETURN_IF_ERROR(s3.Bytes("multipart_part_size", &o.multipart_part_size));
+  if (o.multipart_part_size < (5ull << 20)) {
+    return InvalidArgumentError(
+        "target.s3.multipart_part_size must be at least 5MiB (S3's minimum part size)");
+  }
+  RETURN_IF_ERROR(s3.CheckNoUnknownKeys());
+  if (c->url.rfind("file://", 0) != 0 && c->url.rfind("s3://", 0) != 0 &&
+      c->url.rfind("memory://", 0) != 0) {
+    return InvalidArgumentError(
+        "target.url '{}' must start with file:// (a local directory), s3:// (bucket/prefix) "
+        "or memory://",
+        c->url);
+  }
+  return s.CheckNoUnknownKeys();
+}
+
+Status ParseOutput(Section& s, OutputConfig* c) {
+  int format = static_cast<int>(c->format);
+  RETURN_IF_ERROR(s.Choice("format", {"csv", "jsonl", "parquet"}, &format));
+  c->format = static_cast<OutputFormat>(format);
+  int comp = -1;
+  RETURN_IF_ERROR(s.Choice("compression", {"none", "gzip", "snappy", "zstd"}, &comp));
+  if (comp < 0) {
+    c->compression =
+        c->format == OutputFormat::kParquet ? Compression::kSnappy : Compression::kNone;
+  } else {
+    c->compression = static_cast<Compression>(comp);
+    if (c->format != OutputFormat::kParquet &&
+        (c->compression == Compression::kSnappy || c->compression == Compression::kZstd)) {
+      return InvalidArgumentError(
+          "output.compression: {} is for Parquet only; CSV and JSON lines take none or gzip",
+          CompressionName(c->compression));
+    }
+  }
+  RETURN_IF_ERROR(s.Bool("include_op_for_full_load", &c->include_op_for_full_load));
+  RETURN_IF_ERROR(s.Bool("cdc_inserts_only", &c->cdc_inserts_only));
+  RETURN_IF_ERROR(s.Bool("cdc_inserts_and_updates", &c->cdc_inserts_and_updates));
+  if (c->cdc_inserts_only && c->cdc_inserts_and_updates) {
+    return InvalidArgumentError(
+        "output: cdc_inserts_only and cdc_inserts_and_updates cannot both be true (as in DMS)");
+  }
+  RETURN_IF_ERROR(s.String("timestamp_column_name", &c->timestamp_column_name));
+  RETURN_IF_ERROR(s.String("sequence_column_name", &c->sequence_column_name));
+  RETURN_IF_ERROR(s.String("csv_delimiter", &c->csv_delimiter));
+  RETURN_IF_ERROR(s.String("csv_row_delimiter", &c->csv_row_delimiter));
+  RETURN_IF_ERROR(s.String("csv_null_value", &c->csv_null_value));
+  if (c->csv_delimiter.empty() || c->csv_delimiter.find('"') != std::string::npos) {
+    return InvalidArgumentError("output.csv_delimiter must be non-empty and contain no '\"'");
+  }
+  RETURN_IF_ERROR(s.Bool("add_column_name", &c->add_column_name));
+  RETURN_IF_ERROR(s.DurationMs("cdc_max_batch_interval", &c->cdc_max_batch_interval_ms));
+  if (c->cdc_max_batch_interval_ms < 100) {
+    return InvalidArgumentError("output.cdc_max_batch_interval must be at least 100ms");
+  }
+  RETURN_IF_ERROR(s.Bytes("cdc_min_file_size", &c->cdc_min_file_size));
+  RETURN_IF_ERROR(s.Bytes("max_file_size", &c->max_file_size));
+  RETURN_IF_ERROR(s.Bool("date_partition_enabled", &c->date_partition_enabled));
+  int seq = -1;
+  static const std::vector<std::string_view> kSeq = {"yyyymmdd", "yyyymmddhh", "yyyymm", "mmyyyydd",
+                                                     "ddmmyyyy"};
+  RETURN_IF_ERROR(s.Choice("date_partition_sequence", kSeq, &seq));
+  if (seq >= 0) {
+    c->date_partition_sequence = std::string(kSeq[static_cast<size_t>(seq)]);
+    for (char& ch : c->date_partition_sequence) ch = static_cast<char>(std::toupper(ch));
+  }
+  int delim = -1;
+  static const std::vector<std::string_view> kDelim = {"slash", "underscore", "dash", "none"};
+  RETURN_IF_ERROR(s.Choice("date_partition_delimiter", kDelim, &delim));
+  if (delim >= 0) {
+    c->date_partition_delimiter = std::string(kDelim[static_cast<size_t>(delim)]);
+    for (char& ch : c->date_partition_delimiter) ch = static_cast<char>(std::toupper(ch));
+  }
+  RETURN_IF_ERROR(s.String("date_partition_timezone", &c->date_partition_timezone));
+  RETURN_IF_ERROR(s.String("cdc_path", &c->cdc_path));
+  RETURN_IF_ERROR(s.Bool("preserve_transactions", &c->preserve_transactions));
+  if (c->preserve_transactions && c->cdc_path.empty()) {
+    return InvalidArgumentError(
+        "output.preserve_transactions needs output.cdc_path (the folder for the "
+        "transaction-ordered stream), as in DMS");
+  }
+  RETURN_IF_ERROR(s.Bool("parquet_timestamp_in_millisecond", &c->parquet_timestamp_in_millisecond));
+  RETURN_IF_ERROR(s.Bool("include_before_image", &c->include_before_image));
+  return s.CheckNoUnknownKeys();
+}
+
+Status ParseStart(Section& s, StartConfig* c) {
+  int set = 0;
+  if (s.Has("file") || s.Has("pos")) {
+    ++set;
+    c->kind = StartConfig::Kind::kPosition;
+    RETURN_IF_ERROR(s.String("file", &c->file));
+    RETURN_IF_ERROR(s.Integer("pos", &c->pos, 4, INT64_MAX));
+    if (c->file.empty()) return InvalidArgumentError("start.pos needs start.file");
+  }
+  if (s.Has("gtid")) {
+    ++set;
+    c->kind = StartConfig::Kind::kGtid;
+    RETURN_IF_ERROR(s.String("gtid", &c->gtid));
+  }
+  if (s.Has("timestamp")) {
+    ++set;
+    c->kind = StartConfig::Kind::kTimestamp;
+    RETURN_IF_ERROR(s.Integer("timestamp", &c->timestamp_micros, 0, INT64_MAX));
+    c->timestamp_micros *= 1'000'000;  // given in seconds since the epoch
+  }
+  if (set > 1) {
+    return InvalidArgumentError("start: give one of {{file, pos}}, gtid or timestamp, not several");
+  }
+  return s.CheckNoUnknownKeys();
+}
+
+Status ParseRoot(Section& root, Config* c) {
+  RETURN_IF_ERROR(root.CheckIsMap());
+  ASSIGN_OR_RETURN(Section source, root.Child("source"));
+  RETURN_IF_ERROR(ParseSource(source, &c->source));
+  ASSIGN_OR_RETURN(Section target, root.Child("target"));
+  RETURN_IF_ERROR(ParseTarget(target, &c->target));
+  ASSIGN_OR_RETURN(Section output, root.Child("output"));
+  RETURN_IF_ERROR(ParseOutput(output, &c->output));
+  ASSIGN_OR_RETURN(Section tables, root.Child("tables"));
+  RETURN_IF_ERROR(tables.StringList("include", &c->tables.include));
+  RETURN_IF_ERROR(tables.StringList("exclude", &c->tables.exclude));
+  RETURN_IF_ERROR(tables.String("mapping_file", &c->tables.mapping_file));
+  RETURN_IF_ERROR(tables.CheckNoUnknownKeys());
+  ASSIGN_OR_RETURN(Section start, root.Child("start"));
+  RETURN_IF_ERROR(ParseStart(start, &c->start));
+  RETURN_IF_ERROR(root.Bool("full_load", &c->full_load));
+  ASSIGN_OR_RETURN(Section spill, root.Child("spill"));
+  RETURN_IF_ERROR(spill.String("dir", &c->spill.dir));
+  RETURN_IF_ERROR(spill.Bytes("transaction_memory_limit", &c->spill.transaction_memory_limit));
+  RETURN_IF_ERROR(spill.CheckNoUnknownKeys());
+  ASSIGN_OR_RETURN(Section log, root.Child("log"));
+  int level = 2;
+  RETURN_IF_ERROR(log.Choice("level", {"trace", "debug", "info", "warn", "error", "off"}, &level));
+  static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+  c->log.level = kLevels[level];
+  RETURN_IF_ERROR(log.Bool("json", &c->log.json));
+  RETURN_IF_ERROR(log.CheckNoUnknownKeys());
+  ASSIGN_OR_RETURN(Section metrics, root.Child("metrics"));
+  RETURN_IF_ERROR(metrics.String("listen", &c->metrics_listen));
+  RETURN_IF_ERROR(metrics.CheckNoUnknownKeys());
+  return root.CheckNoUnknownKeys();
+}
+
+}  // namespace
+
+std::string_view OutputFormatName(OutputFormat f) {
+  switch (f) {
+    case OutputFormat::kCsv:
+      return "csv";
+    case OutputFormat::kJsonl:
+      return "jsonl";
+    case OutputFormat::kParquet:
+      return "parquet";
+  }
+  return "?";
+}
+
+std::string_view CompressionName(Compression c) {
+  switch (c) {
+    case Compression::kNone:
+      return "none";
+    case Compression::kGzip:
+      return "gzip";
+    case Compression::kSnappy:
+      return "snappy";
+    case Compression::kZstd:
+      return "zstd";
+  }
+  return "?";
+}
+
+Result<Config> ParseConfig(std::string_view yaml, std::string_view origin) {
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return InvalidArgumentError("{}:{}:{}: not valid YAML: {}", origin, e.mark.line + 1,
+                                e.mark.column + 1, e.msg);
+  }
+  Config config;
+  Section root(std::optional<YAML::Node>(doc), "", std::string(origin));
+  try {
+    RETURN_IF_ERROR(ParseRoot(root, &config));
+  } catch (const YAML::Exception& e) {
+    return InvalidArgumentError("{}:{}: {}", origin, e.mark.line + 1, e.msg);
+  }
+  return config;
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return NotFoundError("cannot read config file '{}': {}; pass an existing file with -c", path,
+                         std::strerror(errno));
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return ParseConfig(buf.str(), path);
+}
+
+Result<int64_t> ParseDurationMs(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+    ++i;
+  std::string number(text.substr(0, i));
+  std::string unit(text.substr(i));
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  char* end = nullptr;
+  double v = number.empty() ? -1 : std::strtod(number.c_str(), &end);
+  double scale = 0;
+  if (unit == "ms")
+    scale = 1;
+  else if (unit == "s" || unit.empty())
+    scale = 1000;
+  else if (unit == "m" || unit == "min")
+    scale = 60'000;
+  else if (unit == "h")
+    scale = 3'600'000;
+  if (v < 0 || scale == 0 || (end && *end != '\0')) {
+    return InvalidArgumentError("'{}' is not a duration: use e.g. 200ms, 60s, 5m, 1h", text);
+  }
+  return static_cast<int64_t>(v * scale + 0.5);
+}
+
+Result<uint64_t> ParseByteSize(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  std::string unit(text.substr(i));
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + i, v);
+  uint64_t scale = 0;
+  if (unit.empty() || unit == "B")
+    scale = 1;
+  else if (unit == "KB")
+    scale = 1000;
+  else if (unit == "MB")
+    scale = 1000 * 1000;
+  else if (unit == "GB")
+    scale = 1000ull * 1000 * 1000;
+  else if (unit == "KIB")
+    scale = 1024;
+  else if (unit == "MIB")
+    scale = 1024 * 1024;
+  else if (unit == "GIB")
+    scale = 1024ull * 1024 * 1024;
+  if (i == 0 || ec != std::errc() || scale == 0 || v > UINT64_MAX / scale) {
+    return InvalidArgumentError("'{}' is not a size: use e.g. 32000KB, 64MB, 16MiB, 1GB", text);
+  }
+  return v * scale;
+}
+
+Result<std::string> ExpandEnvironment(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 1 < text.size() && text[i + 1] == '$') {
+      out.push_back('$');
+      ++i;
+      continue;
+    }
+    if (i + 1 >= text.size() || text[i + 1] != '{') {
+      out.push_back('$');
+      continue;
+    }
+    size_t close = text.find('}', i + 2);
+    if (close == std::string_view::npos) {
+      return InvalidArgumentError("unterminated '${{' in '{}'", text);
+    }
+    std::string_view inner = text.substr(i + 2, close - i - 2);
+    std::string name(inner);
+    std::optional<std::string> fallback;
+    if (size_t d = inner.find(":-"); d != std::string_view::npos) {
+      name = std::string(inner.substr(0, d));
+      fallback = std::string(inner.substr(d + 2));
+    }
+    if (name.empty()) return InvalidArgumentError("empty variable name in '{}'", text);
+    const char* v = std::getenv(name.c_str());
+    if (v != nullptr) {
+      out.append(v);
+    } else if (fallback) {
+      out.append(*fallback);
+    } else {
+      return InvalidArgumentError(
+          "environment variable {} is not set; export it or write ${{{}:-default}}", name, name);
+    }
+    i = close;
+  }
+  return out;
+}
+
+}  // namespace binlake
