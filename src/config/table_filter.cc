@@ -1,0 +1,81 @@
+#include "config/table_filter.h"
+
+namespace binlake {
+namespace {
+
+bool IsSystemSchema(std::string_view s) {
+  return s == "mysql" || s == "sys" || s == "information_schema" || s == "performance_schema";
+}
+
+}  // namespace
+
+bool LikeMatch(std::string_view pattern, std::string_view text) {
+  // Iterative matcher with backtracking to the last %.
+  size_t p = 0, t = 0, star_p = std::string_view::npos, star_t = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '_' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '%') {
+      star_p = p++;
+      star_t = t;
+    } else if (star_p != std::string_view::npos) {
+      p = star_p + 1;
+      t = ++star_t;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '%') ++p;
+  return p == pattern.size();
+}
+
+Result<TableFilter::Pattern> TableFilter::ParsePattern(std::string_view text) {
+  if (text.empty()) return InvalidArgumentError("empty table pattern: use e.g. 'shop.%'");
+  size_t dot = text.find('.');
+  if (dot == std::string_view::npos) return Pattern{std::string(text), "%"};
+  if (text.find('.', dot + 1) != std::string_view::npos) {
+    return InvalidArgumentError(
+        "table pattern '{}' has more than one '.': write schema.table, e.g. 'shop.order%'", text);
+  }
+  Pattern p{std::string(text.substr(0, dot)), std::string(text.substr(dot + 1))};
+  if (p.schema.empty() || p.table.empty()) {
+    return InvalidArgumentError("table pattern '{}' needs both a schema and a table part", text);
+  }
+  return p;
+}
+
+Result<TableFilter> TableFilter::Create(const std::vector<std::string>& include,
+                                        const std::vector<std::string>& exclude) {
+  TableFilter f;
+  for (const std::string& s : include) {
+    ASSIGN_OR_RETURN_CTX(Pattern p, ParsePattern(s), "tables.include");
+    f.include_.push_back(std::move(p));
+  }
+  for (const std::string& s : exclude) {
+    ASSIGN_OR_RETURN_CTX(Pattern p, ParsePattern(s), "tables.exclude");
+    f.exclude_.push_back(std::move(p));
+  }
+  return f;
+}
+
+bool TableFilter::Matches(std::string_view schema, std::string_view table) const {
+  if (IsSystemSchema(schema)) return false;
+  auto hit = [&](const std::vector<Pattern>& ps) {
+    for (const Pattern& p : ps) {
+      if (LikeMatch(p.schema, schema) && LikeMatch(p.table, table)) return true;
+    }
+    return false;
+  };
+  return hit(include_) && !hit(exclude_);
+}
+
+bool TableFilter::MayMatchSchema(std::string_view schema) const {
+  if (IsSystemSchema(schema)) return false;
+  for (const Pattern& p : include_) {
+    if (LikeMatch(p.schema, schema)) return true;
+  }
+  return false;
+}
+
+}  // namespace binlake
