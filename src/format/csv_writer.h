@@ -1,0 +1,57 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/output_stream.h"
+#include "common/result.h"
+#include "format/row_writer.h"
+
+namespace binlake {
+
+// Options of the CSV writer; names follow the DMS S3 target settings.
+struct CsvOptions {
+  std::string delimiter = ",";       // CsvDelimiter
+  std::string row_delimiter = "\n";  // CsvRowDelimiter
+  // CsvNullValue. Empty: NULL is an empty unquoted field and an empty string is written as
+  // "" so the two stay distinguishable. A string equal to a non-empty null_value is quoted.
+  std::string null_value;
+  bool header = false;  // AddColumnName: a first line with the column names
+  bool gzip = false;    // CompressionType GZIP
+  int gzip_level = 6;
+};
+
+// RFC 4180 CSV: a field is quoted when it holds the delimiter, a quote, CR or LF, when it
+// is empty (so that it differs from NULL), or when it equals the null marker; quotes inside
+// are doubled. Values use the canonical text of format/value_text.h. Not thread-safe.
+class CsvWriter : public RowWriter {
+ public:
+  // `out` must outlive the writer.
+  static Result<std::unique_ptr<CsvWriter>> Create(std::vector<Column> columns,
+                                                   const CsvOptions& options, OutputStream* out);
+  ~CsvWriter() override;
+
+  Status Append(const Row& row) override;
+  uint64_t rows() const override { return rows_; }
+  uint64_t EstimatedSize() const override;
+  Status Finish() override;
+  void Abandon() override;
+
+ private:
+  CsvWriter(std::vector<Column> columns, CsvOptions options, OutputStream* out);
+  void AppendField(std::string_view text);
+  Status FlushBuffer();
+
+  const std::vector<Column> columns_;
+  const CsvOptions options_;
+  OutputStream* const out_;  // the stream bytes go to: out or the gzip wrapper
+  std::unique_ptr<OutputStream> gzip_;
+  std::string buffer_;
+  std::string scratch_;
+  uint64_t rows_ = 0;
+  uint64_t raw_bytes_ = 0;  // uncompressed bytes produced
+  bool done_ = false;
+};
+
+}  // namespace binlake
