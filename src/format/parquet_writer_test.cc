@@ -1,0 +1,138 @@
+#include "format/parquet_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace binlake {
+namespace {
+
+Column Col(std::string name, LogicalType type, bool nullable = true) {
+  Column c;
+  c.name = std::move(name);
+  c.type = type;
+  c.nullable = nullable;
+  return c;
+}
+
+uint32_t FooterLength(const std::string& file) {
+  const size_t p = file.size() - 8;
+  uint32_t n = 0;
+  for (int i = 0; i < 4; ++i)
+    n |= static_cast<uint32_t>(static_cast<uint8_t>(file[p + i])) << (8 * i);
+  return n;
+}
+
+TEST(ParquetWriterTest, FramesFileWithMagicAndFooterLength) {
+  StringOutputStream out;
+  auto w = ParquetWriter::Create({Col("id", LogicalType::kInt64, false)}, ParquetOptions(), &out);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE((*w)->Append({Value::Int(7)}).ok());
+  ASSERT_TRUE((*w)->Finish().ok());
+  const std::string& f = out.data();
+  ASSERT_GT(f.size(), 12u);
+  EXPECT_EQ(f.substr(0, 4), "PAR1");
+  EXPECT_EQ(f.substr(f.size() - 4), "PAR1");
+  EXPECT_LT(FooterLength(f), f.size() - 12);
+  EXPECT_EQ((*w)->rows(), 1u);
+}
+
+TEST(ParquetWriterTest, EmptyFileIsMagicFooterMagic) {
+  StringOutputStream out;
+  auto w = ParquetWriter::Create({Col("id", LogicalType::kInt32)}, ParquetOptions(), &out);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Finish().ok());
+  const std::string& f = out.data();
+  EXPECT_EQ(f.substr(0, 4), "PAR1");
+  EXPECT_EQ(FooterLength(f), f.size() - 12);
+}
+
+TEST(ParquetWriterTest, WrongKindNamesColumnAndLeavesWriterUsable) {
+  StringOutputStream out;
+  auto w = ParquetWriter::Create(
+      {Col("id", LogicalType::kInt32, false), Col("created", LogicalType::kDateTime)},
+      ParquetOptions(), &out);
+  ASSERT_TRUE(w.ok());
+  Status s = (*w)->Append({Value::Int(1), Value::String("2024-01-01")});
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "column 'created' (datetime) cannot hold a STRING value ('2024-01-01'); the row does "
+            "not match the column list the file was opened with");
+  EXPECT_EQ((*w)->rows(), 0u);
+  EXPECT_TRUE((*w)->Append({Value::Int(2), Value::Null()}).ok());
+  EXPECT_TRUE((*w)->Finish().ok());
+  EXPECT_EQ((*w)->rows(), 1u);
+}
+
+TEST(ParquetWriterTest, RejectsNullInRequiredAbsentAndOutOfRange) {
+  StringOutputStream out;
+  Column tiny = Col("t", LogicalType::kInt8);
+  Column utiny = Col("u", LogicalType::kInt8);
+  utiny.is_unsigned = true;
+  auto w = ParquetWriter::Create({Col("id", LogicalType::kInt32, false), tiny, utiny},
+                                 ParquetOptions(), &out);
+  ASSERT_TRUE(w.ok());
+  Status s = (*w)->Append({Value::Null(), Value::Int(1), Value::UInt(1)});
+  EXPECT_EQ(s.message(),
+            "column 'id' is NOT NULL but the row has NULL; the table schema the file was opened "
+            "with is out of date");
+  s = (*w)->Append({Value::Int(1), Value::Absent(), Value::UInt(1)});
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("column 't' is absent"), std::string::npos) << s.message();
+  s = (*w)->Append({Value::Int(1), Value::Int(128), Value::UInt(1)});
+  EXPECT_NE(s.message().find("column 't' (int8) cannot hold 128: out of the column's range"),
+            std::string::npos)
+      << s.message();
+  s = (*w)->Append({Value::Int(1), Value::Int(-128), Value::UInt(256)});
+  EXPECT_NE(s.message().find("column 'u' (int8 unsigned) cannot hold 256u"), std::string::npos)
+      << s.message();
+  s = (*w)->Append({Value::Int(1), Value::Int(-128), Value::Int(-1)});
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  s = (*w)->Append({Value::Int(1)});
+  EXPECT_EQ(s.message(), "row has 1 values but the Parquet file has 3 columns");
+  EXPECT_TRUE((*w)->Append({Value::Int(1), Value::Int(-128), Value::UInt(255)}).ok());
+  EXPECT_EQ((*w)->rows(), 1u);
+}
+
+TEST(ParquetWriterTest, ZeroDateRuleError) {
+  StringOutputStream out;
+  ParquetOptions o;
+  o.zero_date = ZeroDateRule::kError;
+  auto w = ParquetWriter::Create({Col("d", LogicalType::kDate, false)}, o, &out);
+  ASSERT_TRUE(w.ok());
+  Status s = (*w)->Append({Value::OfDate(Date{0, 0, 0})});
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("column 'd' (date) holds 0000-00-00, which is not a real date"),
+            std::string::npos)
+      << s.message();
+  EXPECT_FALSE((*w)->Append({Value::OfDate(Date{2023, 2, 29})}).ok());
+  EXPECT_TRUE((*w)->Append({Value::OfDate(Date{2024, 2, 29})}).ok());
+}
+
+TEST(ParquetWriterTest, RejectsUnwritableColumns) {
+  StringOutputStream out;
+  Column d = Col("amount", LogicalType::kDecimal);
+  d.precision = 80;
+  auto w = ParquetWriter::Create({d}, ParquetOptions(), &out);
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.status().message().find("column 'amount': DECIMAL(80,0)"), std::string::npos);
+  ParquetOptions bad;
+  bad.codec = ParquetCodec::kZstd;
+  bad.zstd_level = 99;
+  EXPECT_FALSE(ParquetWriter::Create({Col("x", LogicalType::kInt32)}, bad, &out).ok());
+}
+
+TEST(ParquetWriterTest, EstimatedSizeGrowsWithData) {
+  StringOutputStream out;
+  auto w = ParquetWriter::Create({Col("s", LogicalType::kString)}, ParquetOptions(), &out);
+  ASSERT_TRUE(w.ok());
+  const uint64_t empty = (*w)->EstimatedSize();
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE((*w)->Append({Value::String("value-" + std::to_string(i))}).ok());
+  }
+  EXPECT_GT((*w)->EstimatedSize(), empty + 1000 * 4);
+}
+
+}  // namespace
+}  // namespace binlake

@@ -1,0 +1,351 @@
+#pragma once
+
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "format/column_encoder.h"
+#include "format/parquet_value_converter.h"
+
+namespace binlake {
+
+// The typed halves of ColumnEncoder, one per physical type family. Internal to the Parquet
+// writer; see column_encoder.h for the contract.
+
+template <typename T>
+void AppendLittleEndian(T v, std::string* out) {
+  char b[sizeof(T)];
+  std::memcpy(b, &v, sizeof(T));  // every supported target is little-endian, as PLAIN is
+  out->append(b, sizeof(T));
+}
+
+// INT32, INT64, FLOAT, DOUBLE: PLAIN or RLE_DICTIONARY, dictionary keyed by bit pattern (so
+// -0.0 and +0.0, and NaN payloads, stay distinct).
+template <typename T>
+class NumericColumnEncoder final : public ColumnEncoder {
+ public:
+  NumericColumnEncoder(const ParquetColumnPlan* plan, const ParquetOptions* options,
+                       PageCompressor* compressor)
+      : ColumnEncoder(plan, options, compressor),
+        unsigned_order_(plan->order == StatsOrder::kUnsigned),
+        dictionary_enabled_(options->dictionary) {
+    dictionary_active_ = dictionary_enabled_;
+  }
+
+  Status Stage(const Value& v) override {
+    staged_null_ = false;
+    if (v.is_null() || v.is_absent()) return StageNull(v);
+    bool zero_date_null = false;
+    Status s;
+    if constexpr (std::is_same_v<T, int32_t>) {
+      s = ConvertToInt32(*plan_, options_->zero_date, v, &staged_, &zero_date_null);
+    } else if constexpr (std::is_same_v<T, int64_t>) {
+      s = ConvertToInt64(*plan_, options_->zero_date, v, &staged_, &zero_date_null);
+    } else if constexpr (std::is_same_v<T, float>) {
+      s = ConvertToFloat(*plan_, v, &staged_);
+    } else {
+      s = ConvertToDouble(*plan_, v, &staged_);
+    }
+    staged_null_ = zero_date_null;
+    return s;
+  }
+
+  Status Commit() override {
+    if (staged_null_) {
+      CommitLevel(false);
+      return MaybeClosePage();
+    }
+    const T x = staged_;
+    if (dictionary_active_) {
+      const uint32_t index = Lookup(x);
+      if (index == kMissing &&
+          (dict_values_.size() + 1) * sizeof(T) > options_->dictionary_page_bytes) {
+        // The dictionary is full: what is encoded so far keeps it, the rest goes PLAIN.
+        if (page_rows() > 0) RETURN_IF_ERROR(ClosePage());
+        dictionary_active_ = false;
+      } else {
+        indices_.push_back(index == kMissing ? Insert(x) : index);
+      }
+    }
+    if (!dictionary_active_) AppendLittleEndian(x, &plain_);
+    CommitLevel(true);
+    UpdateStats(x);
+    chunk_value_bytes_ += sizeof(T);
+    return MaybeClosePage();
+  }
+
+ protected:
+  uint64_t PageValueBytes() const override {
+    return dictionary_active_ ? indices_.size() * sizeof(uint32_t) : plain_.size();
+  }
+  uint64_t DictionaryBytes() const override { return dict_values_.size() * sizeof(T); }
+
+  int32_t TakePageValues(std::string* body) override {
+    if (!indices_.empty() || (dictionary_active_ && !dict_values_.empty())) {
+      const uint32_t max_index = dict_values_.empty() ? 0 : dict_values_.size() - 1;
+      const int width = RleHybridEncoder::BitWidthFor(max_index);
+      body->push_back(static_cast<char>(width));
+      RleHybridEncoder enc(width, body);
+      for (uint32_t i : indices_) enc.Put(i);
+      enc.Flush();
+      indices_.clear();
+      return kEncodingRleDictionary;
+    }
+    body->append(plain_);
+    plain_.clear();
+    return kEncodingPlain;
+  }
+
+  void TakePageStats(ParquetStatistics* stats) override {
+    if (page_has_) {
+      Encode(page_min_, page_max_, stats);
+      if (!chunk_has_ || Less(page_min_, chunk_min_)) chunk_min_ = page_min_;
+      if (!chunk_has_ || Less(chunk_max_, page_max_)) chunk_max_ = page_max_;
+      chunk_has_ = true;
+    }
+    page_has_ = false;
+  }
+
+  void TakeChunkStats(ParquetStatistics* stats) override {
+    if (chunk_has_) Encode(chunk_min_, chunk_max_, stats);
+    chunk_has_ = false;
+  }
+
+  int32_t TakeDictionary(std::string* out) override {
+    const int32_t n = static_cast<int32_t>(dict_values_.size());
+    for (T v : dict_values_) AppendLittleEndian(v, out);
+    dict_values_.clear();
+    std::fill(slots_.begin(), slots_.end(), kMissing);
+    dictionary_active_ = dictionary_enabled_;
+    return n;
+  }
+
+ private:
+  static constexpr uint32_t kMissing = 0xFFFFFFFFu;
+
+  static uint64_t Bits(T v) {
+    if constexpr (sizeof(T) == 4) {
+      uint32_t b;
+      std::memcpy(&b, &v, 4);
+      return b;
+    } else {
+      uint64_t b;
+      std::memcpy(&b, &v, 8);
+      return b;
+    }
+  }
+  static size_t Hash(uint64_t b) { return static_cast<size_t>((b * 0x9E3779B97F4A7C15ull) >> 32); }
+
+  uint32_t Lookup(T v) const {
+    if (slots_.empty()) return kMissing;
+    const uint64_t b = Bits(v);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Hash(b) & mask;; i = (i + 1) & mask) {
+      const uint32_t s = slots_[i];
+      if (s == kMissing) return kMissing;
+      if (Bits(dict_values_[s]) == b) return s;
+    }
+  }
+
+  uint32_t Insert(T v) {
+    if ((dict_values_.size() + 1) * 2 > slots_.size()) Grow();
+    const uint32_t index = static_cast<uint32_t>(dict_values_.size());
+    dict_values_.push_back(v);
+    Place(index);
+    return index;
+  }
+  void Place(uint32_t index) {
+    const size_t mask = slots_.size() - 1;
+    size_t i = Hash(Bits(dict_values_[index])) & mask;
+    while (slots_[i] != kMissing) i = (i + 1) & mask;
+    slots_[i] = index;
+  }
+  void Grow() {
+    slots_.assign(slots_.empty() ? 1024 : slots_.size() * 2, kMissing);
+    for (uint32_t i = 0; i < dict_values_.size(); ++i) Place(i);
+  }
+
+  bool Less(T a, T b) const {
+    if constexpr (std::is_integral_v<T>) {
+      if (unsigned_order_) {
+        using U = std::make_unsigned_t<T>;
+        return static_cast<U>(a) < static_cast<U>(b);
+      }
+    }
+    return a < b;
+  }
+
+  void UpdateStats(T x) {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (std::isnan(x)) return;  // NaN has no place in the order: left out of min/max
+    }
+    if (!page_has_) {
+      page_min_ = page_max_ = x;
+      page_has_ = true;
+      return;
+    }
+    if (Less(x, page_min_)) page_min_ = x;
+    if (Less(page_max_, x)) page_max_ = x;
+  }
+
+  static void Encode(T min, T max, ParquetStatistics* stats) {
+    if constexpr (std::is_floating_point_v<T>) {
+      // A zero bound is written as -0.0 for min and +0.0 for max, so either zero in the
+      // data falls inside [min, max] for readers that compare signed zeros.
+      if (min == 0) min = -T(0);
+      if (max == 0) max = T(0);
+    }
+    stats->has_min_max = true;
+    stats->min.clear();
+    stats->max.clear();
+    AppendLittleEndian(min, &stats->min);
+    AppendLittleEndian(max, &stats->max);
+  }
+
+  const bool unsigned_order_;
+  const bool dictionary_enabled_;
+  bool dictionary_active_;
+  T staged_{};
+  std::string plain_;
+  std::vector<uint32_t> indices_;
+  std::vector<T> dict_values_;
+  std::vector<uint32_t> slots_;
+  bool page_has_ = false;
+  T page_min_{};
+  T page_max_{};
+  bool chunk_has_ = false;
+  T chunk_min_{};
+  T chunk_max_{};
+};
+
+// BOOLEAN: PLAIN only (bit-packed, least significant bit first).
+class BoolColumnEncoder final : public ColumnEncoder {
+ public:
+  BoolColumnEncoder(const ParquetColumnPlan* plan, const ParquetOptions* options,
+                    PageCompressor* compressor)
+      : ColumnEncoder(plan, options, compressor) {}
+
+  Status Stage(const Value& v) override {
+    staged_null_ = false;
+    if (v.is_null() || v.is_absent()) return StageNull(v);
+    return ConvertToBool(*plan_, v, &staged_);
+  }
+
+  Status Commit() override {
+    if (staged_null_) {
+      CommitLevel(false);
+      return MaybeClosePage();
+    }
+    if (bit_count_ % 8 == 0) plain_.push_back('\0');
+    if (staged_) plain_.back() = static_cast<char>(plain_.back() | (1 << (bit_count_ % 8)));
+    ++bit_count_;
+    page_false_ |= !staged_;
+    page_true_ |= staged_;
+    CommitLevel(true);
+    chunk_value_bytes_ += 1;
+    return MaybeClosePage();
+  }
+
+ protected:
+  uint64_t PageValueBytes() const override { return plain_.size(); }
+  uint64_t DictionaryBytes() const override { return 0; }
+  int32_t TakePageValues(std::string* body) override {
+    body->append(plain_);
+    plain_.clear();
+    bit_count_ = 0;
+    return kEncodingPlain;
+  }
+  void TakePageStats(ParquetStatistics* stats) override {
+    if (page_false_ || page_true_) {
+      stats->has_min_max = true;
+      stats->min.assign(1, page_false_ ? '\0' : '\1');
+      stats->max.assign(1, page_true_ ? '\1' : '\0');
+    }
+    chunk_false_ |= page_false_;
+    chunk_true_ |= page_true_;
+    page_false_ = page_true_ = false;
+  }
+  void TakeChunkStats(ParquetStatistics* stats) override {
+    if (chunk_false_ || chunk_true_) {
+      stats->has_min_max = true;
+      stats->min.assign(1, chunk_false_ ? '\0' : '\1');
+      stats->max.assign(1, chunk_true_ ? '\1' : '\0');
+    }
+    chunk_false_ = chunk_true_ = false;
+  }
+  int32_t TakeDictionary(std::string*) override { return 0; }
+
+ private:
+  bool staged_ = false;
+  std::string plain_;
+  uint64_t bit_count_ = 0;
+  bool page_false_ = false;
+  bool page_true_ = false;
+  bool chunk_false_ = false;
+  bool chunk_true_ = false;
+};
+
+// BYTE_ARRAY (strings, JSON, binary, TIME text) and FIXED_LEN_BYTE_ARRAY (wide decimals).
+class ByteArrayColumnEncoder final : public ColumnEncoder {
+ public:
+  ByteArrayColumnEncoder(const ParquetColumnPlan* plan, const ParquetOptions* options,
+                         PageCompressor* compressor);
+
+  Status Stage(const Value& v) override;
+  Status Commit() override;
+
+ protected:
+  uint64_t PageValueBytes() const override;
+  uint64_t DictionaryBytes() const override { return dict_plain_.size(); }
+  int32_t TakePageValues(std::string* body) override;
+  void TakePageStats(ParquetStatistics* stats) override;
+  void TakeChunkStats(ParquetStatistics* stats) override;
+  int32_t TakeDictionary(std::string* out) override;
+
+ private:
+  static constexpr uint32_t kMissing = 0xFFFFFFFFu;
+  // Min/max are kept only while every value is at most this long; past it the chunk carries
+  // no min/max (copying large values on every new bound would cost more than they help).
+  static constexpr size_t kMaxStatsBytes = 1024;
+
+  struct Entry {
+    uint64_t hash;
+    uint32_t offset;  // of the value's bytes in dict_plain_
+    uint32_t length;
+  };
+
+  std::string_view EntryBytes(const Entry& e) const {
+    return std::string_view(dict_plain_).substr(e.offset, e.length);
+  }
+  uint32_t LookupOrInsert(std::string_view v, uint64_t hash, bool insert);
+  void Place(uint32_t index);
+  void Grow();
+  bool Less(std::string_view a, std::string_view b) const;
+  void AppendPlain(std::string_view v, std::string* out) const;
+  void UpdateStats(std::string_view v);
+
+  const bool fixed_;
+  const bool signed_order_;
+  const bool dictionary_enabled_;
+  bool dictionary_active_;
+  std::string scratch_;
+  std::string_view staged_;
+  std::string plain_;
+  std::vector<uint32_t> indices_;
+  std::string dict_plain_;
+  std::vector<Entry> entries_;
+  std::vector<uint32_t> slots_;
+  bool page_has_ = false;
+  bool page_too_long_ = false;
+  std::string page_min_;
+  std::string page_max_;
+  bool chunk_has_ = false;
+  bool chunk_too_long_ = false;
+  std::string chunk_min_;
+  std::string chunk_max_;
+};
+
+}  // namespace binlake
