@@ -17,6 +17,11 @@ namespace binlake {
 // writes it for a JSON NULL-ish empty value). kCorruption on malformed input.
 Result<std::string> JsonBinaryToText(std::string_view binary);
 
+// A JSON double as MySQL prints it: shortest round-trip digits, plain notation for decimal
+// exponents -15..15 (e.g. 0.001, 123.5, 100000000000000.0), else 1.5e20 / 1e-16; ".0"
+// appended when the text would read as an integer.
+std::string FormatJsonDouble(double d);
+
 // Applies a binlog JSON diff vector (the after-image bytes of a JSON column in a
 // PARTIAL_UPDATE_ROWS event) to `before_text` (JSON text as JsonBinaryToText prints it) and
 // returns the resulting text. kCorruption when the diff is malformed or names a path the
