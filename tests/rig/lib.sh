@@ -129,14 +129,14 @@ rig_wipe_dir() {
 # rig_start_watchdog DIR STOP_CMD...: when BINLAKE_RIG_OWNER_PID is set (ctest's start tests set
 # it to their parent, ctest), a detached watcher runs STOP_CMD once that PID is gone, so an
 # interrupted or killed ctest does not leave servers behind (at once when the owner died while
-# the server was starting). Its PID goes to DIR/watchdog.pid;
-# the stop command kills it first.
+# the server was starting). Its PID goes to DIR/watchdog.pid; the stop command kills it first.
+# BINLAKE_RIG_KEEP=1 turns it off, to keep servers running between ctest runs (ctest -FC).
 rig_start_watchdog() {
   local dir="$1"
   shift
   local owner="${BINLAKE_RIG_OWNER_PID:-}"
   [ "$owner" = "parent" ] && owner="$PPID"
-  [ -n "$owner" ] || return 0
+  [ -n "$owner" ] && [ "${BINLAKE_RIG_KEEP:-0}" != 1 ] || return 0
   # shellcheck disable=SC2016  # the script is for the inner bash
   setsid bash -c '
     owner="$1"; shift
