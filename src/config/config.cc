@@ -220,10 +220,11 @@ Status ParseSource(Section& s, SourceConfig* c) {
     std::getline(in, c->password);
   }
   ASSIGN_OR_RETURN(Section tls, s.Child("tls"));
-  int mode = static_cast<int>(c->tls_mode);
-  RETURN_IF_ERROR(tls.Choice(
-      "mode", {"disabled", "preferred", "required", "verify_ca", "verify_identity"}, &mode));
-  c->tls_mode = static_cast<TlsMode>(mode);
+  static const std::vector<std::string_view> kModes = {"disabled", "preferred", "required",
+                                                       "verify_ca", "verify_identity"};
+  int mode = -1;
+  RETURN_IF_ERROR(tls.Choice("mode", kModes, &mode));
+  if (mode >= 0) c->tls_mode = std::string(kModes[static_cast<size_t>(mode)]);
   RETURN_IF_ERROR(tls.String("ca", &c->tls_ca));
   RETURN_IF_ERROR(tls.String("cert", &c->tls_cert));
   RETURN_IF_ERROR(tls.String("key", &c->tls_key));

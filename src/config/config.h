@@ -13,14 +13,13 @@ namespace binlake {
 // Output options mirror the AWS DMS S3 target settings (snake_case of the DMS name) so a
 // user moving off DMS keeps their downstream jobs. Plain data; thread-compatible.
 
-enum class TlsMode { kDisabled, kPreferred, kRequired, kVerifyCa, kVerifyIdentity };
-
 struct SourceConfig {
   std::string host = "127.0.0.1";
   int port = 3306;
   std::string user;
   std::string password;  // a secret: never logged
-  TlsMode tls_mode = TlsMode::kPreferred;
+  // disabled | preferred | required | verify_ca | verify_identity (MySQL's --ssl-mode).
+  std::string tls_mode = "preferred";
   std::string tls_ca;    // PEM file with the CA certificate(s)
   std::string tls_cert;  // client certificate (optional)
   std::string tls_key;   // client key (optional)

@@ -111,7 +111,7 @@ log: {level: debug, json: true}
 )";
   Result<Config> c = ParseConfig(yaml);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
-  EXPECT_EQ(c->source.tls_mode, TlsMode::kVerifyIdentity);
+  EXPECT_EQ(c->source.tls_mode, "verify_identity");
   EXPECT_EQ(c->source.server_id, 99u);
   EXPECT_EQ(c->source.heartbeat_interval_ms, 2000);
   EXPECT_EQ(c->target.s3.server_side_encryption, "aws:kms");
