@@ -29,8 +29,9 @@ std::unique_ptr<ObjectStore> OpenLocal() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ObjectStoreConformanceTest,
-                         ::testing::Values(ConformanceBackend{"memory", OpenMemory},
-                                           ConformanceBackend{"local", OpenLocal}),
+                         ::testing::Values(ConformanceBackend{"memory", OpenMemory, 3 << 20, 40,
+                                                              ""},
+                                           ConformanceBackend{"local", OpenLocal, 3 << 20, 40, ""}),
                          ConformanceBackendName);
 
 }  // namespace

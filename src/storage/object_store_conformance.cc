@@ -38,6 +38,7 @@ std::string ConformanceBackendName(const ::testing::TestParamInfo<ConformanceBac
 }
 
 void ObjectStoreConformanceTest::SetUp() {
+  if (!GetParam().unavailable_reason.empty()) GTEST_SKIP() << GetParam().unavailable_reason;
   store_ = GetParam().open();
   ASSERT_NE(store_, nullptr);
 }

@@ -25,6 +25,8 @@ struct ConformanceBackend {
   uint64_t large_object_bytes = 3 << 20;
   // Keys for the listing test: for S3 several times its list page size.
   int list_keys = 40;
+  // Non-empty: the backend cannot run here (no server); every test skips with this reason.
+  std::string unavailable_reason;
 };
 
 std::string ConformanceBackendName(const ::testing::TestParamInfo<ConformanceBackend>& info);
