@@ -19,5 +19,6 @@ struct Command {
 const std::vector<Command>& AllCommands();
 
 int PrintVersion(const std::vector<std::string>& args);
+int BinlogDump(const std::vector<std::string>& args);  // binlog_dump_command.cc
 
 }  // namespace binlake::cli

@@ -11,6 +11,7 @@ namespace binlake::cli {
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> kCommands = {
       {"version", "print the version", PrintVersion},
+      {"binlog dump", "print a binlog file's events and row changes as JSON lines", BinlogDump},
   };
   return kCommands;
 }

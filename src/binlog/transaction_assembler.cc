@@ -1,0 +1,272 @@
+#include "binlog/transaction_assembler.h"
+
+#include <cctype>
+
+#include "binlog/event_type.h"
+#include "binlog/row_image.h"
+#include "common/byte_reader.h"
+
+namespace binlake {
+namespace {
+
+enum class StatementKind { kBegin, kCommit, kRollback, kSavepoint, kXa, kOther };
+
+bool StartsWithWord(std::string_view s, std::string_view word) {
+  if (s.size() < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(s[i])) != word[i]) return false;
+  }
+  return s.size() == word.size() || !std::isalnum(static_cast<unsigned char>(s[word.size()]));
+}
+
+std::string_view SkipSpaceAndComments(std::string_view s) {
+  while (!s.empty()) {
+    if (std::isspace(static_cast<unsigned char>(s.front())) || s.front() == ';') {
+      s.remove_prefix(1);
+    } else if (s.substr(0, 2) == "/*" && s.substr(0, 3) != "/*!") {
+      size_t end = s.find("*/", 2);
+      s.remove_prefix(end == std::string_view::npos ? s.size() : end + 2);
+    } else {
+      break;
+    }
+  }
+  return s;
+}
+
+StatementKind Classify(std::string_view sql) {
+  sql = SkipSpaceAndComments(sql);
+  if (StartsWithWord(sql, "BEGIN")) return StatementKind::kBegin;
+  if (StartsWithWord(sql, "COMMIT")) return StatementKind::kCommit;
+  if (StartsWithWord(sql, "SAVEPOINT")) return StatementKind::kSavepoint;
+  if (StartsWithWord(sql, "ROLLBACK")) {
+    std::string_view rest = SkipSpaceAndComments(sql.substr(8));
+    if (StartsWithWord(rest, "TO")) return StatementKind::kSavepoint;
+    return StatementKind::kRollback;
+  }
+  if (StartsWithWord(sql, "XA")) return StatementKind::kXa;
+  return StatementKind::kOther;
+}
+
+}  // namespace
+
+TransactionAssembler::TransactionAssembler(ChangeSink* sink, AssemblerOptions options)
+    : sink_(sink),
+      tables_(options.resolver),
+      file_(std::move(options.binlog_file)),
+      gtid_set_(std::move(options.gtid_set)) {
+  gtid_set_known_ = !gtid_set_.empty();
+  resume_.file = file_;
+  resume_.offset = 4;
+}
+
+Status TransactionAssembler::Consume(const Event& event) {
+  const EventBody& body = event.body;
+  if (const auto* q = std::get_if<QueryEvent>(&body)) return OnQuery(event, *q);
+  if (const auto* rows = std::get_if<RowsEvent>(&body)) return OnRows(event, *rows);
+  if (const auto* t = std::get_if<TableMapEvent>(&body)) {
+    ASSIGN_OR_RETURN(const TableEntry* entry, tables_.Update(t->map));
+    (void)entry;
+    return Status::OK();
+  }
+  if (std::holds_alternative<XidEvent>(body)) {
+    if (!in_transaction_) return Status::OK();  // a transaction whose start was before input
+    return Commit(event);
+  }
+  if (const auto* g = std::get_if<GtidEvent>(&body)) return OnGtid(event, *g);
+  if (const auto* set = std::get_if<GtidSetEvent>(&body)) {
+    if (!gtid_set_known_) {
+      gtid_set_ = set->set;
+      gtid_set_known_ = true;
+    }
+    return Status::OK();
+  }
+  if (const auto* r = std::get_if<RotateEvent>(&body)) {
+    if (!r->next_file.empty()) {
+      file_.assign(r->next_file);
+      if (!in_transaction_) resume_ = BinlogPosition{file_, r->position};
+    }
+    return Status::OK();
+  }
+  if (std::holds_alternative<FormatDescription>(body)) {
+    // A new log begins: a transaction still open was cut off by a server crash.
+    if (in_transaction_) Discard();
+    has_gtid_ = false;
+    return Status::OK();
+  }
+  if (const auto* inc = std::get_if<IncidentEvent>(&body)) {
+    return FailedPreconditionError(
+        "{}:{}: the source wrote an INCIDENT event (code {}: {}): changes may be missing from "
+        "the binlog after this point; re-run the full load of the affected tables",
+        file_, event.position, inc->code, std::string(inc->message));
+  }
+  if (std::holds_alternative<XaPrepareEvent>(body)) {
+    return UnimplementedError(
+        "{}:{}: XA PREPARE: binlake does not replicate XA transactions "
+        "(prepared transactions commit later in another event group)",
+        file_, event.position);
+  }
+  if (event.header.type == event_type::kStop && in_transaction_) Discard();
+  return Status::OK();
+}
+
+Status TransactionAssembler::OnGtid(const Event& event, const GtidEvent& g) {
+  if (in_transaction_) Discard();  // the previous transaction never committed in this input
+  has_gtid_ = true;
+  gtid_ = g;
+  gtid_text_ = g.Text();
+  gtid_position_ = event.position;
+  gtid_timestamp_ = event.header.timestamp;
+  standalone_ = g.kind == GtidEvent::Kind::kMariaDb && (g.flags & kMariaDbGtidStandalone);
+  if (g.kind == GtidEvent::Kind::kMariaDb && (g.flags & (kMariaDbGtidPreparedXa))) {
+    return UnimplementedError(
+        "{}:{}: MariaDB GTID {} starts an XA transaction; binlake does not "
+        "replicate XA transactions",
+        file_, event.position, gtid_text_);
+  }
+  // MariaDB's GTID event is the transaction's BEGIN.
+  if (g.kind == GtidEvent::Kind::kMariaDb && !standalone_) return Begin(event);
+  return Status::OK();
+}
+
+Status TransactionAssembler::Begin(const Event& event) {
+  TransactionBegin begin;
+  if (has_gtid_) {
+    begin.gtid = gtid_text_;
+    begin.position = BinlogPosition{file_, gtid_position_};
+    begin.commit_time_micros = gtid_.immediate_commit_micros != 0
+                                   ? static_cast<int64_t>(gtid_.immediate_commit_micros)
+                                   : int64_t{gtid_timestamp_} * 1000000;
+  } else {
+    begin.position = BinlogPosition{file_, event.position};
+    begin.commit_time_micros = int64_t{event.header.timestamp} * 1000000;
+  }
+  in_transaction_ = true;
+  return sink_->Begin(begin);
+}
+
+Status TransactionAssembler::Commit(const Event& event) {
+  if (has_gtid_) {
+    if (gtid_.kind == GtidEvent::Kind::kMySql) {
+      RETURN_IF_ERROR(gtid_set_.AddMySql(gtid_.uuid, gtid_.tag, static_cast<uint64_t>(gtid_.gno)));
+    } else if (gtid_.kind == GtidEvent::Kind::kMariaDb) {
+      RETURN_IF_ERROR(gtid_set_.AddMariaDb({gtid_.domain, gtid_.server, gtid_.seq}));
+    }
+  }
+  TransactionEnd end;
+  end.next_position = BinlogPosition{file_, event.next_position};
+  end.gtid_set = gtid_set_.ToString();
+  in_transaction_ = false;
+  has_gtid_ = false;
+  standalone_ = false;
+  resume_ = end.next_position;
+  return sink_->Commit(end);
+}
+
+void TransactionAssembler::Discard() {
+  sink_->Discard();
+  in_transaction_ = false;
+}
+
+Status TransactionAssembler::OnQuery(const Event& event, const QueryEvent& q) {
+  switch (Classify(q.sql)) {
+    case StatementKind::kBegin:
+      if (in_transaction_) return Status::OK();  // MariaDB: GTID already began it
+      return Begin(event);
+    case StatementKind::kCommit:
+      if (!in_transaction_) return Status::OK();
+      return Commit(event);
+    case StatementKind::kRollback:
+      if (in_transaction_) Discard();
+      has_gtid_ = false;
+      return Status::OK();
+    case StatementKind::kSavepoint:
+      return Status::OK();
+    case StatementKind::kXa:
+      return UnimplementedError("{}:{}: '{}': binlake does not replicate XA transactions", file_,
+                                event.position, std::string(q.sql.substr(0, 80)));
+    case StatementKind::kOther:
+      break;
+  }
+  SchemaChange change;
+  change.database.assign(q.database);
+  change.sql.assign(q.sql);
+  // Table definitions may have changed: build schemas again from the next TABLE_MAPs.
+  tables_.Invalidate();
+  if (in_transaction_ && !standalone_) return sink_->Schema(change);
+  if (in_transaction_) Discard();
+  RETURN_IF_ERROR(Begin(event));
+  RETURN_IF_ERROR(sink_->Schema(change));
+  return Commit(event);
+}
+
+Status TransactionAssembler::OnRows(const Event& event, const RowsEvent& rows) {
+  const TableEntry* entry = tables_.Find(rows.table_id);
+  if (entry == nullptr) {
+    return CorruptionError(
+        "{}:{}: rows event for table id {} without a preceding TABLE_MAP; the "
+        "input starts inside a transaction or the binlog is damaged. Resume "
+        "from a transaction boundary",
+        file_, event.position, rows.table_id);
+  }
+  const TableMap& map = *entry->map;
+  const TableSchema& schema = *entry->schema;
+  if (rows.column_count != map.columns.size()) {
+    return CorruptionError("{}:{}: rows event for {} has {} columns but its TABLE_MAP has {}",
+                           file_, event.position, schema.QualifiedName(), rows.column_count,
+                           map.columns.size());
+  }
+  if (!in_transaction_) RETURN_IF_ERROR(Begin(event));
+  size_t json_columns = 0;
+  if (rows.partial_update) {
+    for (const ColumnWire& w : map.columns) json_columns += RealType(w) == MysqlType::kJson;
+  }
+  ByteReader in(rows.rows, rows.rows_offset);
+  RowImageOptions none;
+  while (!in.empty()) {
+    RowChange change;
+    change.op = rows.op;
+    change.table = entry->schema;
+    Status s;
+    switch (rows.op) {
+      case Op::kInsert:
+        s = DecodeRowImage(&in, map.columns, schema, rows.present_before, none, &change.after);
+        break;
+      case Op::kDelete:
+        s = DecodeRowImage(&in, map.columns, schema, rows.present_before, none, &change.before);
+        break;
+      case Op::kUpdate: {
+        s = DecodeRowImage(&in, map.columns, schema, rows.present_before, none, &change.before);
+        if (!s.ok()) break;
+        RowImageOptions options;
+        if (rows.partial_update) {
+          // value_options, then (when partial JSON is on) one bit per JSON column.
+          auto value_options = in.LengthEncodedInt();
+          if (!value_options.ok()) {
+            s = value_options.status();
+            break;
+          }
+          if (*value_options & 1) {
+            auto bits = in.Bytes((json_columns + 7) / 8);
+            if (!bits.ok()) {
+              s = bits.status();
+              break;
+            }
+            options.partial_json = true;
+            options.partial_json_bits = *bits;
+            options.before = &change.before;
+          }
+        }
+        s = DecodeRowImage(&in, map.columns, schema, rows.present_after, options, &change.after);
+        break;
+      }
+    }
+    if (!s.ok()) {
+      return s.Context(fmt::format("{}:{}: {} row of {}", file_, event.position, OpLetter(rows.op),
+                                   schema.QualifiedName()));
+    }
+    RETURN_IF_ERROR(sink_->Row(std::move(change)));
+  }
+  return Status::OK();
+}
+
+}  // namespace binlake
