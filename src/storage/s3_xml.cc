@@ -40,8 +40,9 @@ class Parser {
   }
 
  private:
-  Status Error(std::string_view what) const {
-    return CorruptionError("malformed XML at byte {}: {}", pos_, what);
+  Status Error(std::string_view what) const { return ErrorAt(pos_, what); }
+  static Status ErrorAt(size_t offset, std::string_view what) {
+    return CorruptionError("malformed XML at byte {}: {}", offset, what);
   }
 
   bool StartsWith(std::string_view s) const { return doc_.substr(pos_).starts_with(s); }
@@ -157,9 +158,11 @@ class Parser {
         element->text.push_back(c);
         ++pos_;
       } else if (StartsWith("</")) {
+        const size_t tag_start = pos_;
         pos_ += 2;
         ASSIGN_OR_RETURN(std::string end_name, ParseName());
-        if (end_name != name) return Error("</" + end_name + "> closes <" + name + ">");
+        if (end_name != name)
+          return ErrorAt(tag_start, "</" + end_name + "> closes <" + name + ">");
         while (pos_ < doc_.size() && doc_[pos_] != '>') ++pos_;
         if (pos_ >= doc_.size()) return Error("unterminated end tag");
         ++pos_;
