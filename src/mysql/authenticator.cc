@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "mysql/auth_scramble.h"
+#include "mysql/ed25519.h"
 #include "mysql/protocol.h"
 
 namespace binlake {
@@ -11,7 +12,8 @@ namespace {
 
 bool Supported(std::string_view plugin) {
   return plugin == auth::kNativePassword || plugin == auth::kCachingSha2Password ||
-         plugin == auth::kSha256Password || plugin == auth::kClearPassword;
+         plugin == auth::kSha256Password || plugin == auth::kClearPassword ||
+         plugin == auth::kClientEd25519;
 }
 
 std::string Cleartext(std::string_view password) {
@@ -74,6 +76,9 @@ Result<std::string> Authenticator::PluginResponse() {
     }
     return Cleartext(options_.password);
   }
+  if (plugin_ == auth::kClientEd25519) {
+    return auth::MariaDbEd25519Sign(options_.password, nonce_);
+  }
   return UnimplementedError(
       "the account '{}' uses authentication plugin '{}', which binlake does not support: "
       "use mysql_native_password or caching_sha2_password for this user (e.g. ALTER USER ... "
@@ -104,9 +109,9 @@ Status Authenticator::Finish(std::optional<ServerError>* server_error) {
       std::string_view rest = p.substr(1);
       size_t nul = rest.find('\0');
       plugin_ = std::string(rest.substr(0, nul));
-      std::string_view data = nul == std::string_view::npos ? "" : rest.substr(nul + 1);
-      if (!data.empty() && data.back() == '\0') data.remove_suffix(1);
-      nonce_ = data;
+      // The nonce is sent whole: 20 bytes and a NUL for the scramble plugins (which use the
+      // first 20 bytes), 32 random bytes that may end in 0x00 for client_ed25519.
+      nonce_ = nul == std::string_view::npos ? "" : rest.substr(nul + 1);
       awaiting_public_key_ = false;
       ASSIGN_OR_RETURN(std::string reply, PluginResponse());
       RETURN_IF_ERROR(io_->WritePacket(reply));

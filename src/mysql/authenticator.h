@@ -19,8 +19,8 @@ namespace binlake {
 // requested with 0x02), sha256_password's key exchange.
 //
 // Supported plugins: mysql_native_password, caching_sha2_password, sha256_password,
-// mysql_clear_password (TLS only). Others (client_ed25519, ...) fail with kUnimplemented
-// naming the plugin.
+// mysql_clear_password (TLS only), MariaDB's client_ed25519. Others (dialog/PAM, GSSAPI,
+// parsec, ...) fail with kUnimplemented naming the plugin.
 //
 // Borrows the PacketIo and options, which must outlive it. Not thread-safe.
 class Authenticator {

@@ -16,6 +16,7 @@
 
 #include "common/byte_reader.h"
 #include "mysql/auth_scramble.h"
+#include "mysql/ed25519.h"
 #include "mysql/protocol.h"
 #include "tests/support/test_env.h"
 
@@ -253,13 +254,33 @@ TEST(ConnectionHandshakeTest, UnsupportedPluginIsUnimplemented) {
       [](FakeServer& s) {
         s.Write(Greeting("mysql_native_password"));
         ParseResponse(s.Read());
-        s.Write("\xfe" + std::string("client_ed25519\0", 15) + kNonce2);
+        s.Write("\xfe" + std::string("dialog\0", 7) + kNonce2);
       },
       &server);
   server.join();
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), StatusCode::kUnimplemented);
-  EXPECT_NE(c.status().message().find("'client_ed25519'"), std::string::npos);
+  EXPECT_NE(c.status().message().find("plugin 'dialog'"), std::string::npos);
+}
+
+// MariaDB's ed25519 accounts: the 32-byte nonce is used whole, even when it ends in 0x00.
+TEST(ConnectionHandshakeTest, AuthSwitchToEd25519) {
+  std::string nonce = "0123456789abcdef0123456789abcde";
+  nonce.push_back('\0');
+  std::jthread server;
+  auto c = RunScripted(
+      Options(),
+      [nonce](FakeServer& s) {
+        s.Write(Greeting("mysql_native_password"));
+        ParseResponse(s.Read());
+        s.Write("\xfe" + std::string("client_ed25519\0", 15) + nonce);
+        EXPECT_EQ(s.Read(), *auth::MariaDbEd25519Sign("secret", nonce));
+        s.Write(kOk);
+      },
+      &server);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ((*c)->auth_plugin(), "client_ed25519");
+  server.join();
 }
 
 TEST(ConnectionHandshakeTest, AccessDenied) {

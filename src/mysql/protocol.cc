@@ -37,8 +37,7 @@ Result<ServerHandshake> ParseServerHandshake(std::string_view payload) {
     // Part 2 is max(13, len - 8) bytes, the last being a NUL that is not part of the nonce.
     size_t n2 = std::max<int>(13, static_cast<int>(nonce_len) - 8);
     ASSIGN_OR_RETURN(std::string_view nonce2, in.Bytes(n2));
-    if (!nonce2.empty() && nonce2.back() == '\0') nonce2.remove_suffix(1);
-    h.nonce.append(nonce2);
+    h.nonce.append(nonce2.substr(0, n2 - 1));
   }
   if (h.capabilities & kClientPluginAuth) {
     std::string_view rest = in.Rest();

@@ -3,11 +3,13 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/byte_reader.h"
 #include "mysql/connection.h"
+#include "mysql/ed25519.h"
 #include "mysql/protocol.h"
 #include "tests/support/test_env.h"
 
@@ -170,7 +172,7 @@ TEST_F(MysqlConnectionTest, AuthSwitchToTheAccountsPlugin) {
   ASSERT_TRUE(admin->Execute("DROP USER 'binlake_switch'@'%'").ok());
 }
 
-TEST_F(MysqlConnectionTest, Ed25519AccountFailsClearly) {
+TEST_F(MysqlConnectionTest, Ed25519Account) {
   auto admin = MustConnect(Admin());
   ASSERT_TRUE(admin);
   Result<QueryResult> have =
@@ -181,17 +183,33 @@ TEST_F(MysqlConnectionTest, Ed25519AccountFailsClearly) {
     if (!installed.ok()) GTEST_SKIP() << "no ed25519 plugin: " << installed.ToString();
   }
   ASSERT_TRUE(admin->Execute("DROP USER IF EXISTS 'binlake_ed'@'%'").ok());
-  ASSERT_TRUE(
-      admin->Execute("CREATE USER 'binlake_ed'@'%' IDENTIFIED VIA ed25519 USING PASSWORD('e')")
-          .ok());
+  ASSERT_TRUE(admin
+                  ->Execute("CREATE USER 'binlake_ed'@'%' IDENTIFIED VIA ed25519 USING "
+                            "PASSWORD('ed-pass-\xC3\xA9')")
+                  .ok());
+  // The server stores the public key base64-encoded; ours must be the same key.
+  Result<std::string> pub = auth::MariaDbEd25519PublicKey("ed-pass-\xC3\xA9");
+  ASSERT_TRUE(pub.ok());
+  unsigned char b64[64];
+  int n = EVP_EncodeBlock(b64, reinterpret_cast<const unsigned char*>(pub->data()), 32);
+  std::string expected(reinterpret_cast<char*>(b64), n);
+  while (!expected.empty() && expected.back() == '=') expected.pop_back();
+  EXPECT_EQ(Scalar(admin.get(),
+                   "SELECT JSON_VALUE(Priv, '$.authentication_string') FROM mysql.global_priv "
+                   "WHERE User = 'binlake_ed'"),
+            expected);
+
   ConnectOptions o = Binlake();
   o.user = "binlake_ed";
-  o.password = "e";
-  auto c = Connection::Connect(o);
-  ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().code(), StatusCode::kUnimplemented);
-  EXPECT_NE(c.status().message().find("'client_ed25519'"), std::string::npos)
-      << c.status().message();
+  o.password = "ed-pass-\xC3\xA9";
+  auto c = MustConnect(o);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->auth_plugin(), "client_ed25519");
+  EXPECT_EQ(Scalar(c.get(), "SELECT CURRENT_USER()"), "binlake_ed@%");
+
+  o.password = "wrong";
+  auto bad = Connection::Connect(o);
+  EXPECT_EQ(bad.status().code(), StatusCode::kUnauthenticated);
   ASSERT_TRUE(admin->Execute("DROP USER 'binlake_ed'@'%'").ok());
 }
 
