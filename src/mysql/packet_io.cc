@@ -9,6 +9,7 @@ namespace binlake {
 namespace {
 constexpr size_t kInitialBuffer = 1 << 20;
 constexpr size_t kSmallWrite = 64 << 10;
+constexpr size_t kShrinkAbove = 64 << 20;
 }  // namespace
 
 PacketIo::PacketIo(Socket* socket)
@@ -38,7 +39,14 @@ Status PacketIo::Fill(size_t need) {
 }
 
 Result<std::string_view> PacketIo::ReadPart() {
-  if (rpos_ == wpos_) rpos_ = wpos_ = 0;
+  if (rpos_ == wpos_) {
+    rpos_ = wpos_ = 0;
+    // One huge packet should not pin its buffer for the life of the connection.
+    if (capacity_ > kShrinkAbove) {
+      buf_.reset(new char[kInitialBuffer]);
+      capacity_ = kInitialBuffer;
+    }
+  }
   RETURN_IF_ERROR(Fill(4));
   const uint8_t* h = reinterpret_cast<const uint8_t*>(buf_.get() + rpos_);
   size_t len = LoadLE(h, 3);
@@ -57,6 +65,7 @@ Result<std::string_view> PacketIo::ReadPart() {
 }
 
 Result<std::string_view> PacketIo::ReadPacket() {
+  if (joined_.capacity() > kShrinkAbove) std::string().swap(joined_);
   ASSIGN_OR_RETURN(std::string_view part, ReadPart());
   if (part.size() < kMaxPart) return part;
   joined_.assign(part);
