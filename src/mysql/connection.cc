@@ -36,14 +36,17 @@ Result<std::unique_ptr<Connection>> Connection::Connect(const ConnectOptions& op
 Result<std::unique_ptr<Connection>> Connection::Handshake(std::unique_ptr<Socket> socket,
                                                           const ConnectOptions& options) {
   std::unique_ptr<Connection> c(new Connection(std::move(socket), options));
-  // The whole handshake must finish within the connect timeout, not one read timeout.
+  // Each read during the handshake waits at most the connect timeout.
   auto read_timeout = options.read_timeout;
   if (options.connect_timeout.count() > 0 &&
       (read_timeout.count() == 0 || options.connect_timeout < read_timeout)) {
     c->socket_->set_read_timeout(options.connect_timeout);
   }
   Status s = c->RunHandshake();
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    c->broken_ = s;  // no COM_QUIT into a half-done handshake
+    return s;
+  }
   c->socket_->set_read_timeout(read_timeout);
   return c;
 }
