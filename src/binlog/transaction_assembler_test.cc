@@ -1,0 +1,107 @@
+#include "binlog/transaction_assembler.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "binlog/binlog_file_reader.h"
+#include "binlog/event_stream.h"
+#include "tests/support/test_env.h"
+
+namespace binlake {
+namespace {
+
+// Records the sink calls as text.
+class RecordingSink : public ChangeSink {
+ public:
+  Status Begin(const TransactionBegin& b) override {
+    calls.push_back("begin " + b.gtid + " @" + b.position.ToString() +
+                    " t=" + std::to_string(b.commit_time_micros));
+    return Status::OK();
+  }
+  Status Row(RowChange c) override {
+    calls.push_back(std::string("row ") + OpLetter(c.op) + " " + c.table->QualifiedName() + " v" +
+                    std::to_string(c.table->version));
+    return Status::OK();
+  }
+  Status Schema(const SchemaChange& s) override {
+    calls.push_back("schema " + s.database + ": " + s.sql.substr(0, 20));
+    return Status::OK();
+  }
+  Status Commit(const TransactionEnd& e) override {
+    calls.push_back("commit @" + e.next_position.ToString() + " " + e.gtid_set);
+    return Status::OK();
+  }
+  void Discard() override { calls.push_back("discard"); }
+  std::vector<std::string> calls;
+};
+
+std::vector<std::string> Assemble(const std::string& rel, std::string name) {
+  auto dir = testing::FixturesDir();
+  std::ifstream in(*dir + "/binlogs/" + rel, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string bytes = ss.str();
+  auto reader = BinlogFileReader::FromBuffer(bytes, name);
+  EXPECT_TRUE(reader.ok());
+  EventStream stream(reader->get());
+  RecordingSink sink;
+  AssemblerOptions options;
+  options.binlog_file = name;
+  TransactionAssembler assembler(&sink, options);
+  while (true) {
+    auto e = stream.Next();
+    EXPECT_TRUE(e.ok()) << e.status().ToString();
+    if (!e.ok() || *e == nullptr) break;
+    Status s = assembler.Consume(**e);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+  return sink.calls;
+}
+
+TEST(TransactionAssemblerTest, TaggedGtidTransaction) {
+  if (!testing::FixturesDir()) GTEST_SKIP() << "../shared/fixtures is absent";
+  auto calls =
+      Assemble("rust_mysql_common/binlog_transaction_with_GTID_TAG.000001", "binlog.000004");
+  std::vector<std::string> want = {
+      "begin 55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:3 @binlog.000004:245 t=1770368687207196",
+      "row I test.orders v1",
+      "commit @binlog.000004:541 55778904-0299-11f1-b1b8-4ef0c4956feb:1-13:mytag:1-3",
+  };
+  EXPECT_EQ(calls, want);
+}
+
+TEST(TransactionAssemblerTest, CompressedTransactionCommitsAtPayloadEnd) {
+  if (!testing::FixturesDir()) GTEST_SKIP() << "../shared/fixtures is absent";
+  auto calls = Assemble("rust_mysql_common/transaction_compression.000001", "binlog.000001");
+  std::vector<std::string> want = {
+      "begin  @binlog.000001:197 t=1695159109445737",
+      "row I test.tb1 v1",
+      "commit @binlog.000001:431 357df524-4139-11ee-9979-b033ee13919e:1",
+  };
+  EXPECT_EQ(calls, want);
+}
+
+TEST(TransactionAssemblerTest, DdlIsItsOwnTransactionAndMariaDbGtids) {
+  if (!testing::FixturesDir()) GTEST_SKIP() << "../shared/fixtures is absent";
+  auto calls = Assemble("rust_mysql_common/mariadb-bin.000001", "mariadb-bin.000001");
+  std::vector<std::string> want = {
+      "begin 0-1-1 @mariadb-bin.000001:330 t=1650493084000000",
+      "row I toddy_test.outbox v1",
+      "commit @mariadb-bin.000001:702 0-1-1",
+      "begin 0-1-2 @mariadb-bin.000001:702 t=1650493195000000",
+      "row I toddy_test.outbox v1",
+      "commit @mariadb-bin.000001:1074 0-1-2",
+  };
+  EXPECT_EQ(calls, want);
+  auto ddl = Assemble("rust_mysql_common/mysql-enum-string-set.000001", "binlog.000001");
+  ASSERT_GE(ddl.size(), 6u);
+  EXPECT_EQ(ddl[0],
+            "begin 93e95066-a2f4-11ec-9b69-9657f0ae95e2:1 @binlog.000001:157 t=1647193191638429");
+  EXPECT_EQ(ddl[1], "schema : ALTER USER 'root'@'l");
+  EXPECT_EQ(ddl[2], "commit @binlog.000001:493 93e95066-a2f4-11ec-9b69-9657f0ae95e2:1");
+}
+
+}  // namespace
+}  // namespace binlake
