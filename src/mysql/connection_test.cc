@@ -211,6 +211,27 @@ TEST(ConnectionHandshakeTest, CachingSha2FullAuthWithConfiguredKeyFile) {
   std::remove(dir.c_str());
 }
 
+TEST(ConnectionHandshakeTest, Sha256PasswordRequestsKeyInFirstResponse) {
+  auto [key, pem] = RsaKey();
+  EVP_PKEY* k = key.get();
+  std::jthread server;
+  auto c = RunScripted(
+      Options(),
+      [k, pem = pem](FakeServer& s) {
+        s.Write(Greeting("sha256_password"));
+        ParsedResponse r = ParseResponse(s.Read());
+        EXPECT_EQ(r.plugin, "sha256_password");
+        EXPECT_EQ(r.auth, "\x01");  // no TLS, no key file: ask for the key
+        s.Write("\x01" + pem);
+        EXPECT_EQ(RsaDecrypt(k, s.Read()), auth::XorPassword("secret", kNonce));
+        s.Write(kOk);
+      },
+      &server);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ((*c)->auth_plugin(), "sha256_password");
+  server.join();
+}
+
 TEST(ConnectionHandshakeTest, FullAuthWithoutTlsOrKeyRetrievalFailsClearly) {
   ConnectOptions o = Options();
   o.allow_public_key_retrieval = false;
