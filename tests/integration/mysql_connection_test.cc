@@ -11,6 +11,7 @@
 #include "mysql/connection.h"
 #include "mysql/ed25519.h"
 #include "mysql/protocol.h"
+#include "mysql/sql_text.h"
 #include "tests/support/test_env.h"
 
 namespace binlake {
@@ -108,6 +109,21 @@ TEST_F(MysqlConnectionTest, ConnectAndQueryAsBinlakeUser) {
   EXPECT_EQ(seen, 1);
   EXPECT_EQ(Scalar(c.get(), "SELECT 2"), "2");
   EXPECT_TRUE(c->Ping().ok());
+}
+
+// Quoted literals and identifiers come back from the server byte for byte.
+TEST_F(MysqlConnectionTest, SqlTextRoundTrips) {
+  auto c = MustConnect(Binlake());
+  ASSERT_TRUE(c);
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+  EXPECT_EQ(Scalar(c.get(), "SELECT _binary " + sql::QuoteString(all)), all);
+  EXPECT_EQ(Scalar(c.get(), "SELECT " + sql::HexLiteral(all, "binary")), all);
+  EXPECT_EQ(Scalar(c.get(), "SELECT " + sql::HexLiteral("\xF0\x9F\x98\x80 \xC3\xA9", "utf8mb4")),
+            "\xF0\x9F\x98\x80 \xC3\xA9");
+  Result<QueryResult> r = c->Query("SELECT 1 AS " + sql::QuoteIdentifier("we`ird name"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->columns[0].name, "we`ird name");
 }
 
 TEST_F(MysqlConnectionTest, WrongPasswordIsUnauthenticated) {
