@@ -13,7 +13,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 
@@ -186,7 +189,8 @@ Status Socket::Wait(short events, std::chrono::milliseconds timeout, std::string
   struct pollfd p {};
   p.fd = fd_;
   p.events = events;
-  int ms = timeout.count() <= 0 ? -1 : static_cast<int>(timeout.count());
+  int ms =
+      timeout.count() <= 0 ? -1 : static_cast<int>(std::min<int64_t>(timeout.count(), INT32_MAX));
   for (;;) {
     int rc = ::poll(&p, 1, ms);
     if (rc > 0) return Status::OK();
