@@ -68,11 +68,25 @@ Status ByteArrayColumnEncoder::Commit() {
         index = LookupOrInsert(v, hash, true);
       }
     }
-    if (dictionary_active_) indices_.push_back(index);
+    if (dictionary_active_) {
+      indices_.push_back(index);
+      if (++dictionary_probe_ == kDictionaryProbeValues &&
+          entries_.size() * 2 > kDictionaryProbeValues) {
+        // Mostly distinct values (keys, free text): a dictionary only costs. Pages so far keep
+        // it; the rest of the chunk is PLAIN.
+        CommitLevel(true);
+        chunk_value_bytes_ += plain_size;
+        RETURN_IF_ERROR(ClosePage());
+        dictionary_active_ = false;
+        return Status::OK();
+      }
+    }
   }
-  if (!dictionary_active_) AppendPlain(v, &plain_);
+  if (!dictionary_active_) {
+    AppendPlain(v, &plain_);
+    UpdateStats(v);  // dictionary pages get theirs from their distinct entries at close
+  }
   CommitLevel(true);
-  UpdateStats(v);
   chunk_value_bytes_ += plain_size;
   return MaybeClosePage();
 }
@@ -93,6 +107,7 @@ uint32_t ByteArrayColumnEncoder::LookupOrInsert(std::string_view v, uint64_t has
   AppendPlain(v, &dict_plain_);
   entries_.push_back(Entry{hash, static_cast<uint32_t>(dict_plain_.size() - v.size()),
                            static_cast<uint32_t>(v.size())});
+  entry_page_.push_back(0);
   slots_[i] = index;
   return index;
 }
@@ -117,6 +132,7 @@ int32_t ByteArrayColumnEncoder::TakePageValues(std::string* body) {
   if (!indices_.empty() || (dictionary_active_ && !entries_.empty())) {
     const uint32_t max_index = entries_.empty() ? 0 : entries_.size() - 1;
     const int width = RleHybridEncoder::BitWidthFor(max_index);
+    DictionaryPageStats();
     body->push_back(static_cast<char>(width));
     RleHybridEncoder enc(width, body);
     for (uint32_t i : indices_) enc.Put(i);
@@ -154,6 +170,15 @@ void ByteArrayColumnEncoder::UpdateStats(std::string_view v) {
   if (Less(page_max_, v)) page_max_.assign(v);
 }
 
+void ByteArrayColumnEncoder::DictionaryPageStats() {
+  for (uint32_t i : indices_) {
+    if (entry_page_[i] == page_number_) continue;
+    entry_page_[i] = page_number_;
+    UpdateStats(EntryBytes(entries_[i]));
+  }
+  ++page_number_;
+}
+
 void ByteArrayColumnEncoder::TakePageStats(ParquetStatistics* stats) {
   if (page_too_long_) {
     chunk_too_long_ = true;
@@ -184,6 +209,8 @@ int32_t ByteArrayColumnEncoder::TakeDictionary(std::string* out) {
   out->append(dict_plain_);
   dict_plain_.clear();
   entries_.clear();
+  entry_page_.clear();
+  dictionary_probe_ = 0;
   std::fill(slots_.begin(), slots_.end(), kMissing);
   dictionary_active_ = dictionary_enabled_;
   return n;

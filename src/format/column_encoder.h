@@ -90,6 +90,10 @@ class ColumnEncoder {
   // of entries (0: the chunk used no dictionary).
   virtual int32_t TakeDictionary(std::string* out) = 0;
 
+  // A chunk whose first this-many dictionary-encoded values are more than half distinct
+  // stops using its dictionary.
+  static constexpr uint64_t kDictionaryProbeValues = 16384;
+
   const ParquetColumnPlan* plan_;
   const ParquetOptions* options_;
   bool staged_null_ = false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -14,6 +15,9 @@ namespace binlake {
 
 // The typed halves of ColumnEncoder, one per physical type family. Internal to the Parquet
 // writer; see column_encoder.h for the contract.
+
+static_assert(std::endian::native == std::endian::little,
+              "PLAIN encoding is written from the in-memory layout");
 
 template <typename T>
 void AppendLittleEndian(T v, std::string* out) {
@@ -59,6 +63,7 @@ class NumericColumnEncoder final : public ColumnEncoder {
       return MaybeClosePage();
     }
     const T x = staged_;
+    bool give_up = false;
     if (dictionary_active_) {
       const uint32_t index = Lookup(x);
       if (index == kMissing &&
@@ -68,18 +73,27 @@ class NumericColumnEncoder final : public ColumnEncoder {
         dictionary_active_ = false;
       } else {
         indices_.push_back(index == kMissing ? Insert(x) : index);
+        // Mostly distinct values (keys, instants): a dictionary only costs.
+        give_up = ++dictionary_probe_ == kDictionaryProbeValues &&
+                  dict_values_.size() * 2 > kDictionaryProbeValues;
       }
     }
-    if (!dictionary_active_) AppendLittleEndian(x, &plain_);
+    if (!dictionary_active_) plain_.push_back(x);
     CommitLevel(true);
     UpdateStats(x);
     chunk_value_bytes_ += sizeof(T);
+    if (give_up) {
+      // Pages so far keep the dictionary; the rest of the chunk is PLAIN.
+      RETURN_IF_ERROR(ClosePage());
+      dictionary_active_ = false;
+      return Status::OK();
+    }
     return MaybeClosePage();
   }
 
  protected:
   uint64_t PageValueBytes() const override {
-    return dictionary_active_ ? indices_.size() * sizeof(uint32_t) : plain_.size();
+    return dictionary_active_ ? indices_.size() * sizeof(uint32_t) : plain_.size() * sizeof(T);
   }
   uint64_t DictionaryBytes() const override { return dict_values_.size() * sizeof(T); }
 
@@ -94,7 +108,8 @@ class NumericColumnEncoder final : public ColumnEncoder {
       indices_.clear();
       return kEncodingRleDictionary;
     }
-    body->append(plain_);
+    // PLAIN is the values' little-endian bytes, which is their in-memory layout here.
+    body->append(reinterpret_cast<const char*>(plain_.data()), plain_.size() * sizeof(T));
     plain_.clear();
     return kEncodingPlain;
   }
@@ -116,9 +131,11 @@ class NumericColumnEncoder final : public ColumnEncoder {
 
   int32_t TakeDictionary(std::string* out) override {
     const int32_t n = static_cast<int32_t>(dict_values_.size());
-    for (T v : dict_values_) AppendLittleEndian(v, out);
+    out->append(reinterpret_cast<const char*>(dict_values_.data()),
+                dict_values_.size() * sizeof(T));
     dict_values_.clear();
-    std::fill(slots_.begin(), slots_.end(), kMissing);
+    std::fill(slots_.begin(), slots_.end(), Slot{0, kMissing});
+    dictionary_probe_ = 0;
     dictionary_active_ = dictionary_enabled_;
     return n;
   }
@@ -139,14 +156,21 @@ class NumericColumnEncoder final : public ColumnEncoder {
   }
   static size_t Hash(uint64_t b) { return static_cast<size_t>((b * 0x9E3779B97F4A7C15ull) >> 32); }
 
+  // Open addressing; each slot holds the key's bits beside its index so that a probe touches
+  // one cache line, not the slot and then the dictionary.
+  struct Slot {
+    uint64_t bits;
+    uint32_t index;  // kMissing: empty
+  };
+
   uint32_t Lookup(T v) const {
     if (slots_.empty()) return kMissing;
     const uint64_t b = Bits(v);
     const size_t mask = slots_.size() - 1;
     for (size_t i = Hash(b) & mask;; i = (i + 1) & mask) {
-      const uint32_t s = slots_[i];
-      if (s == kMissing) return kMissing;
-      if (Bits(dict_values_[s]) == b) return s;
+      const Slot& s = slots_[i];
+      if (s.index == kMissing) return kMissing;
+      if (s.bits == b) return s.index;
     }
   }
 
@@ -158,13 +182,14 @@ class NumericColumnEncoder final : public ColumnEncoder {
     return index;
   }
   void Place(uint32_t index) {
+    const uint64_t b = Bits(dict_values_[index]);
     const size_t mask = slots_.size() - 1;
-    size_t i = Hash(Bits(dict_values_[index])) & mask;
-    while (slots_[i] != kMissing) i = (i + 1) & mask;
-    slots_[i] = index;
+    size_t i = Hash(b) & mask;
+    while (slots_[i].index != kMissing) i = (i + 1) & mask;
+    slots_[i] = Slot{b, index};
   }
   void Grow() {
-    slots_.assign(slots_.empty() ? 1024 : slots_.size() * 2, kMissing);
+    slots_.assign(slots_.empty() ? 1024 : slots_.size() * 2, Slot{0, kMissing});
     for (uint32_t i = 0; i < dict_values_.size(); ++i) Place(i);
   }
 
@@ -208,11 +233,13 @@ class NumericColumnEncoder final : public ColumnEncoder {
   const bool unsigned_order_;
   const bool dictionary_enabled_;
   bool dictionary_active_;
+  // Values dictionary-encoded in this chunk, up to kDictionaryProbeValues.
+  uint64_t dictionary_probe_ = 0;
   T staged_{};
-  std::string plain_;
+  std::vector<T> plain_;
   std::vector<uint32_t> indices_;
   std::vector<T> dict_values_;
-  std::vector<uint32_t> slots_;
+  std::vector<Slot> slots_;
   bool page_has_ = false;
   T page_min_{};
   T page_max_{};
@@ -326,6 +353,8 @@ class ByteArrayColumnEncoder final : public ColumnEncoder {
   bool Less(std::string_view a, std::string_view b) const;
   void AppendPlain(std::string_view v, std::string* out) const;
   void UpdateStats(std::string_view v);
+  // Folds the distinct dictionary entries used by the open page into the page's min/max.
+  void DictionaryPageStats();
 
   const bool fixed_;
   const bool signed_order_;
@@ -338,6 +367,11 @@ class ByteArrayColumnEncoder final : public ColumnEncoder {
   std::string dict_plain_;
   std::vector<Entry> entries_;
   std::vector<uint32_t> slots_;
+  // Per entry: the last page (by page_number_) whose statistics already include it.
+  std::vector<uint32_t> entry_page_;
+  uint32_t page_number_ = 1;
+  // Values dictionary-encoded in this chunk, up to kDictionaryProbeValues.
+  uint64_t dictionary_probe_ = 0;
   bool page_has_ = false;
   bool page_too_long_ = false;
   std::string page_min_;

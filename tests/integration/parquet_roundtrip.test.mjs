@@ -296,3 +296,28 @@ test('bad rows are refused with the column named', async () => {
     (e) => e.status === 2 && e.stderr.includes("column 'd' (datetime) holds"),
   );
 });
+
+test('mostly distinct columns give up the dictionary after the probe, values intact', async () => {
+  const columns = [col('id', 'int64', { nullable: false }), col('note', 'string'), col('grp', 'int32'), col('tag', 'string')];
+  const rows = [];
+  const want = [];
+  for (let i = 0; i < 40000; ++i) {
+    const note = i % 11 === 0 ? null : `note ${i * 7919}`;
+    rows.push([V.int(i * 3), note === null ? V.null() : V.str(note), V.int(i % 10), V.str(`t${i % 3}`)]);
+    want.push([BigInt(i * 3), note, i % 10, `t${i % 3}`]);
+  }
+  const path = writeParquet({ options: { codec: 'snappy', page_bytes: 8192 }, columns, rows });
+  assert.deepEqual(await query(`SELECT id, note, grp, tag FROM read_parquet(${sqlString(path)}) ORDER BY file_row_number`), want);
+  const m = await queryObjects(`SELECT path_in_schema AS p, encodings AS e, stats_min_value AS lo, stats_max_value AS hi, stats_null_count AS n FROM parquet_metadata(${sqlString(path)})`);
+  const st = Object.fromEntries(m.map((x) => [x.p, x]));
+  assert.equal(st.id.e, 'PLAIN, RLE_DICTIONARY'); // dictionary pages first, then PLAIN
+  assert.deepEqual([st.id.lo, st.id.hi], ['0', '119997']);
+  assert.equal(st.note.e, 'PLAIN, RLE, RLE_DICTIONARY');
+  assert.deepEqual([st.note.lo, st.note.hi, st.note.n], ['note 100009051', 'note 99993213', 3637n]);
+  assert.equal(st.grp.e, 'PLAIN, RLE, RLE_DICTIONARY');
+  assert.deepEqual([st.tag.lo, st.tag.hi], ['t0', 't2']);
+  const dict = await queryObjects(`SELECT path_in_schema AS p, dictionary_page_offset IS NOT NULL AS d FROM parquet_metadata(${sqlString(path)})`);
+  assert.ok(dict.every((x) => x.d));
+  const hp = await readHyparquet(path);
+  assert.deepEqual(hp.map((r) => [r.id, r.note, r.grp, r.tag]), want);
+});
