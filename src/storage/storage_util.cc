@@ -5,6 +5,8 @@
 #include <array>
 #include <charconv>
 
+#include "common/civil_time.h"
+
 namespace binlake {
 namespace {
 
@@ -55,16 +57,6 @@ std::string UriEncode(std::string_view s, bool keep_slash) {
     }
   }
   return out;
-}
-
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  // Howard Hinnant's days_from_civil algorithm.
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 Result<int64_t> ParseIso8601Micros(std::string_view text) {

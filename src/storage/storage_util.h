@@ -29,7 +29,4 @@ Result<int64_t> ParseIso8601Micros(std::string_view text);
 // Parses an HTTP date "Sun, 22 Nov 2026 17:25:39 GMT" (RFC 7231 IMF-fixdate).
 Result<int64_t> ParseHttpDateMicros(std::string_view text);
 
-// Days since 1970-01-01 of a proleptic Gregorian civil date.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
-
 }  // namespace binlake
