@@ -68,7 +68,9 @@ class ColumnEncoder {
     if (!present) ++page_nulls_;
   }
   Status MaybeClosePage() {
-    if (PageValueBytes() >= options_->page_bytes) return ClosePage();
+    if (PageValueBytes() >= options_->page_bytes || page_rows_ >= kMaxPageRows) {
+      return ClosePage();
+    }
     return Status::OK();
   }
   Status ClosePage();
@@ -93,6 +95,9 @@ class ColumnEncoder {
   // A chunk whose first this-many dictionary-encoded values are more than half distinct
   // stops using its dictionary.
   static constexpr uint64_t kDictionaryProbeValues = 16384;
+  // Also closes a page with few value bytes (NULL runs, booleans, small dictionaries), so that
+  // reaching one row never means decoding millions of levels.
+  static constexpr int64_t kMaxPageRows = 1 << 17;
 
   const ParquetColumnPlan* plan_;
   const ParquetOptions* options_;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  V, col, writeParquet, query, queryObjects, readHyparquet, hyparquetMetadata, civilMicros, sqlString,
+  V, col, writeParquet, query, queryObjects, readHyparquet, hyparquetMetadata, pageHeaders, civilMicros, sqlString,
 } from './parquet_support.mjs';
 
 const U64_MAX = 18446744073709551615n;
@@ -320,4 +320,65 @@ test('mostly distinct columns give up the dictionary after the probe, values int
   assert.ok(dict.every((x) => x.d));
   const hp = await readHyparquet(path);
   assert.deepEqual(hp.map((r) => [r.id, r.note, r.grp, r.tag]), want);
+});
+
+test('page headers: dictionary page first, page statistics and counts per page', async () => {
+  const columns = [col('u', 'int32', { unsigned: true }), col('s', 'string'), col('d', 'double', { nullable: false })];
+  const rows = [];
+  const vals = [];
+  for (let i = 0; i < 3000; ++i) {
+    const u = i % 13 === 0 ? null : (i * 2654435761) % 4294967296;
+    const s = i % 5 === 0 ? null : `k${(i * 37) % 101}`;
+    const d = ((i * 7) % 1000) - 500 + 0.25;
+    rows.push([u === null ? V.null() : V.uint(u), s === null ? V.null() : V.str(s), V.double(d)]);
+    vals.push([u, s, d]);
+  }
+  const path = writeParquet({ options: { codec: 'zstd', page_bytes: 1024, row_group_rows: 2000 }, columns, rows });
+  const groups = await pageHeaders(path);
+  assert.equal(groups.length, 2);
+  let rowBase = 0;
+  for (const [g, chunks] of groups.entries()) {
+    const nrows = g === 0 ? 2000 : 1000;
+    for (const [c, chunk] of chunks.entries()) {
+      assert.equal(chunk.end, chunk.expectedEnd, `group ${g} column ${c}: pages fill the chunk exactly`);
+      const [first, ...data] = chunk.pages;
+      assert.equal(first.type, 2, 'dictionary page first');
+      assert.equal(first.encoding, 0);
+      assert.equal(Number(chunk.meta.data_page_offset), first.offset + first.compressed);
+      assert.ok(data.length > 1, `group ${g} column ${c}: several data pages`);
+      let row = rowBase;
+      for (const p of data) {
+        assert.equal(p.type, 0);
+        assert.equal(p.encoding, 8); // RLE_DICTIONARY: every column here stays under the probe
+        const page = vals.slice(row, row + p.numValues).map((v) => v[c]);
+        row += p.numValues;
+        const present = page.filter((v) => v !== null);
+        assert.equal(p.nullCount, page.length - present.length);
+        if (c === 0) {
+          assert.equal(p.min.readUInt32LE(), Math.min(...present));
+          assert.equal(p.max.readUInt32LE(), Math.max(...present));
+        } else if (c === 1) {
+          const sorted = present.map((x) => Buffer.from(x)).sort(Buffer.compare);
+          assert.deepEqual(p.min, sorted[0]);
+          assert.deepEqual(p.max, sorted[sorted.length - 1]);
+        } else {
+          assert.equal(p.min.readDoubleLE(), Math.min(...present));
+          assert.equal(p.max.readDoubleLE(), Math.max(...present));
+        }
+      }
+      assert.equal(row - rowBase, nrows);
+      assert.equal(Number(chunk.meta.num_values), nrows);
+    }
+    rowBase += nrows;
+  }
+});
+
+test('pages also close at 131072 rows (long NULL runs, booleans)', async () => {
+  const rows = [];
+  for (let i = 0; i < 300000; ++i) rows.push([i % 1000 === 0 ? V.uint(i % 3000 === 0 ? 1 : 0) : V.null()]);
+  const path = writeParquet({ columns: [col('b', 'bit', { precision: 1 })], rows });
+  assert.deepEqual(await query(`SELECT count(*), count(b), count(*) FILTER (WHERE b) FROM read_parquet(${sqlString(path)})`), [[300000n, 300n, 100n]]);
+  const pages = (await pageHeaders(path))[0][0].pages;
+  assert.deepEqual(pages.map((p) => [p.numValues, p.encoding]), [[131072, 0], [131072, 0], [37856, 0]]);
+  assert.deepEqual(pages.map((p) => p.nullCount), [131072 - 132, 131072 - 131, 37856 - 37]);
 });

@@ -123,3 +123,38 @@ export function civilMicros(y, mo, d, h = 0, mi = 0, s = 0, us = 0) {
 export function sqlString(s) {
   return `'${s.replaceAll("'", "''")}'`;
 }
+
+// Page headers of every column chunk, read with hyparquet's Thrift decoder: for each row
+// group, for each column, [{type, uncompressed, compressed, numValues, encoding,
+// nullCount, min, max (Buffers)}], plus the chunk's byte span check.
+export async function pageHeaders(path) {
+  const { deserializeTCompactProtocol } = await import('hyparquet/src/thrift.js');
+  const buf = readFileSync(path);
+  const meta = await hyparquetMetadata(path);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  return meta.row_groups.map((rg) => rg.columns.map((cc) => {
+    const md = cc.meta_data;
+    const start = Number(md.dictionary_page_offset ?? md.data_page_offset);
+    const end = start + Number(md.total_compressed_size);
+    const pages = [];
+    const reader = { view, offset: start };
+    while (reader.offset < end) {
+      const h = deserializeTCompactProtocol(reader);
+      const dp = h.field_5;
+      const st = dp?.field_5;
+      pages.push({
+        offset: reader.offset,
+        type: h.field_1,
+        uncompressed: h.field_2,
+        compressed: h.field_3,
+        numValues: dp ? dp.field_1 : h.field_7.field_1,
+        encoding: dp ? dp.field_2 : h.field_7.field_2,
+        nullCount: st?.field_3 === undefined ? undefined : Number(st.field_3),
+        min: st?.field_6 && Buffer.from(st.field_6),
+        max: st?.field_5 && Buffer.from(st.field_5),
+      });
+      reader.offset += h.field_3;
+    }
+    return { meta: md, pages, end: reader.offset, expectedEnd: end };
+  }));
+}
