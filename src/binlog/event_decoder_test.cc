@@ -245,6 +245,33 @@ TEST(EventDecoderTest, MariaDbQueryCompressed) {
   EXPECT_EQ(q.sql, sql);
 }
 
+TEST(EventDecoderTest, BinlogV3StartEventAndOldQueryLayout) {
+  std::string start;
+  AppendLE(&start, 3, 2);
+  std::string v("4.0.18-log");
+  v.resize(50, '\0');
+  start += v;
+  AppendLE(&start, 0, 4);
+  std::string q;
+  AppendLE(&q, 1, 4);  // thread
+  AppendLE(&q, 0, 4);  // exec time
+  q.push_back(4);      // db len
+  AppendLE(&q, 0, 2);  // error code; no status-variable block before v4
+  q += "test";
+  q.push_back('\0');
+  q += "INSERT INTO t VALUES (1)";
+  Decoded d = DecodeFile(
+      {MakeEvent(event_type::kStartV3, start, false), MakeEvent(event_type::kQuery, q, false)});
+  ASSERT_TRUE(d.status.ok()) << d.status.ToString();
+  ASSERT_EQ(d.events.size(), 2u);
+  const auto& fd = std::get<FormatDescription>(d.events[0].body);
+  EXPECT_EQ(fd.binlog_version, 3);
+  EXPECT_EQ(fd.server_version, "4.0.18-log");
+  const auto& query = std::get<QueryEvent>(d.events[1].body);
+  EXPECT_EQ(query.database, "test");
+  EXPECT_EQ(query.sql, "INSERT INTO t VALUES (1)");
+}
+
 // TABLE_MAP with FULL optional metadata, built by hand.
 std::string TableMapBody() {
   std::string b;

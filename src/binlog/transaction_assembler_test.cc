@@ -21,6 +21,7 @@ class RecordingSink : public ChangeSink {
     return Status::OK();
   }
   Status Row(RowChange c) override {
+    if (rows != nullptr) rows->push_back(c);
     calls.push_back(std::string("row ") + OpLetter(c.op) + " " + c.table->QualifiedName() + " v" +
                     std::to_string(c.table->version));
     return Status::OK();
@@ -35,9 +36,12 @@ class RecordingSink : public ChangeSink {
   }
   void Discard() override { calls.push_back("discard"); }
   std::vector<std::string> calls;
+  std::vector<RowChange>* rows = nullptr;
 };
 
-std::vector<std::string> Assemble(const std::string& rel, std::string name) {
+std::vector<std::string> Assemble(const std::string& rel, std::string name,
+                                  SchemaResolver* resolver = nullptr,
+                                  std::vector<RowChange>* rows = nullptr) {
   auto dir = testing::FixturesDir();
   std::ifstream in(*dir + "/binlogs/" + rel, std::ios::binary);
   std::stringstream ss;
@@ -47,8 +51,10 @@ std::vector<std::string> Assemble(const std::string& rel, std::string name) {
   EXPECT_TRUE(reader.ok());
   EventStream stream(reader->get());
   RecordingSink sink;
+  sink.rows = rows;
   AssemblerOptions options;
   options.binlog_file = name;
+  options.resolver = resolver;
   TransactionAssembler assembler(&sink, options);
   while (true) {
     auto e = stream.Next();
@@ -101,6 +107,77 @@ TEST(TransactionAssemblerTest, DdlIsItsOwnTransactionAndMariaDbGtids) {
             "begin 93e95066-a2f4-11ec-9b69-9657f0ae95e2:1 @binlog.000001:157 t=1647193191638429");
   EXPECT_EQ(ddl[1], "schema : ALTER USER 'root'@'l");
   EXPECT_EQ(ddl[2], "commit @binlog.000001:493 93e95066-a2f4-11ec-9b69-9657f0ae95e2:1");
+}
+
+class FakeResolver : public SchemaResolver {
+ public:
+  Result<ResolvedTable> Resolve(std::string_view database, std::string_view table) override {
+    calls.push_back(std::string(database) + "." + std::string(table));
+    ResolvedTable t;
+    for (const char* n : {"id", "bin", "txt", "num", "big"}) {
+      Column c;
+      c.name = n;
+      t.columns.push_back(c);
+    }
+    t.key_columns = {0};
+    return t;
+  }
+  std::vector<std::string> calls;
+};
+
+TEST(TransactionAssemblerTest, ResolverNamesColumnsOfMinimalMetadata) {
+  if (!testing::FixturesDir()) GTEST_SKIP() << "../shared/fixtures is absent";
+  FakeResolver resolver;
+  std::vector<RowChange> rows;
+  Assemble("rust_mysql_common/minimal_row_metadata.000001", "binlog.000001", &resolver, &rows);
+  EXPECT_EQ(resolver.calls, std::vector<std::string>{"noria.t1"});
+  ASSERT_EQ(rows.size(), 1u);
+  const TableSchema& s = *rows[0].table;
+  EXPECT_EQ(s.columns[0].name, "id");
+  EXPECT_EQ(s.columns[4].name, "big");
+  EXPECT_EQ(s.key_columns, std::vector<int>{0});
+  // Signedness still comes from the binlog's MINIMAL metadata.
+  EXPECT_TRUE(s.columns[4].is_unsigned);
+  EXPECT_EQ(rows[0].after[4], Value::UInt(3230202323u));
+  EXPECT_TRUE(rows[0].after[1].is_absent());
+}
+
+class WrongResolver : public SchemaResolver {
+ public:
+  Result<ResolvedTable> Resolve(std::string_view, std::string_view) override {
+    ResolvedTable t;
+    t.columns.resize(2);
+    return t;
+  }
+};
+
+TEST(TransactionAssemblerTest, ResolverWithOtherColumnCountFails) {
+  if (!testing::FixturesDir()) GTEST_SKIP() << "../shared/fixtures is absent";
+  auto dir = testing::FixturesDir();
+  std::ifstream in(*dir + "/binlogs/rust_mysql_common/minimal_row_metadata.000001",
+                   std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string bytes = ss.str();
+  auto reader = BinlogFileReader::FromBuffer(bytes, "binlog.000001");
+  ASSERT_TRUE(reader.ok());
+  EventStream stream(reader->get());
+  RecordingSink sink;
+  WrongResolver resolver;
+  TransactionAssembler assembler(&sink, AssemblerOptions{&resolver, "binlog.000001", {}});
+  Status last;
+  while (last.ok()) {
+    auto e = stream.Next();
+    ASSERT_TRUE(e.ok());
+    if (*e == nullptr) break;
+    last = assembler.Consume(**e);
+  }
+  ASSERT_FALSE(last.ok());
+  EXPECT_EQ(last.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(last.message().find("table noria.t1: the binlog's TABLE_MAP (table id 111) has 5 "
+                                "columns but the server's current definition has 2"),
+            std::string::npos)
+      << last.message();
 }
 
 }  // namespace
