@@ -182,10 +182,11 @@ Status DecodeRowImage(ByteReader* in, const std::vector<ColumnWire>& wire,
       const Value* before =
           options.before != nullptr && options.before->size() > i ? &(*options.before)[i] : nullptr;
       if (before == nullptr || before->kind() != Value::Kind::kJson) {
-        return CorruptionError(
-            "table {} column {}: partial JSON update at offset {} has no JSON before-image "
-            "value to apply to (before is {}); the server must log the full before-image "
-            "(binlog_row_image=FULL) for partial JSON updates",
+        return FailedPreconditionError(
+            "table {} column {}: partial JSON update at offset {} is a diff against a "
+            "before-image value the row event does not carry (before is {}); on the source set "
+            "binlog_row_image=FULL, or binlog_row_value_options='' so JSON updates are logged "
+            "whole",
             schema.QualifiedName(), column.name, at,
             before == nullptr ? std::string("missing") : before->DebugString());
       }

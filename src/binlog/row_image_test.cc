@@ -119,7 +119,7 @@ TEST(RowImageTest, PartialJsonAppliesDiffToBeforeImage) {
   options.before = &no_before;
   ByteReader in2(bytes);
   s = DecodeRowImage(&in2, wire, schema, "\x07", options, &row);
-  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("binlog_row_image=FULL"), std::string::npos) << s.message();
 }
 
