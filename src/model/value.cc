@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "common/civil_time.h"
+
 namespace binlake {
 namespace {
 
@@ -104,27 +106,19 @@ std::string FormatDateTime(const DateTime& dt, int fsp) {
 }
 
 DateTime TimestampToUtc(const Timestamp& ts) {
-  // Days-from-civil inverse (Howard Hinnant's algorithm), valid for the whole int64 range
-  // that MySQL timestamps use.
   int64_t days = ts.seconds / 86400;
   int64_t rem = ts.seconds % 86400;
   if (rem < 0) {
     rem += 86400;
     days -= 1;
   }
-  days += 719468;
-  int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  int64_t doe = days - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  int64_t year;
+  unsigned month, day;
+  CivilFromDays(days, &year, &month, &day);
   DateTime dt;
-  dt.year = static_cast<int32_t>(y + (m <= 2 ? 1 : 0));
-  dt.month = static_cast<uint8_t>(m);
-  dt.day = static_cast<uint8_t>(d);
+  dt.year = static_cast<int32_t>(year);
+  dt.month = static_cast<uint8_t>(month);
+  dt.day = static_cast<uint8_t>(day);
   dt.hour = static_cast<uint8_t>(rem / 3600);
   dt.minute = static_cast<uint8_t>((rem % 3600) / 60);
   dt.second = static_cast<uint8_t>(rem % 60);
