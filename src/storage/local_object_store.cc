@@ -23,7 +23,10 @@ constexpr size_t kWriteBufferBytes = 1 << 20;
 
 std::string ErrnoText(int err) { return std::strerror(err); }
 
-std::string ParentDir(const std::string& path) { return path.substr(0, path.rfind('/')); }
+std::string ParentDir(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
 
 // A temporary name in `dir` unique across threads and processes.
 std::string TempPath(const std::string& dir) {
@@ -72,7 +75,11 @@ Status MakeDirs(const std::string& root, const std::string& dir) {
   while (pos != std::string::npos) {
     pos = dir.find('/', pos + 1);
     std::string sub = dir.substr(0, pos);
-    if (mkdir(sub.c_str(), 0755) != 0 && errno != EEXIST) {
+    if (mkdir(sub.c_str(), 0755) == 0) {
+      // The new directory's own name must be durable too, or a crash could lose the whole
+      // subtree that is about to hold a published object.
+      RETURN_IF_ERROR(SyncDir(ParentDir(sub)));
+    } else if (errno != EEXIST) {
       return FsError("create directory", sub, errno);
     }
   }

@@ -247,6 +247,13 @@ Status S3ObjectStore::ErrorFor(const Call& call, const HttpResponse& response) c
         "bucket '{}' is not served by {} in region {} ({}): set the store's region{}", bucket_,
         endpoint_, options_.region, detail, region.empty() ? "" : " to " + region);
   }
+  if (status == 403 && code.empty()) {
+    // HEAD answers carry no body, so a bad signature and a missing grant look the same.
+    return PermissionDeniedError(
+        "access denied to {} (HTTP 403 to {}, which gives no reason): check the access key id "
+        "and secret access key, and that the credentials' policy allows {}",
+        where, call.method, call.action);
+  }
   if (status == 403) {
     return PermissionDeniedError(
         "access denied to {} ({}): check the credentials' policy allows {} on this bucket and "
