@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "format/decimal_encoding.h"
 
 namespace binlake {
@@ -102,6 +104,33 @@ Status DateTimeValue(const ParquetColumnPlan& plan, ZeroDateRule rule, const Val
 
 }  // namespace
 
+void AppendTimeText(const Duration& t, int fsp, std::string* out) {
+  out->clear();
+  if (t.negative) out->push_back('-');
+  char buf[16];
+  auto two = [&](uint32_t x) {
+    if (x < 10) out->push_back('0');
+    const auto r = std::to_chars(buf, buf + sizeof(buf), x);
+    out->append(buf, r.ptr);
+  };
+  two(t.hours);
+  out->push_back(':');
+  two(t.minutes);
+  out->push_back(':');
+  two(t.seconds);
+  if (fsp > 0) {
+    if (fsp > 6) fsp = 6;
+    out->push_back('.');
+    uint32_t micros = t.micros;
+    char digits[6];
+    for (int i = 5; i >= 0; --i) {
+      digits[i] = static_cast<char>('0' + micros % 10);
+      micros /= 10;
+    }
+    out->append(digits, static_cast<size_t>(fsp));
+  }
+}
+
 std::string_view ValueKindName(Value::Kind kind) {
   switch (kind) {
     case Value::Kind::kNull:
@@ -134,18 +163,6 @@ std::string_view ValueKindName(Value::Kind kind) {
       return "JSON";
   }
   return "?";
-}
-
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day) {
-  // Shift the year to start in March so the leap day is the last day of the shifted year;
-  // then count 400-year eras of 146097 days.
-  const int64_t y = year - (month <= 2 ? 1 : 0);
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t year_of_era = y - era * 400;
-  const int64_t shifted_month = month > 2 ? month - 3 : month + 9;
-  const int64_t day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
 }
 
 bool IsRealDate(int32_t year, unsigned month, unsigned day) {
@@ -309,7 +326,7 @@ Status ConvertToBytes(const ParquetColumnPlan& plan, const Value& v, std::string
     }
     case Conversion::kTimeString:
       if (k != Value::Kind::kTime) return WrongKind(plan, v);
-      *scratch = FormatDuration(v.time(), plan.column.scale);
+      AppendTimeText(v.time(), plan.column.scale, scratch);
       *out = *scratch;
       return Status::OK();
     case Conversion::kDecimalFixed: {

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/civil_time.h"
 #include "common/status.h"
 #include "format/parquet_options.h"
 #include "format/parquet_schema.h"
@@ -32,10 +33,12 @@ Status ConvertToDouble(const ParquetColumnPlan& plan, const Value& v, double* ou
 Status ConvertToBytes(const ParquetColumnPlan& plan, const Value& v, std::string* scratch,
                       std::string_view* out);
 
-// Days since 1970-01-01 of a proleptic Gregorian date. REQUIRES: a valid date.
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 // True when month and day name a real day of that year (year 0..9999).
 bool IsRealDate(int32_t year, unsigned month, unsigned day);
+
+// Replaces *out with FormatDuration(t, fsp) (the canonical TIME text) without allocating
+// once *out has the capacity.
+void AppendTimeText(const Duration& t, int fsp, std::string* out);
 
 // "STRING", "DATETIME", ... for error messages.
 std::string_view ValueKindName(Value::Kind kind);
