@@ -44,7 +44,10 @@ console.log(JSON.stringify({
   time_ratio_snappy: +(ours.snappy.seconds / duckdb.snappy.seconds).toFixed(2),
   cpu_ratio_zstd: +(ours.zstd.cpu_seconds / duckdb.zstd.cpu_seconds).toFixed(2),
   cpu_ratio_snappy: +(ours.snappy.cpu_seconds / duckdb.snappy.cpu_seconds).toFixed(2),
+  // Goal: >= 1M rows/s with zstd and within 1.5x of DuckDB. Wall-clock numbers depend on
+  // what else the machine runs; per-CPU-second numbers do much less.
   goal_rows_per_s_zstd: 1000000,
-  goal_met: ours.zstd.rows_per_s >= 1000000 && ours.zstd.seconds <= 1.5 * duckdb.zstd.seconds,
+  goal_met_wall: ours.zstd.rows_per_s >= 1000000 && ours.zstd.seconds <= 1.5 * duckdb.zstd.seconds,
+  goal_met_cpu: ours.zstd.rows_per_cpu_s >= 1000000 && ours.zstd.cpu_seconds <= 1.5 * duckdb.zstd.cpu_seconds,
   duckdb_rows_ratio_zstd: ratio('zstd', 'rows_per_s'),
 }));
