@@ -526,5 +526,104 @@ TEST(EventDecoderTest, RowsWithoutTableMapFailWithPosition) {
       << last.message();
 }
 
+std::string QueryBody(std::string_view db, std::string_view sql) {
+  std::string q;
+  AppendLE(&q, 1, 4);
+  AppendLE(&q, 0, 4);
+  q.push_back(static_cast<char>(db.size()));
+  AppendLE(&q, 0, 2);
+  AppendLE(&q, 0, 2);  // no status variables
+  q += db;
+  q.push_back('\0');
+  q += sql;
+  return q;
+}
+
+class CallLog : public ChangeSink {
+ public:
+  Status Begin(const TransactionBegin& b) override {
+    calls.push_back("begin @" + std::to_string(b.position.offset));
+    return Status::OK();
+  }
+  Status Row(RowChange c) override {
+    calls.push_back(std::string("row ") + OpLetter(c.op) + " " + c.after[0].DebugString());
+    return Status::OK();
+  }
+  Status Schema(const SchemaChange& s) override {
+    calls.push_back("schema " + s.sql);
+    return Status::OK();
+  }
+  Status Commit(const TransactionEnd& e) override {
+    calls.push_back("commit @" + std::to_string(e.next_position.offset));
+    return Status::OK();
+  }
+  void Discard() override { calls.push_back("discard"); }
+  std::vector<std::string> calls;
+};
+
+TEST(EventDecoderTest, CreateTableSelectIsOneTransaction) {
+  std::string tm;
+  AppendLE(&tm, 5, 6);
+  AppendLE(&tm, 1, 2);
+  tm += std::string(
+      "\x01"
+      "d\0"
+      "\x01"
+      "t\0",
+      6);
+  AppendLengthEncodedInt(&tm, 1);
+  tm.push_back(3);                 // INT
+  AppendLengthEncodedInt(&tm, 0);  // no metadata
+  tm.push_back(0);                 // not nullable
+  std::string rows;
+  AppendLE(&rows, 5, 6);
+  AppendLE(&rows, 1, 2);
+  AppendLE(&rows, 2, 2);
+  AppendLengthEncodedInt(&rows, 1);
+  rows.push_back(1);
+  rows.push_back(0);  // NULL bitmap
+  AppendLE(&rows, 42, 4);
+  std::vector<std::string> events = {
+      Fde(true),
+      MakeEvent(event_type::kQuery,
+                QueryBody("d", "CREATE TABLE t SELECT 42 AS a START TRANSACTION"), true),
+      MakeEvent(event_type::kTableMap, tm, true),
+      MakeEvent(event_type::kWriteRowsV2, rows, true),
+      MakeEvent(event_type::kXid, std::string(8, '\0'), true),
+      MakeEvent(event_type::kQuery, QueryBody("d", "DROP TABLE t"), true),
+  };
+  std::string file(
+      "\xfe"
+      "bin",
+      4);
+  std::vector<size_t> ends;
+  for (const auto& e : events) {
+    file += e;
+    ends.push_back(file.size());
+  }
+  auto reader = BinlogFileReader::FromBuffer(file, "c.000001");
+  EventStream stream(reader->get());
+  CallLog sink;
+  TransactionAssembler assembler(&sink, AssemblerOptions{nullptr, "c.000001", {}});
+  while (true) {
+    auto e = stream.Next();
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    if (*e == nullptr) break;
+    Status s = assembler.Consume(**e);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  std::vector<std::string> want = {
+      "begin @" + std::to_string(ends[0]),
+      "schema CREATE TABLE t SELECT 42 AS a START TRANSACTION",
+      "row I " + Value::Int(42).DebugString(),
+      "commit @" + std::to_string(ends[4]),
+      "begin @" + std::to_string(ends[4]),
+      "schema DROP TABLE t",
+      "commit @" + std::to_string(ends[5]),
+  };
+  EXPECT_EQ(sink.calls, want);
+  EXPECT_EQ(assembler.resume_position().ToString(), "c.000001:" + std::to_string(file.size()));
+}
+
 }  // namespace
 }  // namespace binlake

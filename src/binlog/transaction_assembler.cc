@@ -11,6 +11,20 @@ namespace {
 
 enum class StatementKind { kBegin, kCommit, kRollback, kSavepoint, kXa, kOther };
 
+bool EndsWithStartTransaction(std::string_view sql) {
+  while (!sql.empty() &&
+         (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) {
+    sql.remove_suffix(1);
+  }
+  constexpr std::string_view kTail = "START TRANSACTION";
+  if (sql.size() <= kTail.size()) return false;
+  std::string_view tail = sql.substr(sql.size() - kTail.size());
+  for (size_t i = 0; i < kTail.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(tail[i])) != kTail[i]) return false;
+  }
+  return std::isspace(static_cast<unsigned char>(sql[sql.size() - kTail.size() - 1]));
+}
+
 bool StartsWithWord(std::string_view s, std::string_view word) {
   if (s.size() < word.size()) return false;
   for (size_t i = 0; i < word.size(); ++i) {
@@ -196,6 +210,9 @@ Status TransactionAssembler::OnQuery(const Event& event, const QueryEvent& q) {
   if (in_transaction_) Discard();
   RETURN_IF_ERROR(Begin(event));
   RETURN_IF_ERROR(sink_->Schema(change));
+  // MySQL 8 logs CREATE TABLE ... SELECT as "CREATE TABLE ... START TRANSACTION" followed by
+  // the rows and an XID: one transaction.
+  if (EndsWithStartTransaction(q.sql)) return Status::OK();
   return Commit(event);
 }
 
