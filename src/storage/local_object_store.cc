@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <random>
 #include <utility>
@@ -262,8 +263,9 @@ Status LocalObjectStore::Put(std::string_view key, std::string_view data,
 }
 
 Result<std::string> LocalObjectStore::Get(std::string_view key) {
-  ASSIGN_OR_RETURN(ObjectInfo info, Head(key));
-  return GetRange(key, 0, info.size);
+  // One open file: the size comes from the same inode the bytes are read from, even if the
+  // object is replaced meanwhile.
+  return GetRange(key, 0, UINT64_MAX);
 }
 
 Result<std::string> LocalObjectStore::GetRange(std::string_view key, uint64_t offset,

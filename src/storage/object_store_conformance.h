@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "storage/object_store.h"
@@ -28,6 +29,9 @@ struct ConformanceBackend {
   // Non-empty: the backend cannot run here (no server); every test skips with this reason.
   std::string unavailable_reason;
 };
+
+// gtest prints the backend by name in failure messages.
+inline void PrintTo(const ConformanceBackend& backend, std::ostream* os) { *os << backend.name; }
 
 std::string ConformanceBackendName(const ::testing::TestParamInfo<ConformanceBackend>& info);
 
