@@ -211,8 +211,7 @@ Status DecodeSet(ByteReader* in, int bytes, const Column& column, Value* out) {
 }
 
 Status DecodeString(ByteReader* in, const ColumnWire& wire, const Column& column, Value* out) {
-  uint8_t b0 = static_cast<uint8_t>(wire.metadata >> 8);
-  size_t max_len = static_cast<size_t>((((b0 & 0x30) ^ 0x30) << 4) | (wire.metadata & 0xff));
+  size_t max_len = static_cast<size_t>(StringMaxLength(wire.metadata));
   ASSIGN_OR_RETURN(uint64_t len, in->UintLE(max_len > 255 ? 2 : 1));
   if (len > max_len && wire.metadata != 0) {
     return CorruptionError("column {}: CHAR value of {} bytes exceeds its {}-byte maximum",

@@ -378,6 +378,16 @@ TEST(ColumnDecoderTest, DescribeColumn) {
   DescribeColumn({MysqlType::kVarchar, 300}, &b);
   EXPECT_EQ(b.type, LogicalType::kBinary);
   EXPECT_EQ(b.precision, 300);
+  Column unknown_charset;  // collation 0: values stay bytes, so the column is binary
+  DescribeColumn({MysqlType::kBlob, 2}, &unknown_charset);
+  EXPECT_EQ(unknown_charset.type, LogicalType::kBinary);
+  Column text;
+  text.collation_id = 8;
+  DescribeColumn({MysqlType::kBlob, 2}, &text);
+  EXPECT_EQ(text.type, LogicalType::kString);
+  EXPECT_EQ(StringMaxLength(0), 0);
+  EXPECT_EQ(StringMaxLength(0xfe28), 40);
+  EXPECT_EQ(StringMaxLength(0xce00 | (1020 & 0xff)), 1020);
   Column ts;
   DescribeColumn({MysqlType::kTimestamp2, 6}, &ts);
   EXPECT_EQ(ts.type, LogicalType::kTimestamp);

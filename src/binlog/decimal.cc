@@ -12,6 +12,16 @@ constexpr int kDigitBytes[10] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
 constexpr uint32_t kPow10[10] = {1,      10,      100,      1000,      10000,
                                  100000, 1000000, 10000000, 100000000, 1000000000};
 
+// Appends v as exactly `digits` decimal digits (zero-padded).
+void AppendDigits(std::string* out, uint32_t v, int digits) {
+  char buf[9];
+  for (int i = digits - 1; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  out->append(buf, static_cast<size_t>(digits));
+}
+
 }  // namespace
 
 int DecimalBinarySize(int precision, int scale) {
@@ -68,21 +78,21 @@ Result<std::string> DecodeDecimal(std::string_view bytes, int precision, int sca
   uint32_t v = 0;
   if (intg_left > 0) {
     RETURN_IF_ERROR(group(intg_left, &v));
-    int_digits += fmt::format("{:0{}d}", v, intg_left);
+    AppendDigits(&int_digits, v, intg_left);
   }
   for (int i = 0; i < intg_full; ++i) {
     RETURN_IF_ERROR(group(9, &v));
-    int_digits += fmt::format("{:09d}", v);
+    AppendDigits(&int_digits, v, 9);
   }
   std::string frac_digits;
   frac_digits.reserve(static_cast<size_t>(scale));
   for (int i = 0; i < frac_full; ++i) {
     RETURN_IF_ERROR(group(9, &v));
-    frac_digits += fmt::format("{:09d}", v);
+    AppendDigits(&frac_digits, v, 9);
   }
   if (frac_left > 0) {
     RETURN_IF_ERROR(group(frac_left, &v));
-    frac_digits += fmt::format("{:0{}d}", v, frac_left);
+    AppendDigits(&frac_digits, v, frac_left);
   }
 
   size_t first = int_digits.find_first_not_of('0');

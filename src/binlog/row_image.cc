@@ -29,11 +29,20 @@ MysqlType RealType(const ColumnWire& wire) {
   }
 }
 
+int StringMaxLength(uint16_t metadata) {
+  if (metadata == 0) return 0;
+  // Lengths over 255 keep their bits 8-9 in bits 4-5 of the type byte, inverted.
+  uint8_t b0 = static_cast<uint8_t>(metadata >> 8);
+  return (((b0 & 0x30) ^ 0x30) << 4) | (metadata & 0xff);
+}
+
 void DescribeColumn(const ColumnWire& wire, Column* column) {
   MysqlType real = RealType(wire);
   column->mysql_type = real;
   uint16_t md = wire.metadata;
-  bool binary = column->collation_id == kBinaryCollationId;
+  // Without a collation (no charset metadata and none supplied) text and binary strings look
+  // alike; their values are kept as bytes, so the column is described as binary.
+  bool binary = column->collation_id == kBinaryCollationId || column->collation_id == 0;
   switch (real) {
     case MysqlType::kTiny:
       column->type = LogicalType::kInt8;
@@ -103,12 +112,10 @@ void DescribeColumn(const ColumnWire& wire, Column* column) {
     case MysqlType::kSet:
       column->type = LogicalType::kSet;
       break;
-    case MysqlType::kString: {
+    case MysqlType::kString:
       column->type = binary ? LogicalType::kBinary : LogicalType::kString;
-      uint8_t b0 = static_cast<uint8_t>(md >> 8);
-      column->precision = (((b0 & 0x30) ^ 0x30) << 4) | (md & 0xff);
+      column->precision = StringMaxLength(md);
       break;
-    }
     case MysqlType::kVarchar:
     case MysqlType::kVarString:
       column->type = binary ? LogicalType::kBinary : LogicalType::kString;

@@ -30,10 +30,15 @@ struct ColumnWire {
 // other types unchanged.
 MysqlType RealType(const ColumnWire& wire);
 
+// The maximum byte length of a kString/kVarString column (CHAR/BINARY), decoded from its
+// metadata including the encoding of lengths over 255 bytes; 0 when metadata is 0.
+int StringMaxLength(uint16_t metadata);
+
 // Fills what a Column needs from wire info + optional metadata the caller has:
 // sets column->mysql_type, column->type (LogicalType), precision/scale (DECIMAL
 // precision/scale, fractional digits, BIT bits, max byte length). The caller has already
-// set name, is_unsigned, nullable, collation_id, elements (ENUM/SET names).
+// set name, is_unsigned, nullable, collation_id, elements (ENUM/SET names). Character types
+// with collation_id 0 (unknown) are described as kBinary: their values are kept as bytes.
 void DescribeColumn(const ColumnWire& wire, Column* column);
 
 // What the row event says about JSON partial updates for this image.
