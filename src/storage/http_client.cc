@@ -183,6 +183,9 @@ HttpResponse HttpClient::Perform(const HttpRequest& request) {
         response.transport = UnavailableError("{} {}: {}", request.method, request.url, detail);
     }
   }
+  // The handle outlives this call in the pool: drop pointers into this stack frame.
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(headers);
   ReturnHandle(curl);
   return response;
