@@ -186,11 +186,17 @@ Result<S3ObjectStore::Outcome> S3ObjectStore::Execute(const Call& call) {
     }
     if (!retry || attempt >= options_.max_attempts) {
       if (!response.transport.ok()) {
-        return Status(
-            response.transport.code(),
-            fmt::format("cannot reach S3 endpoint {} after {} attempt{}: {}; check the "
-                        "endpoint URL, the network and that the server is running",
-                        endpoint_, attempt, attempt == 1 ? "" : "s", response.transport.message()));
+        const char* plural = attempt == 1 ? "" : "s";
+        if (response.maybe_delivered && call.method != "GET" && call.method != "HEAD") {
+          return Status(response.transport.code(),
+                        fmt::format("no answer from S3 endpoint {} after {} attempt{}: {}; the "
+                                    "request may or may not have taken effect",
+                                    endpoint_, attempt, plural, response.transport.message()));
+        }
+        return Status(response.transport.code(),
+                      fmt::format("cannot reach S3 endpoint {} after {} attempt{}: {}; check the "
+                                  "endpoint URL, the network and that the server is running",
+                                  endpoint_, attempt, plural, response.transport.message()));
       }
       outcome.response = std::move(response);
       return outcome;

@@ -166,6 +166,19 @@ TEST_F(S3RetryTest, AmbiguousCreateRefusedWhenTheObjectIsSomeoneElses) {
   EXPECT_EQ(st.message(), "s3://bkt/pre/ckpt already exists (conditional create refused)");
 }
 
+TEST_F(S3RetryTest, WriteWithoutAnyAnswerIsReportedAsMaybeApplied) {
+  for (int i = 0; i < 2; ++i) server_.Add(Drop());
+  std::unique_ptr<S3ObjectStore> s = Open(2);
+  Status st = s->Delete("k");
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_NE(
+      st.message().find("no answer from S3 endpoint " + server_.endpoint() + " after 2 attempts"),
+      std::string::npos)
+      << st.message();
+  EXPECT_NE(st.message().find("may or may not have taken effect"), std::string::npos);
+  EXPECT_EQ(server_.requests().size(), 2u);
+}
+
 TEST_F(S3RetryTest, RefusedCreateWithoutAmbiguityDoesNotLook) {
   server_.Add(Error(412, "PreconditionFailed"));
   std::unique_ptr<S3ObjectStore> s = Open();
