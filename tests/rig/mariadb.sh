@@ -134,11 +134,11 @@ admin_query() {
 # launch DIR: starts mariadbd and waits until it answers a query (PASSWORD "" right after
 # mariadb-install-db, the admin password afterwards). Returns 2 when the port was taken.
 launch() {
-  local dir="$1" pw="$2" pid i
+  local dir="$1" pw="$2" pid deadline=$((SECONDS + 60))
   : >"$dir/mariadbd.err"
   pid="$(rig_spawn "$dir/mariadbd.out" mariadbd --defaults-file="$dir/my.cnf")"
   echo "$pid" >"$dir/spawn.pid"
-  for ((i = 0; i < 600; i++)); do
+  while [ "$SECONDS" -lt "$deadline" ]; do
     if ! rig_pid_alive "$pid"; then
       if grep -q "Address already in use" "$dir/mariadbd.err"; then return 2; fi
       rig_log "mariadbd exited during start-up; last lines of $dir/mariadbd.err:"
@@ -151,7 +151,7 @@ launch() {
     fi
     sleep 0.05
   done
-  rig_log "mariadbd (pid $pid) did not answer within 30 s; see $dir/mariadbd.err"
+  rig_log "mariadbd (pid $pid) did not answer within 60 s; see $dir/mariadbd.err"
   return 1
 }
 

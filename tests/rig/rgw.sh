@@ -101,9 +101,9 @@ ceph_cli() { timeout 20 ceph --conf "$DIR/ceph.conf" --connect-timeout 10 "$@"; 
 
 # wait_for DESC TIMEOUT_S PID CMD...: polls CMD until it succeeds; fails when PID dies.
 wait_for() {
-  local desc="$1" timeout="$2" pid="$3" i
+  local desc="$1" timeout="$2" pid="$3" deadline=$((SECONDS + $2))
   shift 3
-  for ((i = 0; i < timeout * 20; i++)); do
+  while [ "$SECONDS" -lt "$deadline" ]; do
     "$@" >/dev/null 2>&1 && return 0
     if ! rig_pid_alive "$pid"; then
       rig_log "$desc: the daemon (pid $pid) exited; see $DIR/log/ and $DIR/*.out"
