@@ -70,8 +70,7 @@ Status ByteArrayColumnEncoder::Commit() {
     }
     if (dictionary_active_) {
       indices_.push_back(index);
-      if (++dictionary_probe_ == kDictionaryProbeValues &&
-          entries_.size() * 2 > kDictionaryProbeValues) {
+      if (++dictionary_probe_ == kDictionaryProbeValues && MostlyDistinct(entries_.size())) {
         // Mostly distinct values (keys, free text): a dictionary only costs. Pages so far keep
         // it; the rest of the chunk is PLAIN.
         CommitLevel(true);

@@ -92,9 +92,12 @@ class ColumnEncoder {
   // of entries (0: the chunk used no dictionary).
   virtual int32_t TakeDictionary(std::string* out) = 0;
 
-  // A chunk whose first this-many dictionary-encoded values are more than half distinct
+  // A chunk whose first this-many dictionary-encoded values are more than 7/8 distinct
   // stops using its dictionary.
   static constexpr uint64_t kDictionaryProbeValues = 16384;
+  static bool MostlyDistinct(uint64_t distinct) {
+    return distinct * 8 > kDictionaryProbeValues * 7;
+  }
   // Also closes a page with few value bytes (NULL runs, booleans, small dictionaries), so that
   // reaching one row never means decoding millions of levels.
   static constexpr int64_t kMaxPageRows = 1 << 17;

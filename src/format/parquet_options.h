@@ -35,7 +35,7 @@ struct ParquetOptions {
   // A data page is closed once its values take about this many bytes before compression.
   uint64_t page_bytes = 1ull << 20;
   // Dictionary-encode columns (RLE_DICTIONARY data pages after one PLAIN dictionary page).
-  // BOOLEAN columns never are, and a chunk whose first 16384 values are more than half
+  // BOOLEAN columns never are, and a chunk whose first 16384 values are more than 7/8
   // distinct (keys, instants, free text) writes the rest of its pages PLAIN.
   bool dictionary = true;
   // Once a column chunk's dictionary exceeds this many PLAIN bytes, the rest of that chunk is

@@ -74,8 +74,8 @@ class NumericColumnEncoder final : public ColumnEncoder {
       } else {
         indices_.push_back(index == kMissing ? Insert(x) : index);
         // Mostly distinct values (keys, instants): a dictionary only costs.
-        give_up = ++dictionary_probe_ == kDictionaryProbeValues &&
-                  dict_values_.size() * 2 > kDictionaryProbeValues;
+        give_up =
+            ++dictionary_probe_ == kDictionaryProbeValues && MostlyDistinct(dict_values_.size());
       }
     }
     if (!dictionary_active_) plain_.push_back(x);
