@@ -382,3 +382,10 @@ test('pages also close at 131072 rows (long NULL runs, booleans)', async () => {
   assert.deepEqual(pages.map((p) => [p.numValues, p.encoding]), [[131072, 0], [131072, 0], [37856, 0]]);
   assert.deepEqual(pages.map((p) => p.nullCount), [131072 - 132, 131072 - 131, 37856 - 37]);
 });
+
+test('a file with no rows has the schema and no row groups', async () => {
+  const path = writeParquet({ columns: [col('id', 'int64', { nullable: false, fieldId: 1 }), col('s', 'string', { fieldId: 2 })], rows: [] });
+  assert.deepEqual(await query(`SELECT count(*), typeof(any_value(id)), typeof(any_value(s)) FROM read_parquet(${sqlString(path)})`), [[0n, 'BIGINT', 'VARCHAR']]);
+  assert.deepEqual(await queryObjects(`SELECT num_rows, num_row_groups FROM parquet_file_metadata(${sqlString(path)})`), [{ num_rows: 0n, num_row_groups: 0n }]);
+  assert.deepEqual(await readHyparquet(path), []);
+});
