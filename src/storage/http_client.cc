@@ -160,7 +160,9 @@ HttpResponse HttpClient::Perform(const HttpRequest& request) {
   } else {
     long request_size = 0;
     curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_size);
-    response.maybe_delivered = request_size > 0;
+    // An empty or broken reply means the server had the request; so does any byte sent.
+    response.maybe_delivered =
+        request_size > 0 || rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR;
     std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
     switch (rc) {
       case CURLE_OPERATION_TIMEDOUT:

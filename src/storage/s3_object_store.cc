@@ -187,7 +187,9 @@ Result<S3ObjectStore::Outcome> S3ObjectStore::Execute(const Call& call) {
     if (!retry || attempt >= options_.max_attempts) {
       if (!response.transport.ok()) {
         const char* plural = attempt == 1 ? "" : "s";
-        if (response.maybe_delivered && call.method != "GET" && call.method != "HEAD") {
+        // Any attempt that may have reached the server makes the write's outcome unknown.
+        bool maybe_applied = outcome.ambiguous || response.maybe_delivered;
+        if (maybe_applied && call.method != "GET" && call.method != "HEAD") {
           return Status(response.transport.code(),
                         fmt::format("no answer from S3 endpoint {} after {} attempt{}: {}; the "
                                     "request may or may not have taken effect",
