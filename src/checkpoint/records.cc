@@ -1,0 +1,173 @@
+#include "checkpoint/records.h"
+
+#include <nlohmann/json.hpp>
+
+namespace binlake {
+namespace {
+
+using Json = nlohmann::ordered_json;
+constexpr int kFormat = 1;
+
+Json PositionJson(const BinlogPosition& p) { return Json{{"file", p.file}, {"offset", p.offset}}; }
+
+BinlogPosition PositionFrom(const Json& j) {
+  return BinlogPosition{j.at("file").get<std::string>(), j.at("offset").get<uint64_t>()};
+}
+
+// Runs a decoder that may throw nlohmann exceptions; turns them into kCorruption.
+template <typename T, typename Fn>
+Result<T> Decode(std::string_view json, std::string_view origin, Fn fn) {
+  try {
+    Json j = Json::parse(json);
+    int format = j.at("format").get<int>();
+    if (format != kFormat) {
+      return FailedPreconditionError(
+          "{} has record format {}, this binlake reads format {}: use a binlake version "
+          "that matches the lake",
+          origin, format, kFormat);
+    }
+    return fn(j);
+  } catch (const std::exception& e) {
+    return CorruptionError("{} is not a valid binlake record: {}", origin, e.what());
+  }
+}
+
+}  // namespace
+
+std::string_view CloseReasonName(CloseReason r) {
+  switch (r) {
+    case CloseReason::kWindow:
+      return "window";
+    case CloseReason::kSize:
+      return "size";
+    case CloseReason::kIdle:
+      return "idle";
+    case CloseReason::kShutdown:
+      return "shutdown";
+  }
+  return "?";
+}
+
+std::string EncodeCheckpoint(const Checkpoint& c) {
+  Json tables = Json::object();
+  for (const auto& [name, state] : c.tables) {
+    tables[name] =
+        Json{{"schema_version", state.schema_version}, {"last_field_id", state.last_field_id}};
+  }
+  Json j{{"format", kFormat},
+         {"seq", c.seq},
+         {"position", PositionJson(c.position)},
+         {"gtid_set", c.gtid_set},
+         {"window_ms", c.window_ms},
+         {"next_window_ms", c.next_window_ms},
+         {"tables", tables}};
+  return j.dump() + "\n";
+}
+
+Result<Checkpoint> DecodeCheckpoint(std::string_view json, std::string_view origin) {
+  return Decode<Checkpoint>(json, origin, [](const Json& j) {
+    Checkpoint c;
+    c.seq = j.at("seq").get<uint64_t>();
+    c.position = PositionFrom(j.at("position"));
+    c.gtid_set = j.at("gtid_set").get<std::string>();
+    c.window_ms = j.at("window_ms").get<int64_t>();
+    c.next_window_ms = j.at("next_window_ms").get<int64_t>();
+    for (const auto& [name, state] : j.at("tables").items()) {
+      c.tables[name].schema_version = state.at("schema_version").get<int64_t>();
+      c.tables[name].last_field_id = state.at("last_field_id").get<int32_t>();
+    }
+    return c;
+  });
+}
+
+std::string EncodeIntent(const Intent& i) {
+  Json j{{"format", kFormat},
+         {"seq", i.seq},
+         {"from_seq", i.from_seq},
+         {"end", PositionJson(i.end)},
+         {"gtid_set", i.gtid_set},
+         {"window_ms", i.window_ms},
+         {"reason", CloseReasonName(i.reason)},
+         {"objects", i.objects}};
+  return j.dump() + "\n";
+}
+
+Result<Intent> DecodeIntent(std::string_view json, std::string_view origin) {
+  return Decode<Intent>(json, origin, [&](const Json& j) -> Result<Intent> {
+    Intent i;
+    i.seq = j.at("seq").get<uint64_t>();
+    i.from_seq = j.at("from_seq").get<uint64_t>();
+    i.end = PositionFrom(j.at("end"));
+    i.gtid_set = j.at("gtid_set").get<std::string>();
+    i.window_ms = j.at("window_ms").get<int64_t>();
+    std::string reason = j.at("reason").get<std::string>();
+    bool known = false;
+    for (CloseReason r :
+         {CloseReason::kWindow, CloseReason::kSize, CloseReason::kIdle, CloseReason::kShutdown}) {
+      if (reason == CloseReasonName(r)) {
+        i.reason = r;
+        known = true;
+      }
+    }
+    if (!known) return CorruptionError("{}: unknown close reason '{}'", origin, reason);
+    i.objects = j.at("objects").get<std::vector<std::string>>();
+    return i;
+  });
+}
+
+std::string EncodeSchema(const TableSchema& s, const BinlogPosition& since) {
+  Json columns = Json::array();
+  for (const Column& c : s.columns) {
+    columns.push_back(Json{{"name", c.name},
+                           {"field_id", c.field_id},
+                           {"type", LogicalTypeName(c.type)},
+                           {"mysql_type", static_cast<int>(c.mysql_type)},
+                           {"unsigned", c.is_unsigned},
+                           {"nullable", c.nullable},
+                           {"precision", c.precision},
+                           {"scale", c.scale},
+                           {"collation_id", c.collation_id},
+                           {"elements", c.elements},
+                           {"invisible", c.invisible}});
+  }
+  Json j{{"format", kFormat},           {"schema", s.database},         {"table", s.table},
+         {"version", s.version},        {"since", PositionJson(since)}, {"columns", columns},
+         {"key_columns", s.key_columns}};
+  return j.dump(2) + "\n";
+}
+
+Result<TableSchema> DecodeSchema(std::string_view json, std::string_view origin) {
+  return Decode<TableSchema>(json, origin, [&](const Json& j) -> Result<TableSchema> {
+    TableSchema s;
+    s.database = j.at("schema").get<std::string>();
+    s.table = j.at("table").get<std::string>();
+    s.version = j.at("version").get<int64_t>();
+    for (const Json& cj : j.at("columns")) {
+      Column c;
+      c.name = cj.at("name").get<std::string>();
+      c.field_id = cj.at("field_id").get<int32_t>();
+      std::string type = cj.at("type").get<std::string>();
+      bool known = false;
+      for (int t = 0; t <= static_cast<int>(LogicalType::kVector); ++t) {
+        if (LogicalTypeName(static_cast<LogicalType>(t)) == type) {
+          c.type = static_cast<LogicalType>(t);
+          known = true;
+        }
+      }
+      if (!known) return CorruptionError("{}: unknown column type '{}'", origin, type);
+      c.mysql_type = static_cast<MysqlType>(cj.at("mysql_type").get<int>());
+      c.is_unsigned = cj.at("unsigned").get<bool>();
+      c.nullable = cj.at("nullable").get<bool>();
+      c.precision = cj.at("precision").get<int>();
+      c.scale = cj.at("scale").get<int>();
+      c.collation_id = cj.at("collation_id").get<uint16_t>();
+      c.elements = cj.at("elements").get<std::vector<std::string>>();
+      c.invisible = cj.at("invisible").get<bool>();
+      s.columns.push_back(std::move(c));
+    }
+    s.key_columns = j.at("key_columns").get<std::vector<int>>();
+    return s;
+  });
+}
+
+}  // namespace binlake

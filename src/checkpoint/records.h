@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "model/change.h"
+#include "model/table_schema.h"
+
+namespace binlake {
+
+// The records binlake keeps beside the data under `_binlake/` (docs/checkpoint-format.md).
+// Plain data with JSON encoders; every decoder names the object it read in its errors.
+
+struct TableState {
+  int64_t schema_version = 0;
+  // Highest field id ever given to a column of the table: ids of dropped columns are never
+  // reused (Iceberg and Parquet readers match columns by id).
+  int32_t last_field_id = 0;
+  bool operator==(const TableState&) const = default;
+};
+
+// Where replication resumes, written after every object of batch `seq` is durable.
+struct Checkpoint {
+  uint64_t seq = 0;
+  BinlogPosition position;     // the binlog position after the batch's last transaction
+  std::string gtid_set;        // the source's executed GTID set at that point ("" without)
+  int64_t window_ms = 0;       // window start of the batch that ended here
+  int64_t next_window_ms = 0;  // the next batch's window starts no earlier than this
+  std::map<std::string, TableState> tables;  // keyed by "schema.table"
+  bool operator==(const Checkpoint&) const = default;
+};
+
+// Why a batch closed.
+enum class CloseReason { kWindow, kSize, kIdle, kShutdown };
+std::string_view CloseReasonName(CloseReason r);
+
+// Written before any object of batch `seq` becomes visible: the batch's exact extent, so a
+// restart after a crash cuts the same batch again (docs/checkpoint-format.md).
+struct Intent {
+  uint64_t seq = 0;
+  uint64_t from_seq = 0;  // the checkpoint the batch starts from
+  BinlogPosition end;     // the position after the batch's last transaction
+  std::string gtid_set;   // GTID set at `end`
+  int64_t window_ms = 0;
+  CloseReason reason = CloseReason::kWindow;
+  std::vector<std::string> objects;  // every data object key of the batch, sorted
+  bool operator==(const Intent&) const = default;
+};
+
+std::string EncodeCheckpoint(const Checkpoint& c);
+Result<Checkpoint> DecodeCheckpoint(std::string_view json, std::string_view origin);
+std::string EncodeIntent(const Intent& i);
+Result<Intent> DecodeIntent(std::string_view json, std::string_view origin);
+// A table schema with the position where it took effect.
+std::string EncodeSchema(const TableSchema& schema, const BinlogPosition& since);
+Result<TableSchema> DecodeSchema(std::string_view json, std::string_view origin);
+
+}  // namespace binlake
