@@ -1,0 +1,166 @@
+#include "binlog/replication_source.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "common/byte_reader.h"
+#include "common/logging.h"
+
+namespace binlake {
+namespace {
+
+constexpr uint8_t kRotateEvent = 4;
+constexpr size_t kHeaderSize = 19;
+
+Result<std::string> Variable(Connection* c, const std::string& name) {
+  ASSIGN_OR_RETURN(QueryResult r, c->Query("SHOW GLOBAL VARIABLES LIKE '" + name + "'"));
+  if (r.rows.empty() || r.rows[0].size() < 2 || !r.rows[0][1]) return std::string();
+  return *r.rows[0][1];
+}
+
+}  // namespace
+
+uint32_t DefaultServerId() {
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  uint32_t crc = static_cast<uint32_t>(
+      crc32(0L, reinterpret_cast<const Bytef*>(host), static_cast<uInt>(strlen(host))));
+  return 0x5B000000u | (crc & 0x00FFFFFFu);
+}
+
+Result<SourceInfo> CheckSource(Connection* c) {
+  SourceInfo info;
+  info.version = c->server_version();
+  info.is_mariadb = c->IsMariaDB();
+  ASSIGN_OR_RETURN(std::string log_bin, Variable(c, "log_bin"));
+  if (log_bin != "ON" && log_bin != "1") {
+    return FailedPreconditionError(
+        "the binary log is off on {} (log_bin = {}): start the server with log_bin (e.g. "
+        "log-bin=mysql-bin in my.cnf) and binlog_format=ROW; binlake reads changes from it",
+        c->peer(), log_bin.empty() ? "unknown" : log_bin);
+  }
+  ASSIGN_OR_RETURN(info.binlog_format, Variable(c, "binlog_format"));
+  if (info.binlog_format != "ROW") {
+    return FailedPreconditionError(
+        "binlog_format is {} on {}, but binlake needs ROW: run SET GLOBAL binlog_format = 'ROW' "
+        "and set binlog_format=ROW in the server's configuration (sessions that are already "
+        "open keep the old format until they reconnect)",
+        info.binlog_format, c->peer());
+  }
+  ASSIGN_OR_RETURN(info.binlog_row_image, Variable(c, "binlog_row_image"));
+  ASSIGN_OR_RETURN(info.binlog_row_metadata, Variable(c, "binlog_row_metadata"));
+  ASSIGN_OR_RETURN(std::string checksum, Variable(c, "binlog_checksum"));
+  info.checksums = checksum == "CRC32";
+  ASSIGN_OR_RETURN(std::string server_id, Variable(c, "server_id"));
+  info.server_id = static_cast<uint32_t>(std::strtoul(server_id.c_str(), nullptr, 10));
+  if (!info.binlog_row_image.empty() && info.binlog_row_image != "FULL") {
+    LOG_WARN(
+        "binlog_row_image is {} on {}: changes carry only some columns, so files may hold "
+        "absent values; set binlog_row_image=FULL for complete rows",
+        info.binlog_row_image, c->peer());
+  }
+  if (!info.binlog_row_metadata.empty() && info.binlog_row_metadata != "FULL") {
+    LOG_WARN(
+        "binlog_row_metadata is {} on {}: column names come from information_schema instead "
+        "of the binlog, which is racy around schema changes; set binlog_row_metadata=FULL",
+        info.binlog_row_metadata, c->peer());
+  }
+  return info;
+}
+
+Result<BinlogPosition> CurrentBinlogEnd(Connection* c) {
+  bool new_syntax = !c->IsMariaDB() && c->numeric_version() >= 80200;
+  ASSIGN_OR_RETURN(QueryResult r,
+                   c->Query(new_syntax ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS"));
+  if (r.rows.empty() || r.rows[0].size() < 2 || !r.rows[0][0] || !r.rows[0][1]) {
+    return FailedPreconditionError(
+        "{} reports no binary log status: is log_bin enabled, and does the user have the "
+        "REPLICATION CLIENT (MariaDB: BINLOG MONITOR) privilege?",
+        c->peer());
+  }
+  return BinlogPosition{*r.rows[0][0], std::strtoull(r.rows[0][1]->c_str(), nullptr, 10)};
+}
+
+ReplicationSource::ReplicationSource(std::unique_ptr<Connection> connection,
+                                     ReplicationOptions options)
+    : connection_(std::move(connection)), options_(std::move(options)) {
+  description_ = "binlog stream from " + connection_->peer();
+  file_ = options_.start.file;
+}
+
+Result<std::unique_ptr<ReplicationSource>> ReplicationSource::Open(
+    const ReplicationOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(options.connect));
+  std::unique_ptr<ReplicationSource> s(new ReplicationSource(std::move(c), options));
+  Connection* conn = s->connection_.get();
+  ASSIGN_OR_RETURN(s->info_, CheckSource(conn));
+  if (s->info_.server_id == options.server_id) {
+    return InvalidArgumentError(
+        "source.server_id {} equals the server_id of {}: choose another replica id",
+        options.server_id, conn->peer());
+  }
+  int64_t period_ns = std::chrono::nanoseconds(options.heartbeat_period).count();
+  // The checksum variable tells the server we verify CRC32 (both names: MySQL renamed it).
+  RETURN_IF_ERROR(
+      conn->Execute("SET @master_binlog_checksum = @@global.binlog_checksum, "
+                    "@source_binlog_checksum = @@global.binlog_checksum"));
+  RETURN_IF_ERROR(
+      conn->Execute(fmt::format("SET @master_heartbeat_period = {}, "
+                                "@source_heartbeat_period = {}",
+                                period_ns, period_ns)));
+  if (s->info_.is_mariadb) {
+    // 4 = MARIA_SLAVE_CAPABILITY_GTID: we understand GTID, ANNOTATE_ROWS, checkpoints.
+    RETURN_IF_ERROR(conn->Execute("SET @mariadb_slave_capability = 4"));
+  } else {
+    RETURN_IF_ERROR(conn->Execute("SET @slave_uuid = UUID(), @replica_uuid = @slave_uuid"));
+  }
+  RETURN_IF_ERROR(conn->RegisterReplica(options.server_id));
+  conn->SetReadTimeout(2 * options.heartbeat_period + std::chrono::seconds(5));
+  if (options.start.offset > 0xffffffffull) {
+    return InvalidArgumentError("binlog position {} does not fit COM_BINLOG_DUMP",
+                                options.start.ToString());
+  }
+  Status dump =
+      conn->StartBinlogDump(options.start.file, static_cast<uint32_t>(options.start.offset),
+                            options.server_id, options.non_blocking);
+  RETURN_IF_ERROR(dump.Context(fmt::format("starting the binlog dump at {} from {}",
+                                           options.start.ToString(), conn->peer())));
+  return s;
+}
+
+Result<bool> ReplicationSource::Next(RawEvent* event) {
+  Result<std::string_view> packet = connection_->ReadBinlogPacket();
+  if (!packet.ok()) {
+    const std::optional<ServerError>& err = connection_->last_server_error();
+    if (err && err->code == 1236) {
+      return FailedPreconditionError(
+          "the server cannot send the binlog from {} ({}): the position was probably purged "
+          "(binlog_expire_logs_seconds / expire_logs_days too short, or PURGE BINARY LOGS). "
+          "Nothing after the last checkpoint can be captured from this server: start over "
+          "with a new full load (empty target) or restore the missing binlog files",
+          file_, err->message);
+    }
+    return packet.status().Context(description_);
+  }
+  if (packet->empty()) return false;  // EOF of a non-blocking dump
+  if (packet->size() < kHeaderSize) {
+    return CorruptionError("{}: event of {} bytes is shorter than its header", description_,
+                           packet->size());
+  }
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(packet->data());
+  uint32_t size = LoadLE32(p + 9);
+  uint32_t log_pos = LoadLE32(p + 13);
+  event->bytes = *packet;
+  event->offset = log_pos >= size ? log_pos - size : 0;
+  if (p[4] == kRotateEvent && packet->size() >= kHeaderSize + 8) {
+    size_t name_len = packet->size() - kHeaderSize - 8;
+    // With checksums on, every event of the stream ends in a CRC32, the fake ROTATE that
+    // opens it (sent before FORMAT_DESCRIPTION) included.
+    if (info_.checksums && name_len >= 4) name_len -= 4;
+    file_.assign(packet->data() + kHeaderSize + 8, name_len);
+  }
+  return true;
+}
+
+}  // namespace binlake
