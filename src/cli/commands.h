@@ -19,6 +19,7 @@ struct Command {
 const std::vector<Command>& AllCommands();
 
 int PrintVersion(const std::vector<std::string>& args);
+int RunCommand(const std::vector<std::string>& args);
 int BinlogDump(const std::vector<std::string>& args);  // binlog_dump_command.cc
 
 }  // namespace binlake::cli

@@ -1,0 +1,88 @@
+// binlake run -c CONFIG [--stop-at-end]: CDC into the change log until SIGTERM/SIGINT.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "common/logging.h"
+#include "config/config.h"
+#include "pipeline/replicator.h"
+#include "storage/open_object_store.h"
+
+namespace binlake::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop.store(true); }
+
+// file://relative/dir is resolved against the working directory, as a user expects.
+std::string ResolveTargetUrl(const std::string& url) {
+  const std::string scheme = "file://";
+  if (url.rfind(scheme, 0) != 0 || (url.size() > scheme.size() && url[scheme.size()] == '/')) {
+    return url;
+  }
+  std::filesystem::path p = std::filesystem::absolute(url.substr(scheme.size()));
+  return scheme + p.lexically_normal().string();
+}
+
+S3Options ToS3Options(const S3Config& c) {
+  S3Options o;
+  o.endpoint = c.endpoint;
+  o.region = c.region;
+  if (!c.endpoint.empty() || c.path_style) o.path_style = c.path_style || !c.endpoint.empty();
+  o.access_key_id = c.access_key_id;
+  o.secret_access_key = c.secret_access_key;
+  o.session_token = c.session_token;
+  o.profile = c.profile;
+  o.sse = c.server_side_encryption;
+  o.sse_kms_key_id = c.sse_kms_key_id;
+  o.part_size = c.multipart_part_size;
+  return o;
+}
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "binlake: %s\n", s.ToString().c_str());
+  return s.code() == StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+}  // namespace
+
+int RunCommand(const std::vector<std::string>& argv) {
+  Args::Spec spec{{{"-c", "config"}, {"--config", "config"}}, {"--stop-at-end"}};
+  Result<Args> args = Args::Parse(argv, spec);
+  if (!args.ok()) return Fail(args.status());
+  std::optional<std::string> path = args->Get("config");
+  if (!path) return Fail(InvalidArgumentError("binlake run needs -c CONFIG (a YAML file)"));
+  Result<Config> config = LoadConfigFile(*path);
+  if (!config.ok()) return Fail(config.status());
+  Result<LogLevel> level = ParseLogLevel(config->log.level);
+  InitLogging({level.ok() ? *level : LogLevel::kInfo, config->log.json});
+
+  std::string url = ResolveTargetUrl(config->target.url);
+  Result<std::unique_ptr<ObjectStore>> store =
+      OpenObjectStore(url, ToS3Options(config->target.s3), Clock::System());
+  if (!store.ok()) return Fail(store.status().Context("opening target " + url));
+  Result<std::unique_ptr<Replicator>> replicator =
+      Replicator::Create(*config, store->get(), Clock::System());
+  if (!replicator.ok()) return Fail(replicator.status());
+
+  struct sigaction sa = {};
+  sa.sa_handler = OnSignal;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+
+  RunOptions run;
+  run.stop_at_end = args->Has("--stop-at-end");
+  run.stop_requested = &g_stop;
+  Status s = (*replicator)->Run(run);
+  for (const auto& [table, st] : (*replicator)->sink().stats()) {
+    LOG_INFO("{}: {} inserts, {} updates, {} deletes", table, st.inserts, st.updates, st.deletes);
+  }
+  if (!s.ok()) return Fail(s);
+  LOG_INFO("stopped at {}", (*replicator)->sink().checkpoint().position.ToString());
+  return 0;
+}
+
+}  // namespace binlake::cli

@@ -1,0 +1,290 @@
+#include "pipeline/change_log_sink.h"
+
+#include <algorithm>
+
+#include "common/logging.h"
+#include "pipeline/writer_factory.h"
+
+namespace binlake {
+namespace {
+
+constexpr size_t kUploadChunk = 8u << 20;
+constexpr size_t kKeepCheckpoints = 16;
+
+int64_t GraceMs(int64_t interval_ms) { return std::max<int64_t>(50, interval_ms / 4); }
+
+}  // namespace
+
+ChangeLogSink::ChangeLogSink(Options options, TableFilter filter, ObjectLayout layout,
+                             ObjectStore* store, Clock* clock)
+    : options_(std::move(options)),
+      filter_(std::move(filter)),
+      layout_(std::move(layout)),
+      store_(store),
+      clock_(clock),
+      checkpoints_(store),
+      schemas_(&checkpoints_) {}
+
+Result<std::unique_ptr<ChangeLogSink>> ChangeLogSink::Create(Options options, ObjectStore* store,
+                                                             Clock* clock) {
+  if (!options.output.cdc_path.empty() || options.output.preserve_transactions) {
+    return UnimplementedError(
+        "output.cdc_path / preserve_transactions are not supported by this binlake version; "
+        "remove them to write one folder per table");
+  }
+  ASSIGN_OR_RETURN(TableFilter filter, TableFilter::Create(options.include, options.exclude));
+  ASSIGN_OR_RETURN(ObjectLayout layout, ObjectLayout::Create(options.output));
+  return std::unique_ptr<ChangeLogSink>(
+      new ChangeLogSink(std::move(options), std::move(filter), std::move(layout), store, clock));
+}
+
+Result<BinlogPosition> ChangeLogSink::Recover(
+    const std::function<Result<BinlogPosition>()>& first_start) {
+  ASSIGN_OR_RETURN(std::optional<Checkpoint> latest, checkpoints_.LoadLatest());
+  if (!latest) {
+    ASSIGN_OR_RETURN(BinlogPosition start, first_start());
+    Checkpoint zero;
+    zero.seq = 0;
+    zero.position = start;
+    RETURN_IF_ERROR(checkpoints_.WriteCheckpoint(zero));
+    LOG_INFO("new lake at {}: replication starts at {}", store_->Url(), start.ToString());
+    latest = zero;
+  }
+  checkpoint_ = *latest;
+  ResetToCheckpoint();
+  ASSIGN_OR_RETURN(replay_, checkpoints_.LoadIntent(checkpoint_.seq + 1));
+  if (replay_) {
+    LOG_WARN("batch {} was interrupted before its checkpoint; replaying {} .. {} to complete it",
+             replay_->seq, checkpoint_.position.ToString(), replay_->end.ToString());
+  } else {
+    LOG_INFO("resuming at checkpoint {}: {}", checkpoint_.seq, checkpoint_.position.ToString());
+  }
+  return checkpoint_.position;
+}
+
+void ChangeLogSink::ResetToCheckpoint() {
+  batch_.reset();
+  in_txn_ = false;
+  schemas_.Restore(checkpoint_.tables);
+  schemas_.TakePending();
+}
+
+uint64_t ChangeLogSink::BatchBytes() const {
+  uint64_t max = 0;
+  if (!batch_) return 0;
+  for (const auto& [name, t] : batch_->tables) {
+    for (const OpenFile& f : t.files) max = std::max(max, f.writer->EstimatedSize());
+  }
+  return max;
+}
+
+Status ChangeLogSink::Begin(const TransactionBegin& begin) {
+  int64_t window = begin.commit_time_micros / 1000 / interval_ms() * interval_ms();
+  window = std::max(window, checkpoint_.next_window_ms);
+  // While replaying a crashed batch, it ends exactly where its intent says, nowhere else.
+  if (batch_ && !replay_) {
+    if (window > batch_->window_ms) {
+      RETURN_IF_ERROR(CloseBatch(CloseReason::kWindow));
+    } else if (BatchBytes() >= options_.output.cdc_min_file_size) {
+      RETURN_IF_ERROR(CloseBatch(CloseReason::kSize));
+      window = std::max(window, checkpoint_.next_window_ms);
+    }
+  }
+  if (!batch_) {
+    batch_.emplace();
+    batch_->window_ms = replay_ ? replay_->window_ms : window;
+    batch_->end = checkpoint_.position;
+  }
+  in_txn_ = true;
+  ++txn_number_;
+  row_in_txn_ = 0;
+  txn_.commit_time_micros = begin.commit_time_micros;
+  txn_.begin = begin.position;
+  txn_.gtid = begin.gtid;
+  return Status::OK();
+}
+
+Result<ChangeLogSink::OpenFile> ChangeLogSink::NewFile(const TableSchemaPtr& schema, int part) {
+  OpenFile f;
+  f.key = layout_.CdcKey(schema->database, schema->table, batch_->window_ms, part);
+  f.schema = schema;
+  f.shape = std::make_unique<ChangeRowShape>(options_.output, schema);
+  f.buffer = std::make_unique<SpillBuffer>(options_.spill_dir, options_.file_memory_limit);
+  ASSIGN_OR_RETURN(f.writer, NewRowWriter(options_.output, f.shape->columns(),
+                                          f.shape->json_places(), f.buffer.get()));
+  return f;
+}
+
+Status ChangeLogSink::Row(RowChange change) {
+  if (!in_txn_) return InternalError("row change outside a transaction");
+  ++row_in_txn_;
+  const TableSchema& decoded = *change.table;
+  if (!filter_.Matches(decoded.database, decoded.table)) return Status::OK();
+  ASSIGN_OR_RETURN_CTX(TableSchemaPtr lake, schemas_.Resolve(change.table), "table {}",
+                       decoded.QualifiedName());
+  std::string name = decoded.QualifiedName();
+  TableFiles& t = batch_->tables[name];
+  // A file holds one schema, and ends only between transactions.
+  bool first_in_txn = t.txn_seen != txn_number_;
+  t.txn_seen = txn_number_;
+  if (t.files.empty() || t.files.back().schema != lake ||
+      (first_in_txn && t.files.back().writer->EstimatedSize() >= options_.output.max_file_size)) {
+    ASSIGN_OR_RETURN(OpenFile f, NewFile(lake, static_cast<int>(t.files.size()) + 1));
+    t.files.push_back(std::move(f));
+  }
+  OpenFile& f = t.files.back();
+  TableStats& st = stats_[name];
+  switch (change.op) {
+    case Op::kInsert:
+      ++st.inserts;
+      break;
+    case Op::kUpdate:
+      ++st.updates;
+      break;
+    case Op::kDelete:
+      ++st.deletes;
+      break;
+  }
+  change.table = lake;
+  if (!f.shape->Build(change, txn_, row_in_txn_, &scratch_)) return Status::OK();
+  return f.writer->Append(scratch_).Context(
+      fmt::format("writing {} (binlog {})", f.key, txn_.begin.ToString()));
+}
+
+Status ChangeLogSink::Schema(const SchemaChange& change) {
+  // Shapes are taken from the row events that follow (TABLE_MAP), which is what a
+  // changed table's next file is written with; the statement itself is only logged.
+  LOG_DEBUG("schema change in {}: {}", change.database, change.sql);
+  return Status::OK();
+}
+
+Status ChangeLogSink::Commit(const TransactionEnd& end) {
+  if (!in_txn_) return InternalError("commit outside a transaction");
+  in_txn_ = false;
+  batch_->end = end.next_position;
+  batch_->gtid_set = end.gtid_set;
+  last_activity_us_ = clock_->MonotonicMicros();
+  if (replay_ && end.next_position == replay_->end) return CloseBatch(replay_->reason);
+  if (replay_ && replay_->end < end.next_position) {
+    return InternalError(
+        "replaying batch {}: passed its recorded end {} at {} without reaching it; the binlog "
+        "differs from the one the batch was cut from",
+        replay_->seq, replay_->end.ToString(), end.next_position.ToString());
+  }
+  return Status::OK();
+}
+
+void ChangeLogSink::Discard() {
+  LOG_WARN("transaction at {} was interrupted; replaying the open batch from {}",
+           txn_.begin.ToString(), checkpoint_.position.ToString());
+  if (batch_) {
+    for (auto& [name, t] : batch_->tables) {
+      for (OpenFile& f : t.files) f.writer->Abandon();
+    }
+  }
+  ResetToCheckpoint();
+}
+
+Status ChangeLogSink::Tick() {
+  if (!batch_ || in_txn_ || replay_) return Status::OK();
+  int64_t grace = GraceMs(interval_ms());
+  bool window_over = clock_->NowMicros() / 1000 >= batch_->window_ms + interval_ms() + grace;
+  bool waited = clock_->MonotonicMicros() - last_activity_us_ >= (interval_ms() + grace) * 1000;
+  if (window_over || waited) return CloseBatch(CloseReason::kIdle);
+  return Status::OK();
+}
+
+Status ChangeLogSink::Flush() {
+  if (in_txn_) return FailedPreconditionError("cannot flush inside a transaction");
+  if (!batch_ || replay_) return Status::OK();
+  return CloseBatch(CloseReason::kShutdown);
+}
+
+Status ChangeLogSink::Upload(const std::string& key, SpillBuffer* buffer) {
+  PutOptions put;
+  put.if_none_match = true;
+  Status s;
+  if (!buffer->spilled()) {
+    s = store_->Put(key, buffer->memory(), put);
+  } else {
+    ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> w, store_->NewWriter(key, put));
+    s = buffer->ForEachChunk(kUploadChunk, [&](std::string_view piece) { return w->Write(piece); });
+    s = s.ok() ? w->Close() : s;
+    if (!s.ok()) w->Abort().IgnoreError();
+  }
+  if (s.code() != StatusCode::kAlreadyExists) {
+    return s.Context(fmt::format("writing {}/{}", store_->Url(), key));
+  }
+  // Written by the run that crashed: it must be exactly what this replay produced.
+  ASSIGN_OR_RETURN_CTX(std::string existing, store_->Get(key), "reading {}/{}", store_->Url(), key);
+  std::string ours;
+  RETURN_IF_ERROR(buffer->ForEachChunk(kUploadChunk, [&](std::string_view piece) {
+    ours.append(piece);
+    return Status::OK();
+  }));
+  if (existing != ours) {
+    return AbortedError(
+        "{}/{} exists with different contents than this replay of its batch produced; another "
+        "binlake process may be writing to this lake. Nothing was overwritten",
+        store_->Url(), key);
+  }
+  return Status::OK();
+}
+
+Status ChangeLogSink::CloseBatch(CloseReason reason) {
+  Batch& b = *batch_;
+  Intent intent;
+  intent.seq = checkpoint_.seq + 1;
+  intent.from_seq = checkpoint_.seq;
+  intent.end = b.end;
+  intent.gtid_set = b.gtid_set;
+  intent.window_ms = b.window_ms;
+  intent.reason = reason;
+  std::vector<OpenFile*> files;
+  for (auto& [name, t] : b.tables) {
+    for (OpenFile& f : t.files) {
+      if (f.writer->rows() == 0) continue;  // every change of it was filtered out
+      RETURN_IF_ERROR(f.writer->Finish().Context(fmt::format("finishing {}", f.key)));
+      intent.objects.push_back(f.key);
+      files.push_back(&f);
+    }
+  }
+  std::sort(intent.objects.begin(), intent.objects.end());
+  if (replay_) {
+    if (intent.objects != replay_->objects || intent.end != replay_->end) {
+      return InternalError(
+          "replaying batch {} produced {} objects ending at {}, but its intent records {} "
+          "ending at {}; refusing to write a different batch",
+          intent.seq, intent.objects.size(), intent.end.ToString(), replay_->objects.size(),
+          replay_->end.ToString());
+    }
+    intent.reason = replay_->reason;
+  }
+  RETURN_IF_ERROR(checkpoints_.WriteIntent(intent));
+  for (const TableSchemaPtr& s : schemas_.TakePending()) {
+    RETURN_IF_ERROR(checkpoints_.WriteSchema(*s, b.end));
+  }
+  for (OpenFile* f : files) RETURN_IF_ERROR(Upload(f->key, f->buffer.get()));
+
+  Checkpoint next;
+  next.seq = intent.seq;
+  next.position = b.end;
+  next.gtid_set = b.gtid_set;
+  next.window_ms = b.window_ms;
+  // File names are unique per table: the next batch's window is later than this one's.
+  next.next_window_ms = b.window_ms + 1;
+  next.tables = schemas_.States();
+  RETURN_IF_ERROR(checkpoints_.WriteCheckpoint(next));
+  LOG_DEBUG("batch {} closed ({}): {} files, resume at {}", next.seq, CloseReasonName(reason),
+            files.size(), next.position.ToString());
+  checkpoint_ = std::move(next);
+  batch_.reset();
+  if (replay_) {
+    LOG_INFO("completed interrupted batch {}", replay_->seq);
+    replay_.reset();
+  }
+  if (checkpoint_.seq % kKeepCheckpoints == 0) checkpoints_.Prune(kKeepCheckpoints);
+  return Status::OK();
+}
+
+}  // namespace binlake

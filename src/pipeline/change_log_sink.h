@@ -1,0 +1,131 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checkpoint/checkpoint_store.h"
+#include "common/clock.h"
+#include "config/config.h"
+#include "config/table_filter.h"
+#include "format/row_writer.h"
+#include "model/change.h"
+#include "pipeline/change_rows.h"
+#include "pipeline/object_layout.h"
+#include "pipeline/schema_registry.h"
+#include "pipeline/spill_buffer.h"
+#include "storage/object_store.h"
+
+namespace binlake {
+
+// Per-table counters, as DMS table statistics.
+struct TableStats {
+  uint64_t inserts = 0;
+  uint64_t updates = 0;
+  uint64_t deletes = 0;
+};
+
+// Writes the decoded change stream to the store as the DMS-layout change log, exactly
+// once. Transactions are grouped into batches; when a batch closes, its files become
+// visible and a checkpoint records the binlog position after it. Batch boundaries are cut
+// from the binlog itself (commit-time windows, file sizes), so a replay cuts them the same
+// way; the one wall-clock decision (an idle close) is recorded in an intent before any file
+// of its batch appears. docs/checkpoint-format.md describes the protocol.
+//
+// Rows go straight into the batch's writers (which spill to disk), so memory stays bounded
+// however large a transaction is. If the producer Discards a transaction, the whole open
+// batch is abandoned and must be replayed from RestartPosition() — rare (a connection lost
+// mid-transaction) and cheap (at most one batch of binlog).
+//
+// Single-threaded: all calls from the pipeline thread.
+class ChangeLogSink : public ChangeSink {
+ public:
+  struct Options {
+    OutputConfig output;
+    std::vector<std::string> include = {"%.%"};
+    std::vector<std::string> exclude;
+    std::string spill_dir;
+    uint64_t file_memory_limit = 4ull << 20;  // per file, before it spills to disk
+  };
+
+  // `store` and `clock` must outlive the sink.
+  static Result<std::unique_ptr<ChangeLogSink>> Create(Options options, ObjectStore* store,
+                                                       Clock* clock);
+
+  // Reads the lake's checkpoint and finishes a batch a crash interrupted. Returns where to
+  // read the binlog from. `first_start` is called only for an empty lake, to decide the
+  // initial position (recorded at once as checkpoint 0).
+  Result<BinlogPosition> Recover(const std::function<Result<BinlogPosition>()>& first_start);
+
+  Status Begin(const TransactionBegin& begin) override;
+  Status Row(RowChange change) override;
+  Status Schema(const SchemaChange& change) override;
+  Status Commit(const TransactionEnd& end) override;
+  void Discard() override;
+
+  // Closes the open batch when it has been idle past its window. Call whenever the source
+  // has nothing to read.
+  Status Tick();
+  // Closes the open batch now (shutdown, --stop-at-end).
+  Status Flush();
+
+  // After Discard: the position to read from again (the last checkpoint's).
+  BinlogPosition RestartPosition() const { return checkpoint_.position; }
+  // True while replaying towards a crashed batch's recorded end (the source must not stop).
+  bool replaying() const { return replay_.has_value(); }
+  const Checkpoint& checkpoint() const { return checkpoint_; }
+  const std::map<std::string, TableStats>& stats() const { return stats_; }
+
+ private:
+  struct OpenFile {
+    std::string key;
+    TableSchemaPtr schema;
+    std::unique_ptr<ChangeRowShape> shape;
+    std::unique_ptr<SpillBuffer> buffer;
+    std::unique_ptr<RowWriter> writer;
+  };
+  struct TableFiles {
+    std::vector<OpenFile> files;
+    uint64_t txn_seen = 0;  // last transaction number that wrote to the table
+  };
+  struct Batch {
+    int64_t window_ms = 0;
+    BinlogPosition end;
+    std::string gtid_set;
+    std::map<std::string, TableFiles> tables;
+  };
+
+  ChangeLogSink(Options options, TableFilter filter, ObjectLayout layout, ObjectStore* store,
+                Clock* clock);
+
+  int64_t interval_ms() const { return options_.output.cdc_max_batch_interval_ms; }
+  uint64_t BatchBytes() const;
+  Result<OpenFile> NewFile(const TableSchemaPtr& schema, int part);
+  Status CloseBatch(CloseReason reason);
+  Status Upload(const std::string& key, SpillBuffer* buffer);
+  void ResetToCheckpoint();
+
+  const Options options_;
+  const TableFilter filter_;
+  const ObjectLayout layout_;
+  ObjectStore* const store_;
+  Clock* const clock_;
+  CheckpointStore checkpoints_;
+  SchemaRegistry schemas_;
+
+  Checkpoint checkpoint_;         // the last durable checkpoint
+  std::optional<Intent> replay_;  // set while replaying a crashed batch
+  std::optional<Batch> batch_;    // the open batch
+  bool in_txn_ = false;
+  uint64_t txn_number_ = 0;
+  uint64_t row_in_txn_ = 0;
+  ChangeContext txn_;
+  int64_t last_activity_us_ = 0;  // monotonic time of the last transaction
+  std::map<std::string, TableStats> stats_;
+  ::binlake::Row scratch_;
+};
+
+}  // namespace binlake

@@ -1,0 +1,276 @@
+#include "pipeline/change_log_sink.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/memory_object_store.h"
+
+namespace binlake {
+namespace {
+
+constexpr int64_t kT0 = 1795365900000000;  // µs; a round second
+
+// A store that works normally until `fail_after` writes have succeeded, then fails every
+// write: a process that died at that point. Reads keep working (they do after a restart).
+class CrashingStore : public ObjectStore {
+ public:
+  CrashingStore(ObjectStore* inner, int fail_after) : inner_(inner), left_(fail_after) {}
+  Status Put(std::string_view key, std::string_view data, const PutOptions& o) override {
+    if (left_-- <= 0) return UnavailableError("crashed");
+    return inner_->Put(key, data, o);
+  }
+  Result<std::string> Get(std::string_view key) override { return inner_->Get(key); }
+  Result<std::string> GetRange(std::string_view k, uint64_t o, uint64_t n) override {
+    return inner_->GetRange(k, o, n);
+  }
+  Result<ObjectInfo> Head(std::string_view key) override { return inner_->Head(key); }
+  Status Delete(std::string_view key) override {
+    if (left_ <= 0) return UnavailableError("crashed");
+    return inner_->Delete(key);
+  }
+  Result<ListResult> List(std::string_view p, std::optional<char> d) override {
+    return inner_->List(p, d);
+  }
+  Result<std::unique_ptr<ObjectWriter>> NewWriter(std::string_view, const PutOptions&) override {
+    return UnimplementedError("not used: batches in these tests stay in memory");
+  }
+  std::string Url() const override { return "crashing://"; }
+
+ private:
+  ObjectStore* inner_;
+  int left_;
+};
+
+TableSchemaPtr Table(const std::string& name, bool with_note) {
+  auto t = std::make_shared<TableSchema>();
+  t->database = "shop";
+  t->table = name;
+  Column id;
+  id.name = "id";
+  id.type = LogicalType::kInt32;
+  id.mysql_type = MysqlType::kLong;
+  id.nullable = false;
+  t->columns.push_back(id);
+  if (with_note) {
+    Column note;
+    note.name = "note";
+    note.type = LogicalType::kString;
+    note.mysql_type = MysqlType::kVarchar;
+    t->columns.push_back(note);
+  }
+  t->key_columns = {0};
+  return t;
+}
+
+struct Txn {
+  int64_t commit_us;
+  std::vector<RowChange> rows;
+  BinlogPosition begin, end;
+};
+
+// A deterministic binlog: transactions on two tables, spread over several 1 s windows, with
+// a schema change (ADD COLUMN note) on orders half way.
+std::vector<Txn> MakeBinlog() {
+  std::vector<Txn> log;
+  TableSchemaPtr orders_v1 = Table("orders", false), orders_v2 = Table("orders", true);
+  TableSchemaPtr items = Table("items", true);
+  uint64_t offset = 4;
+  for (int i = 0; i < 40; ++i) {
+    Txn t;
+    t.commit_us = kT0 + i * 150'000;  // ~6-7 transactions per 1 s window
+    TableSchemaPtr orders = i < 20 ? orders_v1 : orders_v2;
+    auto row = [&](const TableSchemaPtr& s, int id) {
+      Row r{Value::Int(id)};
+      if (s->columns.size() > 1) r.push_back(Value::String("n" + std::to_string(id)));
+      return r;
+    };
+    t.rows.push_back({Op::kInsert, orders, {}, row(orders, i)});
+    if (i % 3 == 0) t.rows.push_back({Op::kUpdate, items, row(items, i - 1), row(items, i)});
+    if (i % 5 == 4) t.rows.push_back({Op::kDelete, orders, row(orders, i - 2), {}});
+    t.begin = {"mariadb-bin.000001", offset};
+    offset += 100 + 37 * t.rows.size();
+    t.end = {"mariadb-bin.000001", offset};
+    log.push_back(std::move(t));
+  }
+  return log;
+}
+
+ChangeLogSink::Options SinkOptions() {
+  ChangeLogSink::Options o;
+  o.output.cdc_max_batch_interval_ms = 1000;
+  o.output.timestamp_column_name = "ts";
+  o.output.sequence_column_name = "seq";
+  o.include = {"shop.%"};
+  return o;
+}
+
+// Runs the sink over the binlog from wherever it recovers to; stops (as if killed) at the
+// first error. Returns true when it reached the end and flushed.
+bool RunOnce(ObjectStore* store, const std::vector<Txn>& log, ManualClock* clock) {
+  auto sink = ChangeLogSink::Create(SinkOptions(), store, clock);
+  EXPECT_TRUE(sink.ok()) << sink.status().ToString();
+  Result<BinlogPosition> from =
+      (*sink)->Recover([&]() -> Result<BinlogPosition> { return log.front().begin; });
+  if (!from.ok()) return false;
+  for (const Txn& t : log) {
+    if (t.begin < *from) continue;
+    TransactionBegin b{"", t.commit_us, t.begin};
+    if (!(*sink)->Begin(b).ok()) return false;
+    for (const RowChange& r : t.rows) {
+      if (!(*sink)->Row(r).ok()) return false;
+    }
+    if (!(*sink)->Commit({t.end, ""}).ok()) return false;
+  }
+  return (*sink)->Flush().ok();
+}
+
+std::map<std::string, std::string> Objects(ObjectStore* store, bool data_only) {
+  std::map<std::string, std::string> out;
+  Result<ListResult> list = store->List("");
+  EXPECT_TRUE(list.ok());
+  for (const ObjectInfo& o : list->objects) {
+    if (data_only && o.key.rfind("_binlake/", 0) == 0) continue;
+    out[o.key] = *store->Get(o.key);
+  }
+  return out;
+}
+
+TEST(ChangeLogSinkTest, BatchesByWindowWithExactCsv) {
+  auto mem = MemoryObjectStore::Create();
+  ManualClock clock(kT0);
+  std::vector<Txn> log = MakeBinlog();
+  ASSERT_TRUE(RunOnce(mem.get(), log, &clock));
+  std::map<std::string, std::string> objects = Objects(mem.get(), true);
+  // 40 transactions at 150 ms spacing cover 6 one-second windows; orders changes shape in
+  // the window of transaction 20 (t0 + 3.0 s), which therefore has two orders files.
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : objects) keys.push_back(k);
+  std::vector<std::string> want = {
+      "shop/items/20261122-164500000.csv",  "shop/items/20261122-164501000.csv",
+      "shop/items/20261122-164502000.csv",  "shop/items/20261122-164503000.csv",
+      "shop/items/20261122-164504000.csv",  "shop/items/20261122-164505000.csv",
+      "shop/orders/20261122-164500000.csv", "shop/orders/20261122-164501000.csv",
+      "shop/orders/20261122-164502000.csv", "shop/orders/20261122-164503000.csv",
+      "shop/orders/20261122-164504000.csv", "shop/orders/20261122-164505000.csv"};
+  EXPECT_EQ(keys, want);
+  // Window 0 holds transactions 0..6: orders inserts 0..6 and the delete of 2 (i = 4).
+  // Sequence: file 1, the transaction's begin offset (4, then 4 + 100 + 2 rows * 37), row 1.
+  EXPECT_EQ(objects["shop/orders/20261122-164500000.csv"].substr(0, 120),
+            "I,2026-11-22 16:45:00.000000,0000010000000000040000000001,0\n"
+            "I,2026-11-22 16:45:00.150000,0000010000000001780000000001,1\n");
+  EXPECT_NE(objects["shop/orders/20261122-164500000.csv"].find(",2026-11-22 16:45:00.600000,"),
+            std::string::npos);
+  EXPECT_NE(objects["shop/orders/20261122-164500000.csv"].find("\nD,"), std::string::npos);
+  // Transaction 20 is the first with the note column: orders in window 3 (t0+3.0 s) starts
+  // with it, so its one file has the new shape from its first row.
+  EXPECT_NE(objects["shop/orders/20261122-164503000.csv"].find(",20,n20\n"), std::string::npos);
+  auto v2 = mem->Get("_binlake/schemas/shop/orders/v000002.json");
+  ASSERT_TRUE(v2.ok()) << "the new shape is recorded as version 2";
+  EXPECT_NE(v2->find("\"note\""), std::string::npos);
+  auto cp = CheckpointStore(mem.get()).LoadLatest();
+  ASSERT_TRUE(cp.ok() && cp->has_value());
+  EXPECT_EQ((*cp)->position, log.back().end);
+  EXPECT_EQ((*cp)->tables.at("shop.orders").schema_version, 2);
+  EXPECT_EQ((*cp)->tables.at("shop.orders").last_field_id, 2);
+}
+
+TEST(ChangeLogSinkTest, CrashAtEveryWriteThenRestartGivesIdenticalObjects) {
+  std::vector<Txn> log = MakeBinlog();
+  auto reference = MemoryObjectStore::Create();
+  {
+    ManualClock clock(kT0);
+    ASSERT_TRUE(RunOnce(reference.get(), log, &clock));
+  }
+  std::map<std::string, std::string> want = Objects(reference.get(), true);
+  int total_writes = static_cast<int>(Objects(reference.get(), false).size());
+  ASSERT_GT(total_writes, 20);
+  for (int crash_after = 0; crash_after <= total_writes + 2; ++crash_after) {
+    auto mem = MemoryObjectStore::Create();
+    ManualClock clock(kT0);
+    CrashingStore crashing(mem.get(), crash_after);
+    RunOnce(&crashing, log, &clock);  // dies at write number crash_after + 1
+    // A second crash during recovery, then a clean run.
+    CrashingStore crash_again(mem.get(), crash_after % 3);
+    RunOnce(&crash_again, log, &clock);
+    ASSERT_TRUE(RunOnce(mem.get(), log, &clock)) << "crash after " << crash_after;
+    EXPECT_EQ(Objects(mem.get(), true), want) << "crash after " << crash_after << " writes";
+  }
+}
+
+TEST(ChangeLogSinkTest, IdleCloseIsRecordedAndReplayedExactly) {
+  std::vector<Txn> log = MakeBinlog();
+  auto mem = MemoryObjectStore::Create();
+  ManualClock clock(kT0);
+  auto sink = *ChangeLogSink::Create(SinkOptions(), mem.get(), &clock);
+  ASSERT_TRUE(sink->Recover([&]() -> Result<BinlogPosition> { return log[0].begin; }).ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(sink->Begin({"", log[i].commit_us, log[i].begin}).ok());
+    for (const RowChange& r : log[i].rows) ASSERT_TRUE(sink->Row(r).ok());
+    ASSERT_TRUE(sink->Commit({log[i].end, ""}).ok());
+  }
+  clock.Advance(200'000);
+  ASSERT_TRUE(sink->Tick().ok());
+  EXPECT_EQ(sink->checkpoint().seq, 0u) << "not idle yet: the window is still open";
+  clock.Advance(1'100'000);
+  ASSERT_TRUE(sink->Tick().ok());
+  EXPECT_EQ(sink->checkpoint().seq, 1u) << "idle past window end + grace: closed";
+  EXPECT_EQ(sink->checkpoint().position, log[2].end);
+  auto intent = CheckpointStore(mem.get()).LoadIntent(1);
+  ASSERT_TRUE(intent.ok() && intent->has_value());
+  EXPECT_EQ((*intent)->reason, CloseReason::kIdle);
+  // Transaction 3 is still in window 0 by its commit time, but window 0 is closed: it goes
+  // to a later-named file, never into an existing name.
+  ASSERT_TRUE(sink->Begin({"", log[3].commit_us, log[3].begin}).ok());
+  for (const RowChange& r : log[3].rows) ASSERT_TRUE(sink->Row(r).ok());
+  ASSERT_TRUE(sink->Commit({log[3].end, ""}).ok());
+  ASSERT_TRUE(sink->Flush().ok());
+  EXPECT_TRUE(mem->Head("shop/orders/20261122-164500001.csv").ok());
+}
+
+TEST(ChangeLogSinkTest, DiscardAbandonsTheBatchAndReplaysFromCheckpoint) {
+  std::vector<Txn> log = MakeBinlog();
+  auto mem = MemoryObjectStore::Create();
+  ManualClock clock(kT0);
+  auto sink = *ChangeLogSink::Create(SinkOptions(), mem.get(), &clock);
+  ASSERT_TRUE(sink->Recover([&]() -> Result<BinlogPosition> { return log[0].begin; }).ok());
+  ASSERT_TRUE(sink->Begin({"", log[0].commit_us, log[0].begin}).ok());
+  ASSERT_TRUE(sink->Row(log[0].rows[0]).ok());
+  sink->Discard();
+  EXPECT_EQ(sink->RestartPosition(), log[0].begin);
+  for (const Txn& t : log) {
+    ASSERT_TRUE(sink->Begin({"", t.commit_us, t.begin}).ok());
+    for (const RowChange& r : t.rows) ASSERT_TRUE(sink->Row(r).ok());
+    ASSERT_TRUE(sink->Commit({t.end, ""}).ok());
+  }
+  ASSERT_TRUE(sink->Flush().ok());
+  auto reference = MemoryObjectStore::Create();
+  ManualClock clock2(kT0);
+  ASSERT_TRUE(RunOnce(reference.get(), log, &clock2));
+  EXPECT_EQ(Objects(mem.get(), true), Objects(reference.get(), true));
+  EXPECT_EQ(sink->stats().at("shop.orders").inserts, 41u) << "the discarded row counted once";
+}
+
+TEST(ChangeLogSinkTest, FilteredTablesAndOpFilters) {
+  std::vector<Txn> log = MakeBinlog();
+  auto mem = MemoryObjectStore::Create();
+  ManualClock clock(kT0);
+  ChangeLogSink::Options o = SinkOptions();
+  o.include = {"shop.orders"};
+  o.output.cdc_inserts_only = true;
+  o.output.timestamp_column_name.clear();
+  o.output.sequence_column_name.clear();
+  auto sink = *ChangeLogSink::Create(o, mem.get(), &clock);
+  ASSERT_TRUE(sink->Recover([&]() -> Result<BinlogPosition> { return log[0].begin; }).ok());
+  for (int i = 0; i < 7; ++i) {
+    ASSERT_TRUE(sink->Begin({"", log[i].commit_us, log[i].begin}).ok());
+    for (const RowChange& r : log[i].rows) ASSERT_TRUE(sink->Row(r).ok());
+    ASSERT_TRUE(sink->Commit({log[i].end, ""}).ok());
+  }
+  ASSERT_TRUE(sink->Flush().ok());
+  std::map<std::string, std::string> objects = Objects(mem.get(), true);
+  ASSERT_EQ(objects.size(), 1u) << "items is not included";
+  // Inserts only, and no Op column (cdc_inserts_only without include_op_for_full_load).
+  EXPECT_EQ(objects.begin()->second, "0\n1\n2\n3\n4\n5\n6\n");
+}
+
+}  // namespace
+}  // namespace binlake

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "format/jsonl_writer.h"
+#include "model/change.h"
+
+namespace binlake {
+
+// Facts about the transaction a change belongs to, rendered into metadata columns.
+struct ChangeContext {
+  int64_t commit_time_micros = 0;
+  BinlogPosition begin;  // the transaction's first event
+  BinlogPosition end;    // where reading resumes after it
+  std::string gtid;
+};
+
+// The total-order sequence of a change: 28 decimal digits, so that text order is numeric
+// order: binlog file number (6), offset of the transaction's first event (12), and the row's
+// 1-based index inside the transaction (10). Full-load rows use index 0 at the binlog
+// position of their snapshot, which places them before every change made after it.
+std::string SequenceValue(const BinlogPosition& begin, uint64_t row_index);
+
+// How one table's changes become output rows in the configured format:
+//   CSV, Parquet:  [Op] [timestamp column] [sequence column] table columns...
+//   JSON lines:    {"op", "schema", "table", "commit_ts", "pos", "gtid", [sequence],
+//                   "data": {...}, "old": {...}}
+// Op is left out when cdc_inserts_only is set without include_op_for_full_load (as DMS).
+// Immutable; thread-safe.
+class ChangeRowShape {
+ public:
+  // `table` must be the lake schema (field ids assigned) the file is written with.
+  ChangeRowShape(const OutputConfig& output, TableSchemaPtr table);
+
+  const std::vector<Column>& columns() const { return columns_; }
+  const std::vector<JsonPlace>& json_places() const { return places_; }
+  const TableSchemaPtr& table() const { return table_; }
+
+  // False when the output settings drop this change (cdc_inserts_only,
+  // cdc_inserts_and_updates); otherwise fills *out. row_index is 1-based in the transaction.
+  bool Build(const RowChange& change, const ChangeContext& context, uint64_t row_index,
+             Row* out) const;
+
+ private:
+  const OutputConfig output_;
+  TableSchemaPtr table_;
+  bool json_;
+  bool op_column_;
+  std::vector<Column> columns_;
+  std::vector<JsonPlace> places_;
+};
+
+}  // namespace binlake

@@ -1,0 +1,160 @@
+#include "pipeline/replicator.h"
+
+#include <algorithm>
+#include <random>
+
+#include "binlog/event_stream.h"
+#include "binlog/replication_source.h"
+#include "binlog/transaction_assembler.h"
+#include "common/logging.h"
+#include "mysql/connection.h"
+
+namespace binlake {
+namespace {
+
+constexpr uint8_t kHeartbeatEvent = 27;
+constexpr uint8_t kHeartbeatV2Event = 41;
+
+bool IsHeartbeat(const Event& e) {
+  return e.header.type == kHeartbeatEvent || e.header.type == kHeartbeatV2Event;
+}
+
+}  // namespace
+
+Result<ConnectOptions> SourceConnectOptions(const SourceConfig& s) {
+  ConnectOptions o;
+  o.host = s.host;
+  o.port = static_cast<uint16_t>(s.port);
+  o.user = s.user;
+  o.password = s.password;
+  if (!ParseTlsMode(s.tls_mode, &o.tls_mode)) {
+    return InvalidArgumentError("source.tls.mode '{}' is unknown", s.tls_mode);
+  }
+  o.tls_ca_file = s.tls_ca;
+  o.tls_cert_file = s.tls_cert;
+  o.tls_key_file = s.tls_key;
+  o.server_public_key_file = s.server_public_key_file;
+  o.connect_timeout = std::chrono::milliseconds(s.connect_timeout_ms);
+  if (o.user.empty()) {
+    return InvalidArgumentError(
+        "source.user is not set: name the replication user binlake "
+        "connects as (docs/source-setup.md lists its grants)");
+  }
+  return o;
+}
+
+Replicator::Replicator(const Config& config, ConnectOptions connect,
+                       std::unique_ptr<ChangeLogSink> sink, Clock* clock)
+    : config_(config), connect_(std::move(connect)), sink_(std::move(sink)), clock_(clock) {}
+
+Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& config, ObjectStore* store,
+                                                       Clock* clock) {
+  ASSIGN_OR_RETURN(ConnectOptions connect, SourceConnectOptions(config.source));
+  ChangeLogSink::Options o;
+  o.output = config.output;
+  o.include = config.tables.include;
+  o.exclude = config.tables.exclude;
+  o.spill_dir = config.spill.dir;
+  ASSIGN_OR_RETURN(std::unique_ptr<ChangeLogSink> sink, ChangeLogSink::Create(o, store, clock));
+  return std::unique_ptr<Replicator>(
+      new Replicator(config, std::move(connect), std::move(sink), clock));
+}
+
+Result<BinlogPosition> Replicator::FirstStart() {
+  const StartConfig& start = config_.start;
+  switch (start.kind) {
+    case StartConfig::Kind::kPosition:
+      return BinlogPosition{start.file, start.pos};
+    case StartConfig::Kind::kCurrentEnd: {
+      ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
+      RETURN_IF_ERROR(CheckSource(c.get()).status());
+      return CurrentBinlogEnd(c.get());
+    }
+    case StartConfig::Kind::kGtid:
+    case StartConfig::Kind::kTimestamp:
+      return UnimplementedError(
+          "start.gtid and start.timestamp are not supported by this binlake version: give "
+          "start.file and start.pos, or leave start out to begin at the current binlog end");
+  }
+  return InternalError("unknown start kind");
+}
+
+Status Replicator::Run(const RunOptions& run) {
+  ASSIGN_OR_RETURN(BinlogPosition position, sink_->Recover([this]() { return FirstStart(); }));
+  std::optional<BinlogPosition> stop_at;
+  if (run.stop_at_end) {
+    ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
+    ASSIGN_OR_RETURN(stop_at, CurrentBinlogEnd(c.get()));
+    LOG_INFO("will stop once caught up with {}", stop_at->ToString());
+  }
+  auto stopping = [&]() { return run.stop_requested && run.stop_requested->load(); };
+
+  int64_t interval = config_.output.cdc_max_batch_interval_ms;
+  std::chrono::milliseconds heartbeat(
+      std::min<int64_t>(config_.source.heartbeat_interval_ms, std::max<int64_t>(50, interval / 4)));
+  ReplicationOptions ro;
+  ro.connect = connect_;
+  ro.server_id = config_.source.server_id ? config_.source.server_id : DefaultServerId();
+  ro.heartbeat_period = heartbeat;
+
+  std::mt19937_64 rng(std::random_device{}());
+  int64_t backoff_ms = 100;
+  while (true) {
+    if (stopping() && !sink_->replaying()) return sink_->Flush();
+    ro.start = position;
+    Result<std::unique_ptr<ReplicationSource>> opened = ReplicationSource::Open(ro);
+    if (!opened.ok()) {
+      if (!opened.status().IsRetryable()) return opened.status();
+      int64_t wait = std::uniform_int_distribution<int64_t>(backoff_ms / 2, backoff_ms)(rng);
+      LOG_WARN("{}; retrying in {} ms", opened.status().ToString(), wait);
+      clock_->SleepForMicros(wait * 1000);
+      backoff_ms = std::min<int64_t>(backoff_ms * 2, 30'000);
+      continue;
+    }
+    std::unique_ptr<ReplicationSource> source = std::move(opened).value();
+    LOG_INFO("streaming the binlog of {} ({}) from {}",
+             connect_.host + ":" + std::to_string(connect_.port), source->info().version,
+             position.ToString());
+    EventStream stream(source.get());
+    stream.mutable_decoder()->set_checksum(source->info().checksums ? ChecksumAlgorithm::kCrc32
+                                                                    : ChecksumAlgorithm::kOff);
+    AssemblerOptions ao;
+    ao.binlog_file = position.file;
+    TransactionAssembler assembler(sink_.get(), ao);
+    BinlogPosition seen = position;
+    Status broken;
+    while (true) {
+      bool between = !assembler.in_transaction();
+      if (between && !sink_->replaying()) {
+        if (stopping() || (stop_at && seen >= *stop_at)) return sink_->Flush();
+      }
+      Result<const Event*> next = stream.Next();
+      if (!next.ok()) {
+        broken = next.status();
+        break;
+      }
+      const Event* event = *next;
+      if (event == nullptr) {
+        broken = UnavailableError("the server ended the binlog stream");
+        break;
+      }
+      if (IsHeartbeat(*event)) {
+        RETURN_IF_ERROR(sink_->Tick());
+        continue;
+      }
+      backoff_ms = 100;
+      RETURN_IF_ERROR(assembler.Consume(*event));
+      if (event->next_position > 0) seen = {assembler.binlog_file(), event->next_position};
+    }
+    if (!broken.IsRetryable()) return broken;
+    if (assembler.in_transaction()) {
+      sink_->Discard();
+      position = sink_->RestartPosition();
+    } else if (!assembler.resume_position().empty()) {
+      position = assembler.resume_position();
+    }
+    LOG_WARN("{}; reconnecting at {}", broken.ToString(), position.ToString());
+  }
+}
+
+}  // namespace binlake

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include "common/clock.h"
+#include "config/config.h"
+#include "model/change.h"
+#include "mysql/connect_options.h"
+#include "pipeline/change_log_sink.h"
+#include "storage/object_store.h"
+
+namespace binlake {
+
+struct RunOptions {
+  // Exit once caught up with the binlog end observed at start (tests, benchmarks).
+  bool stop_at_end = false;
+  // Set (by a signal handler) to stop: the open batch is flushed and checkpointed first.
+  const std::atomic<bool>* stop_requested = nullptr;
+};
+
+// CDC from a MySQL/MariaDB server into the change log: recovers the lake's checkpoint,
+// streams the binlog from there (ReplicationSource → EventStream → TransactionAssembler →
+// ChangeLogSink), closes idle batches on heartbeats, and reconnects with exponential
+// backoff when the connection drops — between transactions it resumes right after the last
+// one; inside a transaction the open batch is replayed from the checkpoint, so nothing is
+// lost or written twice. Not thread-safe; Run blocks.
+class Replicator {
+ public:
+  // `store` and `clock` must outlive the replicator.
+  static Result<std::unique_ptr<Replicator>> Create(const Config& config, ObjectStore* store,
+                                                    Clock* clock);
+
+  Status Run(const RunOptions& options);
+
+  const ChangeLogSink& sink() const { return *sink_; }
+
+ private:
+  Replicator(const Config& config, ConnectOptions connect, std::unique_ptr<ChangeLogSink> sink,
+             Clock* clock);
+  Result<BinlogPosition> FirstStart();
+
+  const Config config_;
+  const ConnectOptions connect_;
+  std::unique_ptr<ChangeLogSink> sink_;
+  Clock* const clock_;
+};
+
+// The source connection settings of a config.
+Result<ConnectOptions> SourceConnectOptions(const SourceConfig& source);
+
+}  // namespace binlake

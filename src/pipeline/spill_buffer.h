@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/output_stream.h"
+#include "common/result.h"
+
+namespace binlake {
+
+// An OutputStream that keeps bytes in memory up to a limit and moves them to an unlinked
+// temporary file beyond it, so a large batch or transaction costs disk, not memory. Read
+// back with ForEachChunk once writing is done. The temporary file disappears with the
+// buffer (also after a crash: it is unlinked at creation). Not thread-safe.
+class SpillBuffer : public OutputStream {
+ public:
+  // dir: where to spill ("" = $TMPDIR or /tmp).
+  SpillBuffer(std::string dir, uint64_t memory_limit);
+  ~SpillBuffer() override;
+
+  Status Write(std::string_view data) override;
+  uint64_t Tell() const override { return size_; }
+
+  bool spilled() const { return file_ != nullptr; }
+  // The bytes, when they never left memory. REQUIRES: !spilled().
+  const std::string& memory() const { return memory_; }
+  // Calls fn with consecutive pieces of the content, in order (at most chunk bytes each).
+  Status ForEachChunk(size_t chunk, const std::function<Status(std::string_view)>& fn);
+
+ private:
+  Status Spill();
+
+  std::string dir_;
+  uint64_t memory_limit_;
+  std::string memory_;
+  std::FILE* file_ = nullptr;
+  uint64_t size_ = 0;
+};
+
+}  // namespace binlake

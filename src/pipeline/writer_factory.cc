@@ -1,0 +1,55 @@
+#include "pipeline/writer_factory.h"
+
+#include "format/csv_writer.h"
+#include "format/parquet_writer.h"
+
+namespace binlake {
+
+Result<std::unique_ptr<RowWriter>> NewRowWriter(const OutputConfig& output,
+                                                std::vector<Column> columns,
+                                                const std::vector<JsonPlace>& places,
+                                                OutputStream* out) {
+  switch (output.format) {
+    case OutputFormat::kCsv: {
+      CsvOptions o;
+      o.delimiter = output.csv_delimiter;
+      o.row_delimiter = output.csv_row_delimiter;
+      o.null_value = output.csv_null_value;
+      o.header = output.add_column_name;
+      o.gzip = output.compression == Compression::kGzip;
+      ASSIGN_OR_RETURN(std::unique_ptr<CsvWriter> w, CsvWriter::Create(std::move(columns), o, out));
+      return std::unique_ptr<RowWriter>(std::move(w));
+    }
+    case OutputFormat::kJsonl: {
+      JsonLinesOptions o;
+      o.places = places;
+      o.gzip = output.compression == Compression::kGzip;
+      ASSIGN_OR_RETURN(std::unique_ptr<JsonLinesWriter> w,
+                       JsonLinesWriter::Create(std::move(columns), o, out));
+      return std::unique_ptr<RowWriter>(std::move(w));
+    }
+    case OutputFormat::kParquet: {
+      ParquetOptions o;
+      switch (output.compression) {
+        case Compression::kNone:
+          o.codec = ParquetCodec::kNone;
+          break;
+        case Compression::kGzip:
+          o.codec = ParquetCodec::kGzip;
+          break;
+        case Compression::kSnappy:
+          o.codec = ParquetCodec::kSnappy;
+          break;
+        case Compression::kZstd:
+          o.codec = ParquetCodec::kZstd;
+          break;
+      }
+      o.timestamp_millis = output.parquet_timestamp_in_millisecond;
+      o.row_group_bytes = 16ull << 20;
+      return ParquetWriter::Create(std::move(columns), o, out);
+    }
+  }
+  return InternalError("unknown output format");
+}
+
+}  // namespace binlake
