@@ -3,7 +3,7 @@
 // prints the seed and the case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { V, col, writeParquet, query, sqlString, civilMicros } from './parquet_support.mjs';
+import { V, col, writeParquet, query, sqlString, civilMicros, readHyparquet } from './parquet_support.mjs';
 
 // mulberry32: small, deterministic, good enough for test data.
 function rng(seed) {
@@ -33,6 +33,7 @@ const GENERATORS = [
     const hi = unsigned ? (1n << bits) - 1n : (1n << (bits - 1n)) - 1n;
     return {
       column: col(name, type, { unsigned }), expr: `"${name}"::VARCHAR`,
+      hyp: (e) => (bits === 64n ? BigInt(e) : Number(e)),
       value: () => {
         const edge = r() < 0.2;
         const v = edge ? (r() < 0.5 ? lo : hi) : randomBigInt(r, lo, hi);
@@ -61,7 +62,7 @@ const GENERATORS = [
     };
   },
   (r, name) => ({
-    column: col(name, 'double'), expr: `"${name}"`,
+    column: col(name, 'double'), expr: `"${name}"`, hyp: (e) => e,
     value: () => {
       const specials = [0, -0, Infinity, -Infinity, NaN, Number.MAX_VALUE, Number.MIN_VALUE];
       const b = Buffer.alloc(8);
@@ -72,14 +73,14 @@ const GENERATORS = [
     },
   }),
   (r, name) => ({
-    column: col(name, 'float'), expr: `"${name}"`,
+    column: col(name, 'float'), expr: `"${name}"`, hyp: (e) => e,
     value: () => {
       const v = Math.fround((r() - 0.5) * 10 ** Math.floor(r() * 20 - 10));
       return [V.float(v), v];
     },
   }),
   (r, name) => ({
-    column: col(name, 'string'), expr: `"${name}"`,
+    column: col(name, 'string'), expr: `"${name}"`, hyp: (e) => e,
     value: () => {
       const alphabet = ['a', 'b', 'Z', 'é', '😀', '\u0000', ' ', '\n', "'", 'ß'];
       let s = '';
@@ -97,7 +98,7 @@ const GENERATORS = [
     },
   }),
   (r, name) => ({
-    column: col(name, 'date'), expr: `"${name}"::VARCHAR`,
+    column: col(name, 'date'), expr: `"${name}"::VARCHAR`, hyp: (e) => e, hypRead: (v) => v.toISOString().slice(0, 10),
     value: () => {
       const y = 1000 + Math.floor(r() * 9000);
       const m = 1 + Math.floor(r() * 12);
@@ -121,7 +122,7 @@ const GENERATORS = [
     },
   }),
   (r, name) => ({
-    column: col(name, 'bit', { precision: 1 }), expr: `"${name}"`,
+    column: col(name, 'bit', { precision: 1 }), expr: `"${name}"`, hyp: (e) => e,
     value: () => {
       const v = r() < 0.5;
       return [V.uint(v ? 1 : 0), v];
@@ -130,7 +131,7 @@ const GENERATORS = [
   (r, name) => {
     const elements = ['red', 'green', 'blue', 'ü'];
     return {
-      column: col(name, 'enum', { elements }), expr: `"${name}"`,
+      column: col(name, 'enum', { elements }), expr: `"${name}"`, hyp: (e) => e,
       value: () => {
         const i = Math.floor(r() * elements.length);
         return r() < 0.5 ? [V.str(elements[i]), elements[i]] : [V.uint(i + 1), elements[i]];
@@ -181,6 +182,7 @@ async function runCase(seed) {
     dictionary_page_bytes: [16, 512, 1 << 20][Math.floor(r() * 3)],
   };
   const path = writeParquet({ options, columns: gens.map((g) => g.column), rows });
+  await checkHyparquet(seed, path, gens, want);
   const got = await query(`SELECT ${gens.map((g) => g.expr).join(', ')} FROM read_parquet(${sqlString(path)}) ORDER BY file_row_number`);
   assert.equal(got.length, nrows, `seed ${seed}: row count`);
   for (let i = 0; i < nrows; ++i) {
@@ -192,6 +194,25 @@ async function runCase(seed) {
       }
     }
   }
+}
+
+// The second reader: hyparquet, for the types it returns exactly (it reads decimals and
+// timestamps through doubles and milliseconds, and binary as text).
+async function checkHyparquet(seed, path, gens, want) {
+  const rows = await readHyparquet(path);
+  assert.equal(rows.length, want.length, `seed ${seed}: hyparquet row count`);
+  gens.forEach((g, c) => {
+    if (!g.hyp) return;
+    for (let i = 0; i < want.length; ++i) {
+      const raw = rows[i][g.column.name];
+      const got = raw === null || raw === undefined || !g.hypRead ? raw ?? null : g.hypRead(raw);
+      const exp = want[i][c] === null ? null : g.hyp(want[i][c]);
+      if (!sameValue(got, exp)) {
+        assert.fail(`seed ${seed} (replay with PARQUET_SEED=${seed}): hyparquet row ${i} column ` +
+          `${g.column.name} (${g.column.type}): got ${String(got)}, want ${String(exp)}`);
+      }
+    }
+  });
 }
 
 test('random schemas and rows round-trip through DuckDB', async () => {
