@@ -1,13 +1,17 @@
 // Shared helpers for the Parquet writer tests: build a spec for parquet_write_tool, run it,
 // and read the file back with DuckDB and hyparquet.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 export const TOOL = process.env.PARQUET_WRITE_TOOL ?? 'build/src/format/parquet_write_tool';
 const dir = mkdtempSync(join(tmpdir(), 'binlake-parquet-'));
+// Kept for debugging when BINLAKE_KEEP_PARQUET is set.
+process.on('exit', () => {
+  if (!process.env.BINLAKE_KEEP_PARQUET) rmSync(dir, { recursive: true, force: true });
+});
 let fileCounter = 0;
 
 const hex = (buf) => Buffer.from(buf).toString('hex');
