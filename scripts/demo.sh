@@ -144,16 +144,33 @@ SQL
 }
 
 # The replication step: everything binlake does between the source and the lake happens here.
+# `binlake run --stop-at-end` replicates up to the binlog end it sees at start, then flushes,
+# checkpoints and exits; the next run resumes from that checkpoint in the lake.
 replicate() {
-  step "replicate: binlake copies shop from the source into $LAKE"
+  step "replicate: binlake run --stop-at-end, from the source into $LAKE"
   mkdir -p "$LAKE"
-  "$BINLAKE" version | sed 's/^/    /'
-  local file pos gtid
-  read -r file pos _ < <(db -N -B -e "SHOW MASTER STATUS")
-  gtid="$(db -N -B -e "SELECT @@gtid_binlog_pos")"
-  say "Source binlog files (where change data capture reads from):"
-  db -N -B -e "SHOW BINARY LOGS" | awk '{ printf "      %s  %s bytes\n", $1, $2 }'
-  say "Source position now: $file:$pos (GTID $gtid)"
+  cat >"$WORK/binlake.yaml" <<YAML
+source:
+  host: $MARIADB_HOST
+  port: $MARIADB_PORT
+  user: $BINLAKE_USER
+  password: \${DEMO_SOURCE_PASSWORD}
+target:
+  url: file://$LAKE
+output:
+  format: csv
+  add_column_name: true
+  timestamp_column_name: commit_ts
+  cdc_max_batch_interval: 1s
+tables:
+  include: ["shop.%"]
+YAML
+  say "Config: $WORK/binlake.yaml"
+  DEMO_SOURCE_PASSWORD="$BINLAKE_PASSWORD" "$BINLAKE" run -c "$WORK/binlake.yaml" --stop-at-end \
+    2>&1 | sed 's/^/    /'
+  local checkpoint
+  checkpoint="$(find "$LAKE/_binlake/checkpoints" -type f | sort | tail -n 1)"
+  say "Checkpoint in the lake: ${checkpoint#"$LAKE"/}" "    $(cat "$checkpoint")"
 }
 
 run_workload() {
@@ -171,7 +188,7 @@ UPDATE customers SET tier = 'silver' WHERE email = 'xiaolong@example.com';
 UPDATE orders SET status = 'shipped',
   shipping = JSON_SET(shipping, '$.tracking', 'ZX-991-CH') WHERE id = 1;
 -- Deleting order 2 also deletes its items through ON DELETE CASCADE. MariaDB does not write
--- those cascaded deletes to the binlog; binlake derives them from the foreign keys.
+-- those cascaded deletes to the binlog, so the change log shows only the order's delete.
 DELETE FROM orders WHERE id = 2;
 SQL
   db -t shop -e "SELECT o.id AS order_id, c.name, o.status, o.total, o.placed_at,
@@ -197,13 +214,13 @@ show_lake() {
     import { execSync } from "node:child_process";
     const lake = process.env.LAKE;
     const files = execSync("find . -type f", { cwd: lake, encoding: "utf8" }).split("\n")
-      .filter((f) => /\.(parquet|csv|json)(\.gz)?$/.test(f)).sort();
+      .filter((f) => /\.(parquet|csv|json)(\.gz)?$/.test(f) && !f.includes("_binlake/")).sort();
     const db = await DuckDBInstance.create(":memory:");
     const con = await db.connect();
     for (const f of files) {
       const path = `${lake}/${f.slice(2)}`.replaceAll("\x27", "\x27\x27");
       const reader = f.includes(".parquet") ? `read_parquet(\x27${path}\x27)`
-                   : f.includes(".csv") ? `read_csv(\x27${path}\x27, header = false)`
+                   : f.includes(".csv") ? `read_csv(\x27${path}\x27, header = true, all_varchar = true)`
                    : `read_json_auto(\x27${path}\x27)`;
       const result = await con.runAndReadAll(`SELECT * FROM ${reader} LIMIT 20`);
       console.log(`\n    ${f.slice(2)}`);
@@ -222,9 +239,9 @@ main() {
   }
   start_source
   create_schema
-  replicate # first run: full load of the existing rows
+  replicate # first run: an empty lake starts change data capture at the current binlog end
   run_workload
-  replicate # second run: the changes since the first, from the binlog
+  replicate # second run: the workload's changes, read from the binlog
   show_lake
   printf '%s' "$DIM"
   say "" "Next: docs/testing.md (how the test servers work), docs/source-setup.md (your server)."
