@@ -89,7 +89,7 @@ bool ChangeRowShape::Build(const RowChange& change, const ChangeContext& ctx, ui
     out->push_back(Value::String(table_->database));
     out->push_back(Value::String(table_->table));
     out->push_back(Value::OfTimestamp(commit));
-    out->push_back(Value::String(ctx.end.ToString()));
+    out->push_back(Value::String(ctx.begin.ToString()));
     out->push_back(ctx.gtid.empty() ? Value::Null() : Value::String(ctx.gtid));
     if (!output_.sequence_column_name.empty()) {
       out->push_back(Value::String(SequenceValue(ctx.begin, row_index)));

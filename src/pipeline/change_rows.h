@@ -13,8 +13,9 @@ namespace binlake {
 // Facts about the transaction a change belongs to, rendered into metadata columns.
 struct ChangeContext {
   int64_t commit_time_micros = 0;
-  BinlogPosition begin;  // the transaction's first event
-  BinlogPosition end;    // where reading resumes after it
+  // The transaction's first event: known when its rows arrive (its end is not, until the
+  // commit), so the JSON "pos" and the sequence column are taken from it.
+  BinlogPosition begin;
   std::string gtid;
 };
 
@@ -27,7 +28,7 @@ std::string SequenceValue(const BinlogPosition& begin, uint64_t row_index);
 // How one table's changes become output rows in the configured format:
 //   CSV, Parquet:  [Op] [timestamp column] [sequence column] table columns...
 //   JSON lines:    {"op", "schema", "table", "commit_ts", "pos", "gtid", [sequence],
-//                   "data": {...}, "old": {...}}
+//                   "data": {...}, "old": {...}}   ("pos": "file:offset" of context.begin)
 // Op is left out when cdc_inserts_only is set without include_op_for_full_load (as DMS).
 // Immutable; thread-safe.
 class ChangeRowShape {
