@@ -400,11 +400,14 @@ Status DecodeValue(ByteReader* in, const ColumnWire& wire, const Column& column,
 Status DecodeColumnValue(ByteReader* in, const ColumnWire& wire, const Column& column, Value* out) {
   uint64_t at = in->absolute_position();
   Status s = DecodeValue(in, wire, column, out);
-  if (!s.ok()) {
-    return s.Context(
-        fmt::format("column {} ({}) at offset {}", column.name, MysqlTypeName(RealType(wire)), at));
-  }
-  return Status::OK();
+  if (s.ok()) return Status::OK();
+  // Messages from the type decoders start with "column <name>: "; the frame below names the
+  // column once, with its type and where its value starts.
+  std::string_view message = s.message();
+  std::string prefix = "column " + column.name + ": ";
+  if (message.substr(0, prefix.size()) == prefix) message.remove_prefix(prefix.size());
+  return Status(s.code(), fmt::format("column {} ({}) at offset {}: {}", column.name,
+                                      MysqlTypeName(RealType(wire)), at, message));
 }
 
 Result<std::string_view> ReadLengthPrefixed(ByteReader* in, const ColumnWire& wire,
