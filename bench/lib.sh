@@ -1,0 +1,142 @@
+# shellcheck shell=bash
+# Shared helpers for the bench/*.sh benchmarks (sourced, not run): private rig servers in a
+# temporary directory, stopped on exit; builds; SQL; binlog positions; the workload generator;
+# peak RSS of a child process.
+#
+# After bench_init: BENCH_ROOT (project root), BUILD (build dir, $BUILD_DIR or build/),
+# BENCH_TMP (temporary directory, removed on exit unless BENCH_KEEP=1).
+
+bench_log() { printf '%s %s: %s\n' "$(date -u +%H:%M:%S)" "$BENCH_NAME" "$*" >&2; }
+bench_die() {
+  bench_log "ERROR: $*"
+  exit 1
+}
+
+bench_cleanup() {
+  local rc=$?
+  [ -n "${BENCH_RGW_DIR:-}" ] && "$BENCH_ROOT/tests/rig/rgw.sh" stop "$BENCH_RGW_DIR" >/dev/null 2>&1
+  [ -n "${BENCH_MARIADB_DIR:-}" ] &&
+    "$BENCH_ROOT/tests/rig/mariadb.sh" stop "$BENCH_MARIADB_DIR" >/dev/null 2>&1
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    bench_log "kept $BENCH_TMP"
+  else
+    rm -rf "$BENCH_TMP"
+  fi
+  return "$rc"
+}
+
+# bench_init NAME: sets the globals above and the exit trap.
+bench_init() {
+  BENCH_NAME="$1"
+  BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  cd "$BENCH_ROOT"
+  BUILD="${BUILD_DIR:-build}"
+  BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/binlake-bench-$BENCH_NAME.XXXXXX")"
+  # The rig's watchdog stops the servers if this script dies without running its trap.
+  export BINLAKE_RIG_OWNER_PID=$$
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+# bench_build TARGET...: configures BUILD (RelWithDebInfo) when needed and builds the targets.
+bench_build() {
+  if [ ! -f "$BUILD/build.ninja" ]; then
+    cmake -S "$BENCH_ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  fi
+  ninja -C "$BUILD" "$@" >/dev/null || bench_die "building $* in $BUILD failed"
+}
+
+# bench_start_mariadb: a private rig MariaDB in BENCH_TMP/mariadb; exports its env.
+bench_start_mariadb() {
+  BENCH_MARIADB_DIR="$BENCH_TMP/mariadb"
+  "$BENCH_ROOT/tests/rig/mariadb.sh" start "$BENCH_MARIADB_DIR" 2>/dev/null ||
+    bench_die "the rig MariaDB did not start; logs in $BENCH_MARIADB_DIR (BENCH_KEEP=1 keeps them)"
+  set -a
+  # shellcheck disable=SC1091
+  . "$BENCH_MARIADB_DIR/env"
+  set +a
+}
+
+# bench_start_rgw: a private rig Ceph RGW in BENCH_TMP/rgw; exports its env.
+bench_start_rgw() {
+  BENCH_RGW_DIR="$BENCH_TMP/rgw"
+  "$BENCH_ROOT/tests/rig/rgw.sh" start "$BENCH_RGW_DIR" 2>/dev/null ||
+    bench_die "the rig RGW did not start; logs in $BENCH_RGW_DIR (BENCH_KEEP=1 keeps them)"
+  set -a
+  # shellcheck disable=SC1091
+  . "$BENCH_RGW_DIR/env"
+  set +a
+}
+
+# bench_sql SQL: runs SQL as the admin over the socket; tab-separated rows, no header.
+bench_sql() {
+  MYSQL_PWD="$MARIADB_ADMIN_PASSWORD" mariadb --no-defaults --protocol=SOCKET \
+    -S "$MARIADB_SOCKET" -u "$MARIADB_ADMIN_USER" --batch --skip-column-names -e "$1"
+}
+
+# bench_binlog_end: prints "FILE POS", the server's binlog end now.
+bench_binlog_end() { bench_sql "SHOW MASTER STATUS" | awk '{print $1, $2}'; }
+
+# bench_generate_changes ROWS [CHUNK]: in a fresh binlog file, writes exactly ROWS row changes
+# to bench.t (11 columns: integers signed and unsigned, two DECIMALs, VARCHARs, DATETIME(6),
+# TEXT): 60% inserts, 25% updates (after-image changes three columns), 15% deletes, CHUNK rows
+# per autocommitted statement (default 10000) so each rows event group holds many rows.
+# Sets GEN_FILE, GEN_START, GEN_END (the binlog range holding exactly the workload) and
+# GEN_INSERTS, GEN_UPDATES, GEN_DELETES.
+bench_generate_changes() {
+  local rows="$1" chunk="${2:-10000}" lo hi
+  GEN_INSERTS=$((rows * 60 / 100))
+  GEN_UPDATES=$((rows * 25 / 100))
+  GEN_DELETES=$((rows - GEN_INSERTS - GEN_UPDATES))
+  [ "$GEN_DELETES" -le "$GEN_INSERTS" ] || bench_die "ROWS=$rows too small"
+  bench_sql "SET SESSION sql_log_bin = 0;
+    CREATE DATABASE IF NOT EXISTS bench;
+    CREATE TABLE bench.t (
+      id BIGINT NOT NULL PRIMARY KEY,
+      qty INT NOT NULL,
+      code SMALLINT UNSIGNED,
+      big BIGINT,
+      price DECIMAL(12,2) NOT NULL,
+      ratio DECIMAL(30,10),
+      name VARCHAR(64) NOT NULL,
+      note VARCHAR(255),
+      created DATETIME(6) NOT NULL,
+      body TEXT,
+      flag TINYINT NOT NULL) ENGINE=InnoDB;"
+  bench_sql "FLUSH BINARY LOGS"
+  read -r GEN_FILE GEN_START < <(bench_binlog_end)
+  {
+    for ((lo = 1; lo <= GEN_INSERTS; lo += chunk)); do
+      hi=$((lo + chunk - 1 < GEN_INSERTS ? lo + chunk - 1 : GEN_INSERTS))
+      echo "INSERT INTO bench.t SELECT seq, CAST(seq * 7 % 100000 AS SIGNED) - 50000, seq % 65536,
+        seq * 1000003, (seq % 100000) / 100, seq / 7, CONCAT('name-', seq),
+        IF(seq % 10 = 0, NULL, REPEAT(CHAR(97 + seq % 26), seq % 40)),
+        TIMESTAMP'2026-01-01 00:00:00' + INTERVAL seq SECOND + INTERVAL seq % 1000000 MICROSECOND,
+        IF(seq % 17 = 0, NULL, CONCAT('body ', seq, ' ', MD5(seq))), seq % 2
+        FROM seq_${lo}_to_${hi};"
+    done
+    for ((lo = 1; lo <= GEN_UPDATES; lo += chunk)); do
+      hi=$((lo + chunk - 1 < GEN_UPDATES ? lo + chunk - 1 : GEN_UPDATES))
+      echo "UPDATE bench.t SET qty = qty + 1, note = CONCAT(IFNULL(note, ''), 'u'),
+        created = created + INTERVAL 1 SECOND WHERE id BETWEEN $lo AND $hi;"
+    done
+    # Deletes take the newest rows (never updated), so every statement changes CHUNK rows.
+    for ((lo = GEN_INSERTS - GEN_DELETES + 1; lo <= GEN_INSERTS; lo += chunk)); do
+      hi=$((lo + chunk - 1 < GEN_INSERTS ? lo + chunk - 1 : GEN_INSERTS))
+      echo "DELETE FROM bench.t WHERE id BETWEEN $lo AND $hi;"
+    done
+  } | MYSQL_PWD="$MARIADB_ADMIN_PASSWORD" mariadb --no-defaults --protocol=SOCKET \
+    -S "$MARIADB_SOCKET" -u "$MARIADB_ADMIN_USER" --batch --database=bench ||
+    bench_die "the workload failed"
+  local end_file
+  read -r end_file GEN_END < <(bench_binlog_end)
+  [ "$end_file" = "$GEN_FILE" ] ||
+    bench_die "the workload spans $GEN_FILE to $end_file; raise max_binlog_size or lower ROWS"
+}
+
+# bench_timed OUT CMD...: runs CMD with /usr/bin/time; OUT gets "seconds user sys max_rss_kib".
+bench_timed() {
+  local out="$1"
+  shift
+  /usr/bin/time -f '%e %U %S %M' -o "$out" "$@"
+}
