@@ -625,5 +625,53 @@ TEST(EventDecoderTest, CreateTableSelectIsOneTransaction) {
   EXPECT_EQ(assembler.resume_position().ToString(), "c.000001:" + std::to_string(file.size()));
 }
 
+TEST(EventDecoderTest, RowImagesWithNoColumnsAreCorruptNotAnEndlessLoop) {
+  std::string tm;
+  AppendLE(&tm, 5, 6);
+  AppendLE(&tm, 1, 2);
+  tm += std::string(
+      "\x01"
+      "d\0"
+      "\x01"
+      "t\0",
+      6);
+  AppendLengthEncodedInt(&tm, 1);
+  tm.push_back(3);
+  AppendLengthEncodedInt(&tm, 0);
+  tm.push_back(0);
+  std::string rows;
+  AppendLE(&rows, 5, 6);
+  AppendLE(&rows, 1, 2);
+  AppendLE(&rows, 2, 2);
+  AppendLengthEncodedInt(&rows, 1);
+  rows.push_back(0);  // no column present in the image
+  rows += "zz";       // bytes no image can consume
+  std::string file(
+      "\xfe"
+      "bin",
+      4);
+  file += Fde(true) + MakeEvent(event_type::kTableMap, tm, true);
+  size_t at = file.size();
+  file += MakeEvent(event_type::kWriteRowsV2, rows, true);
+  auto reader = BinlogFileReader::FromBuffer(file, "z.000001");
+  EventStream stream(reader->get());
+  CallLog sink;
+  TransactionAssembler assembler(&sink, AssemblerOptions{nullptr, "z.000001", {}});
+  Status last;
+  while (last.ok()) {
+    auto e = stream.Next();
+    ASSERT_TRUE(e.ok());
+    if (*e == nullptr) break;
+    last = assembler.Consume(**e);
+  }
+  ASSERT_FALSE(last.ok());
+  EXPECT_EQ(last.code(), StatusCode::kCorruption);
+  EXPECT_NE(last.message().find("z.000001:" + std::to_string(at) +
+                                ": rows event for d.t declares no columns in its row images "
+                                "but has 2 bytes of rows"),
+            std::string::npos)
+      << last.message();
+}
+
 }  // namespace
 }  // namespace binlake

@@ -240,6 +240,7 @@ Status TransactionAssembler::OnRows(const Event& event, const RowsEvent& rows) {
   ByteReader in(rows.rows, rows.rows_offset);
   RowImageOptions none;
   while (!in.empty()) {
+    size_t row_start = in.position();
     RowChange change;
     change.op = rows.op;
     change.table = entry->schema;
@@ -280,6 +281,13 @@ Status TransactionAssembler::OnRows(const Event& event, const RowsEvent& rows) {
     if (!s.ok()) {
       return s.Context(fmt::format("{}:{}: {} row of {}", file_, event.position, OpLetter(rows.op),
                                    schema.QualifiedName()));
+    }
+    if (in.position() == row_start) {
+      // An image with no columns occupies no bytes: the bytes left could never be consumed.
+      return CorruptionError(
+          "{}:{}: rows event for {} declares no columns in its row images but "
+          "has {} bytes of rows",
+          file_, event.position, schema.QualifiedName(), in.remaining());
     }
     RETURN_IF_ERROR(sink_->Row(std::move(change)));
   }
