@@ -1,0 +1,275 @@
+// Shared helpers for the `binlake run` integration tests (tests/integration/run_*.test.mjs):
+// configs, starting and killing binlake, reading a lake (local directory or S3) back, and
+// reading its change files with DuckDB as an independent reader.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+  CreateBucketCommand, GetObjectCommand, ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
+
+import { binlake, duckdb, rigEnv, s3Client } from '../lib/rig.mjs';
+
+/** A fresh temporary directory; removed by the caller with rmSync when the test passed. */
+export function tempDir(tag) {
+  return mkdtempSync(join(tmpdir(), `binlake-${tag}-`));
+}
+
+/** YAML text of a value: scalars quoted as JSON (valid YAML), lists and maps in flow style. */
+function yamlValue(v) {
+  if (Array.isArray(v)) return `[${v.map(yamlValue).join(', ')}]`;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(String(v));
+}
+
+function yamlBlock(obj, indent = '') {
+  let out = '';
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === undefined) continue;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      out += `${indent}${k}:\n${yamlBlock(v, `${indent}  `)}`;
+    } else {
+      out += `${indent}${k}: ${yamlValue(v)}\n`;
+    }
+  }
+  return out;
+}
+
+/**
+ * A lake description: { url, dir } for a local directory, or { url, bucket, prefix, s3 } for
+ * the rig's RGW (s3 holds the target.s3 config keys). Creates the directory or the bucket.
+ */
+export async function localLake(dir) {
+  mkdirSync(dir, { recursive: true });
+  return { url: `file://${dir}`, dir };
+}
+
+export async function s3Lake(bucket, prefix) {
+  const env = rigEnv('rgw');
+  await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
+  return {
+    url: `s3://${bucket}/${prefix}`,
+    bucket,
+    prefix,
+    s3: {
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION,
+      path_style: true,
+      access_key_id: env.S3_ACCESS_KEY,
+      secret_access_key: env.S3_SECRET_KEY,
+    },
+  };
+}
+
+/**
+ * Writes a binlake config for database `db` into dir/binlake.yaml and returns its path. The
+ * source password comes from ${BINLAKE_TEST_PASSWORD} (runBinlake sets it). opts: lake (from
+ * localLake / s3Lake), output (output keys), source (overrides), start, extra (more
+ * top-level keys), env (a server env object instead of the rig's).
+ */
+export function writeConfig(dir, db, opts) {
+  const env = opts.env ?? rigEnv('mariadb');
+  const config = {
+    source: {
+      host: env.MARIADB_HOST,
+      port: Number(env.MARIADB_PORT),
+      user: env.BINLAKE_USER,
+      password: '${BINLAKE_TEST_PASSWORD}',
+      ...(opts.source ?? {}),
+    },
+    target: { url: opts.lake.url, ...(opts.lake.s3 ? { s3: opts.lake.s3 } : {}) },
+    output: { format: 'csv', cdc_max_batch_interval: '1h', ...(opts.output ?? {}) },
+    tables: { include: [`${db}.%`] },
+    full_load: false,
+    ...(opts.start ? { start: opts.start } : {}),
+    ...(opts.extra ?? {}),
+  };
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'binlake.yaml');
+  writeFileSync(path, yamlBlock(config));
+  return path;
+}
+
+/** The environment binlake needs for a config from writeConfig. */
+export function binlakeEnv(env = rigEnv('mariadb')) {
+  return { BINLAKE_TEST_PASSWORD: env.BINLAKE_PASSWORD };
+}
+
+/**
+ * `binlake run -c config [--stop-at-end]`; resolves to { code, signal, stdout, stderr }.
+ * Throws with binlake's stderr when opts.check is set and the exit code is not 0.
+ */
+export async function runBinlake(config, opts = {}) {
+  const args = ['run', '-c', config, ...(opts.stopAtEnd === false ? [] : ['--stop-at-end'])];
+  const r = await binlake(args, {
+    env: { ...binlakeEnv(opts.serverEnv), ...(opts.env ?? {}) },
+    timeoutMs: opts.timeoutMs ?? 120000,
+  });
+  if (opts.check && r.code !== 0) {
+    throw new Error(`binlake ${args.join(' ')} exited with ${r.code ?? r.signal}:\n${r.stderr}`);
+  }
+  return r;
+}
+
+/**
+ * Starts `binlake run -c config` (no --stop-at-end) in the background and returns
+ * { child, exited, stderr() }: exited resolves to { code, signal } when it ends.
+ */
+export function startBinlake(config, opts = {}) {
+  const child = spawn(process.env.BINLAKE_BIN, ['run', '-c', config, ...(opts.args ?? [])], {
+    env: { ...process.env, ...binlakeEnv(opts.serverEnv), ...(opts.env ?? {}) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const err = [];
+  const listeners = [];
+  child.stderr.on('data', (d) => {
+    err.push(d);
+    for (const l of listeners) l();
+  });
+  const exited = new Promise((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+  const stderr = () => Buffer.concat(err).toString('utf8');
+  // Resolves once stderr matches re; rejects if binlake exits first.
+  const waitForLog = (re) => new Promise((resolve, reject) => {
+    const check = () => {
+      if (re.test(stderr())) resolve(stderr());
+    };
+    listeners.push(check);
+    check();
+    exited.then((e) => reject(new Error(
+        `binlake exited (${e.code ?? e.signal}) before logging ${re}:\n${stderr()}`)));
+  });
+  return { child, exited, stderr, waitForLog };
+}
+
+function walk(root, dir, out) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      walk(root, p, out);
+    } else if (e.isFile()) {
+      out.set(p.slice(root.length + 1), readFileSync(p));
+    }
+  }
+}
+
+/**
+ * Every object of a lake as a Map from key (relative to the lake root) to its bytes, in key
+ * order. Local lakes skip temporary files of writes in progress (none after a clean stop).
+ */
+export async function lakeObjects(lake) {
+  const out = new Map();
+  if (lake.dir) {
+    walk(lake.dir, lake.dir, out);
+  } else {
+    const s3 = s3Client();
+    const root = lake.prefix ? `${lake.prefix}/` : '';
+    let token;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({
+        Bucket: lake.bucket, Prefix: root, ContinuationToken: token,
+      }));
+      for (const o of page.Contents ?? []) {
+        const got = await s3.send(new GetObjectCommand({ Bucket: lake.bucket, Key: o.Key }));
+        out.set(o.Key.slice(root.length), Buffer.from(await got.Body.transformToByteArray()));
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The change files of one table (keys under <db>/<table>/), in key order. */
+export function tableFiles(objects, db, table) {
+  return [...objects.keys()].filter((k) => k.startsWith(`${db}/${table}/`));
+}
+
+/** Parses a JSON record of the lake (_binlake/...). */
+export function record(objects, key) {
+  const bytes = objects.get(key);
+  if (!bytes) throw new Error(`the lake has no ${key}; it has: ${[...objects.keys()].join(', ')}`);
+  return JSON.parse(bytes.toString('utf8'));
+}
+
+/** The newest checkpoint record of a lake. */
+export function latestCheckpoint(objects) {
+  const keys = [...objects.keys()].filter((k) => k.startsWith('_binlake/checkpoints/'));
+  if (keys.length === 0) throw new Error('the lake has no checkpoint');
+  return record(objects, keys.at(-1));
+}
+
+function sqlString(s) {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Reads CSV change files with DuckDB, every column as VARCHAR (nothing re-typed), NULL as an
+ * empty unquoted field and "" as the empty string. files: Map key -> bytes (written to a temp
+ * directory for DuckDB); columns: the names in file order. Resolves to rows of objects, in
+ * file order then line order.
+ */
+export async function readCsvChanges(objects, keys, columns) {
+  const dir = tempDir('csv');
+  try {
+    const rows = [];
+    for (const key of keys) {
+      const path = join(dir, key.replaceAll('/', '_'));
+      writeFileSync(path, objects.get(key));
+      const spec = columns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(', ');
+      rows.push(...await duckdb(
+          `SELECT * FROM read_csv(${sqlString(path)}, header=false, auto_detect=false,
+             delim=',', quote='"', escape='"', allow_quoted_nulls=false, columns={${spec}})`,
+          { objects: true }));
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Reads JSON-lines change files with DuckDB: top-level keys as VARCHAR, and for each column
+ * of the table its value in data and old as text (->>) and its JSON type, so a number and a
+ * string holding the same digits stay apart. Resolves to rows of
+ * { op, schema, table, commit_ts, pos, gtid, data: {col: {text, type}}, old: {...} | null }.
+ */
+export async function readJsonChanges(objects, keys, columns, top = []) {
+  const dir = tempDir('json');
+  try {
+    const rows = [];
+    const tops = ['op', 'schema', 'table', 'commit_ts', 'pos', 'gtid', ...top];
+    const select = [
+      ...tops.map((t) => `"${t}"`),
+      'old IS NULL AS no_old',
+      ...columns.flatMap((c, i) => [
+        `data->>${sqlString(c)} AS d${i}`, `json_type(data->${sqlString(c)}) AS dt${i}`,
+        `old->>${sqlString(c)} AS o${i}`, `json_type(old->${sqlString(c)}) AS ot${i}`,
+      ]),
+    ].join(', ');
+    const spec = [...tops.map((t) => `"${t}": 'VARCHAR'`), `data: 'JSON'`, `old: 'JSON'`];
+    for (const key of keys) {
+      const path = join(dir, key.replaceAll('/', '_'));
+      writeFileSync(path, objects.get(key));
+      const got = await duckdb(
+          `SELECT ${select} FROM read_json(${sqlString(path)}, format='newline_delimited',
+             columns={${spec.join(', ')}})`,
+          { objects: true });
+      for (const r of got) {
+        const row = { data: {}, old: r.no_old ? null : {} };
+        for (const t of tops) row[t] = r[t];
+        columns.forEach((c, i) => {
+          row.data[c] = { text: r[`d${i}`], type: r[`dt${i}`] };
+          if (row.old) row.old[c] = { text: r[`o${i}`], type: r[`ot${i}`] };
+        });
+        rows.push(row);
+      }
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
