@@ -673,5 +673,62 @@ TEST(EventDecoderTest, RowImagesWithNoColumnsAreCorruptNotAnEndlessLoop) {
       << last.message();
 }
 
+TEST(EventDecoderTest, MariaDbCompressedRowsV1) {
+  std::string tm;
+  AppendLE(&tm, 5, 6);
+  AppendLE(&tm, 1, 2);
+  tm += std::string(
+      "\x01"
+      "d\0"
+      "\x01"
+      "t\0",
+      6);
+  AppendLengthEncodedInt(&tm, 1);
+  tm.push_back(3);
+  AppendLengthEncodedInt(&tm, 0);
+  tm.push_back(0);
+  std::string plain;  // two row images of one INT column
+  plain.push_back(0);
+  AppendLE(&plain, 123456, 4);
+  plain.push_back(0);
+  AppendLE(&plain, static_cast<uint32_t>(-7), 4);
+  std::string z(compressBound(plain.size()), '\0');
+  uLongf zlen = z.size();
+  ASSERT_EQ(compress(reinterpret_cast<Bytef*>(z.data()), &zlen,
+                     reinterpret_cast<const Bytef*>(plain.data()), plain.size()),
+            Z_OK);
+  z.resize(zlen);
+  std::string rows;
+  AppendLE(&rows, 5, 6);
+  AppendLE(&rows, 1, 2);
+  AppendLengthEncodedInt(&rows, 1);
+  rows.push_back(1);
+  rows.push_back(static_cast<char>(0x81));  // zlib, one length byte
+  rows.push_back(static_cast<char>(plain.size()));
+  rows += z;
+  std::string fde =
+      MakeEvent(event_type::kFormatDescription, FdeBody("10.6.16-MariaDB-log", true), true);
+  std::string file(
+      "\xfe"
+      "bin",
+      4);
+  file += fde + MakeEvent(event_type::kTableMap, tm, true) +
+          MakeEvent(event_type::kWriteRowsCompressedV1, rows, true);
+  auto reader = BinlogFileReader::FromBuffer(file, "m.000001");
+  EventStream stream(reader->get());
+  CallLog sink;
+  TransactionAssembler assembler(&sink, AssemblerOptions{nullptr, "m.000001", {}});
+  while (true) {
+    auto e = stream.Next();
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    if (*e == nullptr) break;
+    Status st = assembler.Consume(**e);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  ASSERT_EQ(sink.calls.size(), 3u);
+  EXPECT_EQ(sink.calls[1], "row I " + Value::Int(123456).DebugString());
+  EXPECT_EQ(sink.calls[2], "row I " + Value::Int(-7).DebugString());
+}
+
 }  // namespace
 }  // namespace binlake
