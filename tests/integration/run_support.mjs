@@ -151,7 +151,7 @@ function walk(root, dir, out) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
       walk(root, p, out);
-    } else if (e.isFile()) {
+    } else if (e.isFile() && !e.name.startsWith('.binlake-tmp-')) {
       out.set(p.slice(root.length + 1), readFileSync(p));
     }
   }
@@ -159,7 +159,8 @@ function walk(root, dir, out) {
 
 /**
  * Every object of a lake as a Map from key (relative to the lake root) to its bytes, in key
- * order. Local lakes skip temporary files of writes in progress (none after a clean stop).
+ * order. Local lakes skip the temporary files of unfinished writes (.binlake-tmp-*: not
+ * objects, and a kill -9 may leave one behind).
  */
 export async function lakeObjects(lake) {
   const out = new Map();
