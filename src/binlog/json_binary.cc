@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -111,8 +112,14 @@ std::string Base64(std::string_view data) {
 
 // A double as MySQL prints it in JSON (my_gcvt with the widest field, then ".0" when the
 // result looks like an integer): the shortest round-trip digits, in plain notation when the
-// decimal exponent is within MySQL's limits, else as d.ddde[-]N.
+// decimal exponent is within MySQL's limits, else as d.ddde[-]N. Non-finite values have no
+// JSON form; they come back as to_chars spells them ("nan", "inf").
 std::string FormatJsonDouble(double d) {
+  if (!std::isfinite(d)) {
+    char text[16];
+    auto r = std::to_chars(text, text + sizeof text, d);
+    return std::string(text, r.ptr);
+  }
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
   std::string_view sci(buf, static_cast<size_t>(res.ptr - buf));
@@ -221,6 +228,8 @@ class BinaryPrinter {
         ASSIGN_OR_RETURN(std::string_view b, in.Bytes(8));
         double d;
         std::memcpy(&d, b.data(), 8);
+        // JSON has no NaN or infinity and MySQL never stores them: the bytes are damaged.
+        if (!std::isfinite(d)) return CorruptionError("binary JSON double is not finite");
         out_->append(FormatJsonDouble(d));
         return Status::OK();
       }
@@ -398,12 +407,17 @@ namespace {
 // bytewise), which is the stored order, so inserted keys go where the server puts them.
 
 struct Node {
+  // Declared here, defined below: a member container of the incomplete Node type needs the
+  // constructor out of line for every compiler (clang rejects the implicit one).
+  Node();
   enum class Kind : uint8_t { kScalar, kObject, kArray };
   Kind kind = Kind::kScalar;
   std::string scalar;                                 // printed text of a scalar
   std::vector<std::pair<std::string, Node>> members;  // object: decoded key, value
   std::vector<Node> elements;                         // array
 };
+
+Node::Node() = default;
 
 bool KeyLess(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return a.size() < b.size();

@@ -175,6 +175,8 @@ TEST(JsonBinaryTest, DoublesAsMysqlPrintsThem) {
   EXPECT_EQ(FormatJsonDouble(1e20), "1e20");
   EXPECT_EQ(FormatJsonDouble(-1.5e300), "-1.5e300");
   EXPECT_EQ(FormatJsonDouble(1.2345678901234568e17), "1.2345678901234568e17");
+  EXPECT_EQ(FormatJsonDouble(std::numeric_limits<double>::quiet_NaN()), "nan");
+  EXPECT_EQ(FormatJsonDouble(-std::numeric_limits<double>::infinity()), "-inf");
   EXPECT_EQ(FormatJsonDouble(1234567890123456.7), "1234567890123456.8");
   EXPECT_EQ(FormatJsonDouble(0.00001), "0.00001");
   EXPECT_EQ(FormatJsonDouble(1e-15), "0.000000000000001");
@@ -214,6 +216,12 @@ TEST(JsonBinaryTest, OpaqueValues) {
 
 TEST(JsonBinaryTest, Corruption) {
   EXPECT_EQ(JsonBinaryToText("\x0d").status().code(), StatusCode::kCorruption);
+  // NaN and infinity cannot be JSON: such doubles are damaged bytes.
+  EXPECT_EQ(JsonBinaryToText(Doc(Dbl(std::numeric_limits<double>::quiet_NaN()))).status().code(),
+            StatusCode::kCorruption);
+  EXPECT_EQ(
+      JsonBinaryToText(Doc(Arr({Dbl(std::numeric_limits<double>::infinity())}))).status().code(),
+      StatusCode::kCorruption);
   J doc = Obj({{"a", Str("xyz")}});
   std::string d = Doc(doc);
   EXPECT_EQ(JsonBinaryToText(d.substr(0, d.size() - 2)).status().code(), StatusCode::kCorruption);
