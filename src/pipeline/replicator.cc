@@ -19,6 +19,31 @@ bool IsHeartbeat(const Event& e) {
   return e.header.type == kHeartbeatEvent || e.header.type == kHeartbeatV2Event;
 }
 
+// MariaDB refuses COM_REGISTER_SLAVE from a user without REPLICATION SLAVE with error 1045,
+// the same error as a wrong password. A user that can still log in has the right password
+// and lacks the grant, which is what the operator needs to hear.
+Status ExplainRefusedReplica(const ConnectOptions& connect, Status refused) {
+  if (refused.code() != StatusCode::kUnauthenticated) return refused;
+  Result<std::unique_ptr<Connection>> c = Connection::Connect(connect);
+  if (!c.ok()) return refused;
+  std::string grants;
+  Result<QueryResult> r = (*c)->Query("SHOW GRANTS");
+  if (r.ok()) {
+    for (const auto& row : r->rows) {
+      if (row.empty() || !row[0]) continue;
+      // A password hash is a secret too.
+      std::string grant = row[0]->substr(0, row[0]->find(" IDENTIFIED BY"));
+      grants += (grants.empty() ? "" : "; ") + grant;
+    }
+  }
+  return PermissionDeniedError(
+      "user '{}' logs in to {} but may not read the binlog: it lacks the REPLICATION SLAVE "
+      "privilege. As an administrator run GRANT REPLICATION SLAVE ON *.* TO '{}'@'<its host>' "
+      "(docs/source-setup.md lists every grant binlake needs). Its grants now: {}. (The server "
+      "refused to register binlake as a replica with error 1045, \"access denied\".)",
+      connect.user, (*c)->peer(), connect.user, grants.empty() ? "unknown" : grants);
+}
+
 }  // namespace
 
 Result<ConnectOptions> SourceConnectOptions(const SourceConfig& s) {
@@ -104,7 +129,9 @@ Status Replicator::Run(const RunOptions& run) {
     ro.start = position;
     Result<std::unique_ptr<ReplicationSource>> opened = ReplicationSource::Open(ro);
     if (!opened.ok()) {
-      if (!opened.status().IsRetryable()) return opened.status();
+      if (!opened.status().IsRetryable()) {
+        return ExplainRefusedReplica(connect_, opened.status());
+      }
       int64_t wait = std::uniform_int_distribution<int64_t>(backoff_ms / 2, backoff_ms)(rng);
       LOG_WARN("{}; retrying in {} ms", opened.status().ToString(), wait);
       clock_->SleepForMicros(wait * 1000);
