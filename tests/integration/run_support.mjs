@@ -40,7 +40,8 @@ function yamlBlock(obj, indent = '') {
 
 /**
  * A lake description: { url, dir } for a local directory, or { url, bucket, prefix, s3 } for
- * the rig's RGW (s3 holds the target.s3 config keys). Creates the directory or the bucket.
+ * the rig's RGW (s3 holds the target.s3 config keys). Creates the directory or the bucket
+ * (an existing bucket of the rig user is reused).
  */
 export async function localLake(dir) {
   mkdirSync(dir, { recursive: true });
@@ -49,7 +50,11 @@ export async function localLake(dir) {
 
 export async function s3Lake(bucket, prefix) {
   const env = rigEnv('rgw');
-  await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
+  try {
+    await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (e) {
+    if (e.name !== 'BucketAlreadyOwnedByYou' && e.name !== 'BucketAlreadyExists') throw e;
+  }
   return {
     url: `s3://${bucket}/${prefix}`,
     bucket,

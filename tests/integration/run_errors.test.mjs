@@ -1,0 +1,162 @@
+// Operator errors of `binlake run`: each mistake an operator can make exits with a non-zero
+// code and a message that says what is wrong, where, and how to fix it. The server-side
+// cases run against a private MariaDB (they change global settings and purge binlogs, which
+// the shared rig server must not see); the store cases against the rig's RGW.
+
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { rigEnv, rigScript, sql } from '../lib/rig.mjs';
+import {
+  lakeObjects, localLake, record, runBinlake, s3Lake, tempDir, writeConfig,
+} from './run_support.mjs';
+
+const work = tempDir('run-errors');
+const DB = 'run_errors';
+let server;  // env of the private MariaDB
+
+before(async () => {
+  server = await rigScript('mariadb', 'start', join(work, 'mariadb'));
+  await sql(`CREATE DATABASE ${DB}; CREATE TABLE ${DB}.t (id INT PRIMARY KEY)`, { env: server });
+});
+
+after(async () => {
+  if (server) await rigScript('mariadb', 'stop', join(work, 'mariadb'));
+  rmSync(work, { recursive: true, force: true });
+});
+
+let configs = 0;
+// A config for the private server with a fresh local lake; opts as writeConfig's.
+async function config(opts = {}) {
+  const dir = join(work, `case-${++configs}`);
+  const lake = opts.lake ?? await localLake(join(dir, 'lake'));
+  return { path: writeConfig(dir, DB, { env: server, lake, ...opts }), lake };
+}
+
+function assertFails(r, code, pattern) {
+  assert.equal(r.code, code, `exit code; stderr:\n${r.stderr}`);
+  assert.match(r.stderr, pattern);
+}
+
+test('an unknown config key is named with its line and the closest known key', async () => {
+  const { path } = await config({ output: { cdc_max_batch_intervall: '1h' } });
+  const line = readFileSync(path, 'utf8').split('\n')
+      .findIndex((l) => l.includes('cdc_max_batch_intervall')) + 1;
+  const r = await runBinlake(path, { serverEnv: server });
+  assertFails(r, 2, new RegExp(`binlake\\.yaml:${line}: unknown key ` +
+      "'output\\.cdc_max_batch_intervall'; did you mean 'cdc_max_batch_interval'\\?"));
+});
+
+test('a password from an unset environment variable names the variable', async () => {
+  const { path, lake } = await config({ source: { password: '${BINLAKE_TEST_UNSET_PASSWORD}' } });
+  const r = await runBinlake(path, { serverEnv: server });
+  assertFails(r, 2, /source\.password: environment variable BINLAKE_TEST_UNSET_PASSWORD is not set; export it/);
+  assert.deepEqual([...(await lakeObjects(lake)).keys()], []);
+});
+
+test('a wrong password says the server denied access and what to check', async () => {
+  const { path, lake } = await config();
+  const r = await runBinlake(path, { serverEnv: server, env: { BINLAKE_TEST_PASSWORD: 'wrong' } });
+  assertFails(r, 1, new RegExp(`authenticate to 127\\.0\\.0\\.1:${server.MARIADB_PORT}: access ` +
+      "denied for user 'binlake'.*check source\\.user and source\\.password"));
+  assert.deepEqual([...(await lakeObjects(lake)).keys()], []);
+});
+
+test('a user without REPLICATION SLAVE is told which grant is missing', async () => {
+  await sql(`CREATE USER 'norepl'@'%' IDENTIFIED BY 'norepl-pw';
+             GRANT SELECT, BINLOG MONITOR ON *.* TO 'norepl'@'%'`, { env: server });
+  const { path } = await config({ source: { user: 'norepl' } });
+  const r = await runBinlake(path, { serverEnv: server, env: { BINLAKE_TEST_PASSWORD: 'norepl-pw' } });
+  assertFails(r, 1, new RegExp("user 'norepl' logs in to 127\\.0\\.0\\.1:\\d+ but may not read " +
+      'the binlog: it lacks the REPLICATION SLAVE privilege\\. As an administrator run GRANT ' +
+      "REPLICATION SLAVE ON \\*\\.\\* TO 'norepl'"));
+  assert.match(r.stderr, /Its grants now: GRANT SELECT, BINLOG MONITOR ON \*\.\* TO `norepl`@`%`\./);
+  assert.doesNotMatch(r.stderr, /IDENTIFIED BY|norepl-pw/, 'no password or hash in the message');
+});
+
+test('binlog_format=STATEMENT is refused with how to switch to ROW', async () => {
+  await sql("SET GLOBAL binlog_format = 'STATEMENT'", { env: server });
+  try {
+    const { path, lake } = await config();
+    const r = await runBinlake(path, { serverEnv: server });
+    assertFails(r, 1, new RegExp(`binlog_format is STATEMENT on 127\\.0\\.0\\.1:${
+      server.MARIADB_PORT}, but binlake needs ROW: run SET GLOBAL binlog_format = 'ROW' and set ` +
+        "binlog_format=ROW in the server's configuration"));
+    assert.deepEqual([...(await lakeObjects(lake)).keys()], [], 'nothing written');
+  } finally {
+    await sql("SET GLOBAL binlog_format = 'ROW'", { env: server });
+  }
+});
+
+test('a resume position that was purged says so and how to recover', async () => {
+  const { path, lake } = await config();
+  await runBinlake(path, { serverEnv: server, check: true });
+  const cp = record(await lakeObjects(lake), '_binlake/checkpoints/00000000000000000000.json');
+  await sql(`FLUSH BINARY LOGS; INSERT INTO ${DB}.t VALUES (1); FLUSH BINARY LOGS`,
+      { env: server });
+  const [[current]] = await sql('SHOW MASTER STATUS', { env: server });
+  // The server keeps a file that a dump thread still reads; the thread of the run above ends
+  // when the server notices the closed connection (at its next heartbeat).
+  let logs;
+  for (let attempt = 0; attempt < 120; ++attempt) {
+    await sql(`PURGE BINARY LOGS TO '${current}'`, { env: server });
+    logs = (await sql('SHOW BINARY LOGS', { env: server })).map((row) => row[0]);
+    if (!logs.includes(cp.position.file)) break;
+    await sleep(250);
+  }
+  assert.ok(!logs.includes(cp.position.file), `${cp.position.file} was purged: ${logs}`);
+  const r = await runBinlake(path, { serverEnv: server });
+  assertFails(r, 1, new RegExp(`the server cannot send the binlog from ${
+    cp.position.file.replaceAll('.', '\\.')} \\(.*\\): the position was probably purged.*` +
+      'start over with a new full load \\(empty target\\) or restore the missing binlog files'));
+  const kept = await lakeObjects(lake);
+  assert.deepEqual([...kept.keys()], ['_binlake/checkpoints/00000000000000000000.json'],
+      'the checkpoint is kept as it was');
+});
+
+test('a missing S3 bucket is named with how to create it', async () => {
+  const bucket = `run-errors-missing-${process.pid}`;
+  const lake = await s3Lake(`run-errors-${process.pid}`, 'lake');
+  lake.url = `s3://${bucket}/lake`;
+  const { path } = await config({ lake });
+  const r = await runBinlake(path, { serverEnv: server });
+  assertFails(r, 1, new RegExp(`bucket '${bucket}' does not exist at ${
+    rigEnv('rgw').S3_ENDPOINT.replaceAll('.', '\\.')} \\(HTTP 404 NoSuchBucket\\): create it`));
+});
+
+test('a wrong S3 secret key is reported as rejected credentials', async () => {
+  const lake = await s3Lake(`run-errors-${process.pid}`, 'lake');
+  lake.s3 = { ...lake.s3, secret_access_key: 'not-the-secret' };
+  const { path } = await config({ lake });
+  const r = await runBinlake(path, { serverEnv: server });
+  assertFails(r, 1, /S3 at http:\/\/127\.0\.0\.1:\d+ rejected the credentials from options \(HTTP 403 SignatureDoesNotMatch\).*check the access key id, secret access key/);
+  assert.doesNotMatch(r.stderr, /not-the-secret/, 'the secret is not logged');
+});
+
+test('an unknown S3 access key is reported as rejected credentials', async () => {
+  const lake = await s3Lake(`run-errors-${process.pid}`, 'lake');
+  lake.s3 = { ...lake.s3, access_key_id: 'NOSUCHKEY' };
+  const { path } = await config({ lake });
+  const r = await runBinlake(path, { serverEnv: server });
+  assertFails(r, 1, /S3 at http:\/\/127\.0\.0\.1:\d+ rejected the credentials from options \(HTTP 403 InvalidAccessKeyId\)/);
+});
+
+test('an unreachable S3 endpoint is named', async () => {
+  // A port that was just free: nothing listens on it.
+  const port = await new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  const lake = await s3Lake(`run-errors-${process.pid}`, 'lake');
+  lake.s3 = { ...lake.s3, endpoint: `http://127.0.0.1:${port}` };
+  const { path } = await config({ lake });
+  const r = await runBinlake(path, { serverEnv: server });
+  assertFails(r, 1, new RegExp(`cannot reach S3 endpoint http://127\\.0\\.0\\.1:${port} after \\d+ ` +
+      'attempts: .*check the endpoint URL, the network and that the server is running'));
+});
