@@ -158,6 +158,7 @@ void AppendDetails(const Event& e, const TransactionAssembler& assembler, std::s
 Status DumpEvents(EventSource* source, const DumpOptions& options,
                   const std::function<void(std::string_view line)>& emit) {
   EventStream stream(source);
+  if (options.initial_checksum) stream.mutable_decoder()->set_checksum(*options.initial_checksum);
   DumpSink sink(&emit);
   AssemblerOptions assembler_options;
   assembler_options.resolver = options.resolver;

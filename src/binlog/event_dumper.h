@@ -2,10 +2,12 @@
 
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "binlog/event_source.h"
+#include "binlog/format_description.h"
 #include "binlog/table_map_cache.h"
 #include "common/status.h"
 
@@ -13,6 +15,9 @@ namespace binlake {
 
 struct DumpOptions {
   SchemaResolver* resolver = nullptr;  // may be null: unnamed columns print as col_1...
+  // The checksum in effect before the first FORMAT_DESCRIPTION: a replication stream's fake
+  // ROTATE comes first and carries a CRC32 when the server checksums (SourceInfo::checksums).
+  std::optional<ChecksumAlgorithm> initial_checksum;
 };
 
 // Decodes every event of `source` (payloads opened, transactions assembled) and hands one

@@ -4,8 +4,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <atomic>
+
 #include "common/byte_reader.h"
 #include "common/logging.h"
+#include "mysql/protocol.h"
 
 namespace binlake {
 namespace {
@@ -54,16 +57,22 @@ Result<SourceInfo> CheckSource(Connection* c) {
   info.checksums = checksum == "CRC32";
   ASSIGN_OR_RETURN(std::string server_id, Variable(c, "server_id"));
   info.server_id = static_cast<uint32_t>(std::strtoul(server_id.c_str(), nullptr, 10));
-  if (!info.binlog_row_image.empty() && info.binlog_row_image != "FULL") {
+  // Once per process: a replicator re-checks the source on every reconnect.
+  static std::atomic<bool> warned_image{false};
+  static std::atomic<bool> warned_metadata{false};
+  if (!info.binlog_row_image.empty() && info.binlog_row_image != "FULL" &&
+      !warned_image.exchange(true)) {
     LOG_WARN(
         "binlog_row_image is {} on {}: changes carry only some columns, so files may hold "
         "absent values; set binlog_row_image=FULL for complete rows",
         info.binlog_row_image, c->peer());
   }
-  if (!info.binlog_row_metadata.empty() && info.binlog_row_metadata != "FULL") {
+  if (!info.binlog_row_metadata.empty() && info.binlog_row_metadata != "FULL" &&
+      !warned_metadata.exchange(true)) {
     LOG_WARN(
         "binlog_row_metadata is {} on {}: column names come from information_schema instead "
-        "of the binlog, which is racy around schema changes; set binlog_row_metadata=FULL",
+        "of the binlog, which is racy around schema changes; set binlog_row_metadata=FULL "
+        "(SET GLOBAL binlog_row_metadata = 'FULL', and in the server's configuration)",
         info.binlog_row_metadata, c->peer());
   }
   return info;
@@ -117,6 +126,10 @@ Result<std::unique_ptr<ReplicationSource>> ReplicationSource::Open(
   }
   RETURN_IF_ERROR(conn->RegisterReplica(options.server_id));
   conn->SetReadTimeout(2 * options.heartbeat_period + std::chrono::seconds(5));
+  if (options.start_gtid) {
+    RETURN_IF_ERROR(s->StartAtGtid(*options.start_gtid));
+    return s;
+  }
   if (options.start.offset > 0xffffffffull) {
     return InvalidArgumentError("binlog position {} does not fit COM_BINLOG_DUMP",
                                 options.start.ToString());
@@ -129,10 +142,47 @@ Result<std::unique_ptr<ReplicationSource>> ReplicationSource::Open(
   return s;
 }
 
+Status ReplicationSource::StartAtGtid(const GtidSet& gtids) {
+  Connection* conn = connection_.get();
+  std::string text = gtids.ToString();
+  bool mariadb_set = gtids.is_mariadb() || (gtids.empty() && info_.is_mariadb);
+  if (mariadb_set != info_.is_mariadb) {
+    return InvalidArgumentError(
+        "the start GTID set '{}' is a {} set but {} is a {} server ({}): give a GTID set of "
+        "the server's own flavour (SELECT @@{})",
+        text, gtids.is_mariadb() ? "MariaDB" : "MySQL", conn->peer(),
+        info_.is_mariadb ? "MariaDB" : "MySQL", info_.version,
+        info_.is_mariadb ? "gtid_binlog_pos" : "gtid_executed");
+  }
+  Status dump;
+  if (info_.is_mariadb) {
+    // The text holds only digits, '-' and ',' (GtidSet's canonical form), so it is safe to
+    // quote. Strict mode off: the set may name a position this server did not write itself.
+    RETURN_IF_ERROR(conn->Execute("SET @slave_connect_state = '" + text +
+                                  "', @slave_gtid_strict_mode = 0, "
+                                  "@slave_gtid_ignore_duplicates = 0"));
+    dump = conn->StartBinlogDump("", 4, options_.server_id, options_.non_blocking);
+  } else {
+    uint16_t flags = mysql_protocol::kBinlogThroughGtid;
+    if (options_.non_blocking) flags |= mysql_protocol::kBinlogDumpNonBlock;
+    dump = conn->StartBinlogDumpGtid(options_.server_id, "", 4, gtids.EncodeMySql(), flags);
+  }
+  return dump.Context(
+      fmt::format("starting the binlog dump after GTID set '{}' from {}", text, conn->peer()));
+}
+
 Result<bool> ReplicationSource::Next(RawEvent* event) {
   Result<std::string_view> packet = connection_->ReadBinlogPacket();
   if (!packet.ok()) {
     const std::optional<ServerError>& err = connection_->last_server_error();
+    if (err && err->code == 1236 && options_.start_gtid && file_.empty()) {
+      return FailedPreconditionError(
+          "the server cannot send the binlog after GTID set '{}' ({}): the transactions "
+          "after it are no longer in its binlog (purged), or the set names transactions the "
+          "server never wrote. Check SELECT @@gtid_binlog_pos / @@gtid_executed and SHOW "
+          "BINARY LOGS; start from a set the server still has, or over with a new full load",
+          options_.start_gtid->ToString(), err->message);
+    }
     if (err && err->code == 1236) {
       return FailedPreconditionError(
           "the server cannot send the binlog from {} ({}): the position was probably purged "

@@ -3,11 +3,13 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "binlog/event_source.h"
 #include "common/result.h"
 #include "model/change.h"
+#include "model/gtid_set.h"
 #include "mysql/connect_options.h"
 #include "mysql/connection.h"
 
@@ -18,8 +20,13 @@ struct ReplicationOptions {
   // Replica server id for COM_REGISTER_SLAVE / COM_BINLOG_DUMP; must differ from the
   // source's and from every other replica's.
   uint32_t server_id = 0;
-  // Where the dump starts: a transaction boundary.
+  // Where the dump starts: a transaction boundary. Ignored when start_gtid is set.
   BinlogPosition start;
+  // GTID auto-positioning: the transactions already captured. The server sends the binlog
+  // from the first transaction not in this set (MariaDB: @slave_connect_state and
+  // COM_BINLOG_DUMP without a file name; MySQL: COM_BINLOG_DUMP_GTID with the encoded set).
+  // Its flavour must match the server's.
+  std::optional<GtidSet> start_gtid;
   // The server sends a heartbeat after this long without events. A read waits at most
   // twice this plus 5 s before the connection is declared dead (kDeadlineExceeded).
   std::chrono::milliseconds heartbeat_period{1000};
@@ -42,8 +49,9 @@ struct SourceInfo {
 // An EventSource over a replication connection: connects, checks the server is set up for
 // row-based CDC (names what is wrong and how to fix it), sets the session up for the
 // server's flavour (checksums, heartbeats, MariaDB capability), registers as a replica and
-// streams the binlog from options.start. Heartbeat events are delivered like any other
-// event (type 27): they tell the consumer the source is idle.
+// streams the binlog from options.start (or after options.start_gtid). The first events are
+// the server's fake ROTATE (naming the file) and FORMAT_DESCRIPTION. Heartbeat events are delivered
+// like any other event (type 27): they tell the consumer the source is idle.
 //
 // One connection: when it breaks, Next returns kUnavailable / kDeadlineExceeded and the
 // caller opens a new source at the position it wants. Owns its connection. Not thread-safe.
@@ -59,6 +67,7 @@ class ReplicationSource : public EventSource {
 
  private:
   ReplicationSource(std::unique_ptr<Connection> connection, ReplicationOptions options);
+  Status StartAtGtid(const GtidSet& gtids);
 
   std::unique_ptr<Connection> connection_;
   const ReplicationOptions options_;
@@ -68,8 +77,8 @@ class ReplicationSource : public EventSource {
 };
 
 // Reads the server's variables and fails with a clear, actionable error when binlake
-// cannot capture changes from it (binary log off, binlog_format not ROW). Warns (log) when
-// binlog_row_image or binlog_row_metadata are not FULL.
+// cannot capture changes from it (binary log off, binlog_format not ROW). Warns (log, once
+// per process and setting) when binlog_row_image or binlog_row_metadata are not FULL.
 Result<SourceInfo> CheckSource(Connection* connection);
 
 // The binlog end now: SHOW BINARY LOG STATUS (MySQL ≥ 8.2) or SHOW MASTER STATUS.

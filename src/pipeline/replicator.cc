@@ -4,6 +4,8 @@
 #include <random>
 
 #include "binlog/event_stream.h"
+#include "binlog/gtid_start.h"
+#include "binlog/information_schema_resolver.h"
 #include "binlog/replication_source.h"
 #include "binlog/transaction_assembler.h"
 #include "common/logging.h"
@@ -95,10 +97,17 @@ Result<BinlogPosition> Replicator::FirstStart() {
       RETURN_IF_ERROR(CheckSource(c.get()).status());
       return CurrentBinlogEnd(c.get());
     }
-    case StartConfig::Kind::kGtid:
+    case StartConfig::Kind::kGtid: {
+      Result<GtidSet> set = GtidSet::Parse(start.gtid);
+      if (!set.ok()) return set.status().Context("start.gtid");
+      ReplicationOptions ro;
+      ro.connect = connect_;
+      ro.server_id = config_.source.server_id ? config_.source.server_id : DefaultServerId();
+      return FindGtidStart(ro, *set);
+    }
     case StartConfig::Kind::kTimestamp:
       return UnimplementedError(
-          "start.gtid and start.timestamp are not supported by this binlake version: give "
+          "start.timestamp is not supported by this binlake version: give start.gtid, or "
           "start.file and start.pos, or leave start out to begin at the current binlog end");
   }
   return InternalError("unknown start kind");
@@ -121,6 +130,9 @@ Status Replicator::Run(const RunOptions& run) {
   ro.connect = connect_;
   ro.server_id = config_.source.server_id ? config_.source.server_id : DefaultServerId();
   ro.heartbeat_period = heartbeat;
+
+  // Names, keys and ENUM/SET members for TABLE_MAPs without them (binlog_row_metadata=MINIMAL).
+  InformationSchemaResolver resolver(connect_);
 
   std::mt19937_64 rng(std::random_device{}());
   int64_t backoff_ms = 100;
@@ -147,6 +159,7 @@ Status Replicator::Run(const RunOptions& run) {
                                                                     : ChecksumAlgorithm::kOff);
     AssemblerOptions ao;
     ao.binlog_file = position.file;
+    ao.resolver = &resolver;
     TransactionAssembler assembler(sink_.get(), ao);
     BinlogPosition seen = position;
     Status broken;
