@@ -119,15 +119,25 @@ export async function runBinlake(config, opts = {}) {
   return r;
 }
 
+// binlake processes started in the background, killed when this process exits so that a
+// failed test leaves none running.
+const running = new Set();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /**
  * Starts `binlake run -c config` (no --stop-at-end) in the background and returns
- * { child, exited, stderr() }: exited resolves to { code, signal } when it ends.
+ * { child, exited, stderr(), waitForLog(re) }: exited resolves to { code, signal } when it
+ * ends. The process is killed after opts.timeoutMs (default 180000) if still running.
  */
 export function startBinlake(config, opts = {}) {
   const child = spawn(process.env.BINLAKE_BIN, ['run', '-c', config, ...(opts.args ?? [])], {
     env: { ...process.env, ...binlakeEnv(opts.serverEnv), ...(opts.env ?? {}) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  running.add(child);
+  const lifetime = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 180000);
   const err = [];
   const listeners = [];
   child.stderr.on('data', (d) => {
@@ -135,18 +145,30 @@ export function startBinlake(config, opts = {}) {
     for (const l of listeners) l();
   });
   const exited = new Promise((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal }));
+    child.on('close', (code, signal) => {
+      clearTimeout(lifetime);
+      running.delete(child);
+      resolve({ code, signal });
+    });
   });
   const stderr = () => Buffer.concat(err).toString('utf8');
-  // Resolves once stderr matches re; rejects if binlake exits first.
+  // Resolves once stderr matches re; rejects if binlake exits first or after 60 s (a bound
+  // so that a missing line fails the test instead of hanging it, not a timing assertion).
   const waitForLog = (re) => new Promise((resolve, reject) => {
+    const timer = setTimeout(
+        () => reject(new Error(`binlake did not log ${re} within 60 s:\n${stderr()}`)), 60000);
     const check = () => {
-      if (re.test(stderr())) resolve(stderr());
+      if (re.test(stderr())) {
+        clearTimeout(timer);
+        resolve(stderr());
+      }
     };
     listeners.push(check);
     check();
-    exited.then((e) => reject(new Error(
-        `binlake exited (${e.code ?? e.signal}) before logging ${re}:\n${stderr()}`)));
+    exited.then((e) => {
+      clearTimeout(timer);
+      reject(new Error(`binlake exited (${e.code ?? e.signal}) before logging ${re}:\n${stderr()}`));
+    });
   });
   return { child, exited, stderr, waitForLog };
 }
