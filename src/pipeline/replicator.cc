@@ -70,9 +70,24 @@ Result<ConnectOptions> SourceConnectOptions(const SourceConfig& s) {
   return o;
 }
 
+uint32_t LakeServerId(const std::string& lake_url) {
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (char c : lake_url) {
+    h ^= static_cast<uint8_t>(c);
+    h *= 16777619u;
+  }
+  uint32_t base = DefaultServerId();
+  // Keep the host id's range (its top byte), so the id stays clear of hand-picked ones.
+  return (base & 0xFF000000u) | ((base ^ h) & 0x00FFFFFFu);
+}
+
 Replicator::Replicator(const Config& config, ConnectOptions connect,
-                       std::unique_ptr<ChangeLogSink> sink, Clock* clock)
-    : config_(config), connect_(std::move(connect)), sink_(std::move(sink)), clock_(clock) {}
+                       std::unique_ptr<ChangeLogSink> sink, uint32_t server_id, Clock* clock)
+    : config_(config),
+      connect_(std::move(connect)),
+      sink_(std::move(sink)),
+      server_id_(server_id),
+      clock_(clock) {}
 
 Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& config, ObjectStore* store,
                                                        Clock* clock) {
@@ -83,8 +98,10 @@ Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& config, Obj
   o.exclude = config.tables.exclude;
   o.spill_dir = config.spill.dir;
   ASSIGN_OR_RETURN(std::unique_ptr<ChangeLogSink> sink, ChangeLogSink::Create(o, store, clock));
+  uint32_t server_id =
+      config.source.server_id ? config.source.server_id : LakeServerId(store->Url());
   return std::unique_ptr<Replicator>(
-      new Replicator(config, std::move(connect), std::move(sink), clock));
+      new Replicator(config, std::move(connect), std::move(sink), server_id, clock));
 }
 
 Result<BinlogPosition> Replicator::FirstStart() {
@@ -102,7 +119,7 @@ Result<BinlogPosition> Replicator::FirstStart() {
       if (!set.ok()) return set.status().Context("start.gtid");
       ReplicationOptions ro;
       ro.connect = connect_;
-      ro.server_id = config_.source.server_id ? config_.source.server_id : DefaultServerId();
+      ro.server_id = server_id_;
       return FindGtidStart(ro, *set);
     }
     case StartConfig::Kind::kTimestamp:

@@ -38,16 +38,24 @@ class Replicator {
 
  private:
   Replicator(const Config& config, ConnectOptions connect, std::unique_ptr<ChangeLogSink> sink,
-             Clock* clock);
+             uint32_t server_id, Clock* clock);
   Result<BinlogPosition> FirstStart();
 
   const Config config_;
   const ConnectOptions connect_;
   std::unique_ptr<ChangeLogSink> sink_;
+  const uint32_t server_id_;  // replica id on the replication connection
   Clock* const clock_;
 };
 
 // The source connection settings of a config.
 Result<ConnectOptions> SourceConnectOptions(const SourceConfig& source);
+
+// The replica server id used when source.server_id is not set: the host-derived id
+// (DefaultServerId) mixed with the lake's URL. A server drops the older connection of a
+// replica id when another registers with it, so binlake processes on one host that write
+// different lakes need different ids; each lake keeps its id across restarts, so a restart
+// replaces its own stale connection.
+uint32_t LakeServerId(const std::string& lake_url);
 
 }  // namespace binlake
