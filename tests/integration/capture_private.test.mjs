@@ -1,0 +1,140 @@
+// Capture from a private rig MariaDB (tests/rig/mariadb.sh in a temporary directory), for what
+// must not disturb the shared server: binlog_row_metadata=MINIMAL (names, keys and ENUM
+// members from information_schema), and a server restart while `binlake run` streams.
+
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { binlake, rigScript, sql } from '../lib/rig.mjs';
+import {
+  binlakeEnv, lakeObjects, localLake, readCsvChanges, readJsonChanges, runBinlake,
+  startBinlake, tableFiles, tempDir, writeConfig,
+} from './run_support.mjs';
+
+const DB = 'capture_private';
+const work = tempDir('capture-private');
+const serverDir = join(work, 'mariadb');
+let env;
+const q = (text) => sql(text, { env });
+
+before(async () => {
+  env = await rigScript('mariadb', 'start', serverDir);
+  await q(`CREATE DATABASE ${DB}`);
+});
+
+after(async () => {
+  if (env) await rigScript('mariadb', 'stop', serverDir);
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function binlogEnd() {
+  const [[file, pos]] = await q('SHOW MASTER STATUS');
+  return { file, pos: Number(pos) };
+}
+
+test('binlog_row_metadata=MINIMAL: columns, key and ENUM members come from information_schema',
+    async () => {
+      await q(`CREATE TABLE ${DB}.m (
+          a INT UNSIGNED NOT NULL, b VARCHAR(20) CHARSET latin1, id INT NOT NULL,
+          e ENUM('red','gr''een','blue'), s SET('x','y'), bin VARBINARY(4), t TEXT,
+          PRIMARY KEY (id, a)) CHARSET utf8mb4`);
+      await q("SET GLOBAL binlog_row_metadata = 'MINIMAL'");
+      try {
+        const start = await binlogEnd();
+        await q(`INSERT INTO ${DB}.m VALUES
+            (4294967295, 'caf\u00e9', 1, 'gr''een', 'x,y', X'00ff', '\u{1F600}'),
+            (0, NULL, 2, NULL, '', NULL, NULL);
+          UPDATE ${DB}.m SET e = 'blue', b = 'z' WHERE id = 2;`);
+        const lake = await localLake(join(work, 'minimal-lake'));
+        const config = writeConfig(join(work, 'minimal'), DB, {
+          lake, env, start, output: { format: 'jsonl' },
+        });
+        const r = await runBinlake(config, { check: true, serverEnv: env });
+        // One warning from the source check, one from the resolver's first use.
+        assert.equal(r.stderr.match(/binlog_row_metadata is MINIMAL/g)?.length, 1, r.stderr);
+        assert.equal(r.stderr.match(/carry no column names \(binlog_row_metadata=MINIMAL\)/g)
+            ?.length, 1, r.stderr);
+        assert.match(r.stderr, /set binlog_row_metadata=FULL/i);
+        const objects = await lakeObjects(lake);
+        const cols = ['a', 'b', 'id', 'e', 's', 'bin', 't'];
+        const rows = await readJsonChanges(objects, tableFiles(objects, DB, 'm'), cols);
+        const text = (x) => cols.map((c) => x.data[c].text);
+        assert.deepEqual(rows.map((x) => [x.op, ...text(x)]), [
+          ['I', '4294967295', 'caf\u00e9', '1', "gr'een", 'x,y', '00FF', '\u{1F600}'],
+          ['I', '0', null, '2', null, '', null, null],
+          ['U', '0', 'z', '2', 'blue', '', null, null],
+        ]);
+
+        // The live dump resolves the same way, and shows the key from information_schema.
+        const d = await binlake(['binlog', 'dump', '-c', config, '--from',
+          `${start.file}:${start.pos}`, '--stop-at-end'], { env: binlakeEnv(env) });
+        assert.equal(d.code, 0, d.stderr);
+        const maps = d.stdout.split('\n').filter((l) => l.includes('"type":"TABLE_MAP"'))
+            .map((l) => JSON.parse(l));
+        assert.equal(maps.length, 2);
+        for (const m of maps) {
+          assert.deepEqual(m.columns.map((c) => c.name), cols);
+          assert.deepEqual(m.key, ['id', 'a']);
+          assert.equal(m.columns[0].unsigned, true);
+          assert.equal(m.names, undefined);
+        }
+      } finally {
+        await q("SET GLOBAL binlog_row_metadata = 'FULL'");
+      }
+    });
+
+test('a server restart while binlake run streams: every change exactly once', async () => {
+  await q(`CREATE TABLE ${DB}.r (id INT PRIMARY KEY, v VARCHAR(40))`);
+  const lake = await localLake(join(work, 'restart-lake'));
+  const config = writeConfig(join(work, 'restart'), DB, {
+    lake, env, start: await binlogEnd(), source: { heartbeat_interval: '1s' },
+  });
+  const run = startBinlake(config, { serverEnv: env });
+  await run.waitForLog(/streaming the binlog of/);
+
+  // The workload: one transaction per statement, run in order, so binlog order is this order.
+  const expected = [];
+  const alive = new Map();
+  let step = 0;
+  async function write(n) {
+    for (let k = 0; k < n; ++k, ++step) {
+      const id = step + 1;
+      await q(`INSERT INTO ${DB}.r VALUES (${id}, 'i${id}')`);
+      expected.push(['I', String(id), `i${id}`]);
+      alive.set(id, `i${id}`);
+      if (step % 3 === 2) {
+        const u = id - 1;
+        await q(`UPDATE ${DB}.r SET v = 'u${u}-${step}' WHERE id = ${u}`);
+        expected.push(['U', String(u), `u${u}-${step}`]);
+        alive.set(u, `u${u}-${step}`);
+      }
+      if (step % 5 === 4) {
+        const d = id - 2;
+        await q(`DELETE FROM ${DB}.r WHERE id = ${d}`);
+        expected.push(['D', String(d), alive.get(d)]);
+        alive.delete(d);
+      }
+    }
+  }
+  await write(40);
+  // A multi-row transaction, so the stream may well be inside it when the server goes away.
+  const bulk = Array.from({ length: 200 }, (_, i) => 1000 + i);
+  await q(`INSERT INTO ${DB}.r VALUES ${bulk.map((id) => `(${id}, 'bulk${id}')`).join(',')}`);
+  for (const id of bulk) expected.push(['I', String(id), `bulk${id}`]);
+  const restarted = rigScript('mariadb', 'restart', serverDir);
+  env = await restarted;
+  await write(40);
+  await run.waitForLog(/reconnecting at/);
+
+  run.child.kill('SIGTERM');
+  const exit = await run.exited;
+  assert.equal(exit.code, 0, run.stderr());
+  assert.match(run.stderr(), /reconnecting at mariadb-bin\.\d+:\d+/);
+  await runBinlake(config, { check: true, serverEnv: env });
+
+  const objects = await lakeObjects(lake);
+  const rows = await readCsvChanges(objects, tableFiles(objects, DB, 'r'), ['Op', 'id', 'v']);
+  assert.deepEqual(rows.map((x) => [x.Op, x.id, x.v]), expected);
+});
