@@ -145,7 +145,7 @@ Status Replicator::Run(const RunOptions& run) {
       std::min<int64_t>(config_.source.heartbeat_interval_ms, std::max<int64_t>(50, interval / 4)));
   ReplicationOptions ro;
   ro.connect = connect_;
-  ro.server_id = config_.source.server_id ? config_.source.server_id : DefaultServerId();
+  ro.server_id = server_id_;
   ro.heartbeat_period = heartbeat;
 
   // Names, keys and ENUM/SET members for TABLE_MAPs without them (binlog_row_metadata=MINIMAL).
