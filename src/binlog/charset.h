@@ -35,4 +35,7 @@ std::string_view CollationCharsetName(uint16_t collation_id);
 // REQUIRES: charset != kBinary.
 Result<std::string> ToUtf8(Charset charset, std::string_view text);
 
+// Appends the UTF-8 encoding of a code point (REQUIRES: cp <= 0x10FFFF).
+void AppendUtf8(std::string* out, uint32_t cp);
+
 }  // namespace binlake

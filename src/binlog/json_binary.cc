@@ -9,8 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "binlog/charset.h"
 #include "binlog/decimal.h"
 #include "common/byte_reader.h"
+#include "common/logging.h"
 
 namespace binlake {
 namespace {
@@ -46,41 +48,11 @@ constexpr uint8_t kOpaqueNewDecimal = 246;
 constexpr int kMaxDepth = 150;
 
 // JSON string quoting exactly as MySQL's double_quote(): \" \\ \b \f \n \r \t, other
-// control characters as \u00xx, everything else (including non-ASCII UTF-8) verbatim.
+// control characters as \u00xx, everything else (including non-ASCII UTF-8) verbatim — the
+// rules of AppendJsonEscaped.
 void AppendQuoted(std::string* out, std::string_view s) {
   out->push_back('"');
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (u <= 0x1f) {
-          out->append(fmt::format("\\u00{:02x}", u));
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
+  AppendJsonEscaped(out, s);
   out->push_back('"');
 }
 
@@ -422,24 +394,6 @@ Node::Node() = default;
 bool KeyLess(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return a.size() < b.size();
   return std::memcmp(a.data(), b.data(), a.size()) < 0;
-}
-
-void AppendUtf8(std::string* out, uint32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xc0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xe0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else {
-    out->push_back(static_cast<char>(0xf0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  }
 }
 
 class TextParser {
