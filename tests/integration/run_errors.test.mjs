@@ -54,7 +54,8 @@ test('an unknown config key is named with its line and the closest known key', a
 test('a password from an unset environment variable names the variable', async () => {
   const { path, lake } = await config({ source: { password: '${BINLAKE_TEST_UNSET_PASSWORD}' } });
   const r = await runBinlake(path, { serverEnv: server });
-  assertFails(r, 2, /source\.password: environment variable BINLAKE_TEST_UNSET_PASSWORD is not set; export it/);
+  assertFails(r, 2, new RegExp('source\\.password: environment variable ' +
+      'BINLAKE_TEST_UNSET_PASSWORD is not set; export it'));
   assert.deepEqual([...(await lakeObjects(lake)).keys()], []);
 });
 
@@ -70,11 +71,14 @@ test('a user without REPLICATION SLAVE is told which grant is missing', async ()
   await sql(`CREATE USER 'norepl'@'%' IDENTIFIED BY 'norepl-pw';
              GRANT SELECT, BINLOG MONITOR ON *.* TO 'norepl'@'%'`, { env: server });
   const { path } = await config({ source: { user: 'norepl' } });
-  const r = await runBinlake(path, { serverEnv: server, env: { BINLAKE_TEST_PASSWORD: 'norepl-pw' } });
+  const r = await runBinlake(path, {
+    serverEnv: server, env: { BINLAKE_TEST_PASSWORD: 'norepl-pw' },
+  });
   assertFails(r, 1, new RegExp("user 'norepl' logs in to 127\\.0\\.0\\.1:\\d+ but may not read " +
       'the binlog: it lacks the REPLICATION SLAVE privilege\\. As an administrator run GRANT ' +
       "REPLICATION SLAVE ON \\*\\.\\* TO 'norepl'"));
-  assert.match(r.stderr, /Its grants now: GRANT SELECT, BINLOG MONITOR ON \*\.\* TO `norepl`@`%`\./);
+  assert.match(r.stderr,
+      /Its grants now: GRANT SELECT, BINLOG MONITOR ON \*\.\* TO `norepl`@`%`\./);
   assert.doesNotMatch(r.stderr, /IDENTIFIED BY|norepl-pw/, 'no password or hash in the message');
 });
 
@@ -133,7 +137,8 @@ test('a wrong S3 secret key is reported as rejected credentials', async () => {
   lake.s3 = { ...lake.s3, secret_access_key: 'not-the-secret' };
   const { path } = await config({ lake });
   const r = await runBinlake(path, { serverEnv: server });
-  assertFails(r, 1, /S3 at http:\/\/127\.0\.0\.1:\d+ rejected the credentials from options \(HTTP 403 SignatureDoesNotMatch\).*check the access key id, secret access key/);
+  assertFails(r, 1, new RegExp('S3 at http://127\\.0\\.0\\.1:\\d+ rejected the credentials from ' +
+      'options \\(HTTP 403 SignatureDoesNotMatch\\).*check the access key id, secret access key'));
   assert.doesNotMatch(r.stderr, /not-the-secret/, 'the secret is not logged');
 });
 
@@ -142,7 +147,8 @@ test('an unknown S3 access key is reported as rejected credentials', async () =>
   lake.s3 = { ...lake.s3, access_key_id: 'NOSUCHKEY' };
   const { path } = await config({ lake });
   const r = await runBinlake(path, { serverEnv: server });
-  assertFails(r, 1, /S3 at http:\/\/127\.0\.0\.1:\d+ rejected the credentials from options \(HTTP 403 InvalidAccessKeyId\)/);
+  assertFails(r, 1, new RegExp('S3 at http://127\\.0\\.0\\.1:\\d+ rejected the credentials from ' +
+      'options \\(HTTP 403 InvalidAccessKeyId\\)'));
 });
 
 test('an unreachable S3 endpoint is named', async () => {
@@ -157,6 +163,6 @@ test('an unreachable S3 endpoint is named', async () => {
   lake.s3 = { ...lake.s3, endpoint: `http://127.0.0.1:${port}` };
   const { path } = await config({ lake });
   const r = await runBinlake(path, { serverEnv: server });
-  assertFails(r, 1, new RegExp(`cannot reach S3 endpoint http://127\\.0\\.0\\.1:${port} after \\d+ ` +
-      'attempts: .*check the endpoint URL, the network and that the server is running'));
+  assertFails(r, 1, new RegExp(`cannot reach S3 endpoint http://127\\.0\\.0\\.1:${port} ` +
+      'after \\d+ attempts: .*check the endpoint URL, the network and that the server is running'));
 });

@@ -167,7 +167,8 @@ export function startBinlake(config, opts = {}) {
     check();
     exited.then((e) => {
       clearTimeout(timer);
-      reject(new Error(`binlake exited (${e.code ?? e.signal}) before logging ${re}:\n${stderr()}`));
+      const how = e.code ?? e.signal;
+      reject(new Error(`binlake exited (${how}) before logging ${re}:\n${stderr()}`));
     });
   });
   return { child, exited, stderr, waitForLog };

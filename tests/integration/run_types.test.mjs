@@ -3,6 +3,9 @@
 // every column as VARCHAR, JSON lines through DuckDB's JSON functions) and compared exactly
 // with what SELECT returns for the same rows. Four lakes follow the same changes: CSV and
 // JSON lines, each on a local directory and on the rig's RGW.
+//
+// FLOAT/DOUBLE -0.0 is not here: MariaDB stores -0e0 (and every SQL expression yielding
+// negative zero) as 0, so no row can hold it; src/format's unit tests cover its text.
 
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -53,8 +56,10 @@ const COLUMNS = [
   C('js', 'JSON'), C('geo', 'GEOMETRY', 'HEX(c)'), C('pt', 'POINT', 'HEX(c)'),
 ];
 
-const TIMES = (sign, frac) => [0, 1, 2, 3, 4, 5, 6].map((n) => `'${sign}${n ? `${frac}.${'9'.repeat(n)}` : frac}'`);
 const rep = (ch, n) => ch.repeat(n);
+const FSP = [0, 1, 2, 3, 4, 5, 6];
+// TIME(0..6) values: `hms` with n nines of fraction, e.g. '-838:59:59.999'.
+const TIMES = (sign, hms) => FSP.map((n) => `'${sign}${hms}${n ? `.${rep('9', n)}` : ''}'`);
 // One VALUES tuple per row: minimum values, maximum values, zero dates and empty values, NULLs.
 const ROWS = [
   [1, -128, 0, -32768, 0, -8388608, 0, -2147483648, 0, '-9223372036854775808', 0,
@@ -80,7 +85,7 @@ const ROWS = [
     "ST_GeomFromText('POLYGON((0 0, 1 0, 1 1, 0 0))')", "ST_GeomFromText('POINT(1e300 -1e-300)')"],
   [3, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, `0.${rep('0', 29)}1`, '0.01', '0', '1.401298464324817e-45',
     '5e-324', "b'1'", "b'1000000000000000000000000000000000000000000000000000000000000001'", 0,
-    "'0000-00-00'", ...[0, 1, 2, 3, 4, 5, 6].map((n) => `'-00:00:00${n ? `.${rep('0', n - 1)}1` : ''}'`),
+    "'0000-00-00'", ...FSP.map((n) => `'-00:00:00${n ? `.${rep('0', n - 1)}1` : ''}'`),
     ...[0, 1, 2, 3, 4, 5, 6].map(() => "'0000-00-00 00:00:00'"),
     ...[0, 1, 2, 3, 4, 5, 6].map(() => "'0000-00-00 00:00:00'"),
     "''", "''", "''", "''", "''", "''", "''", "''", "''",
