@@ -77,18 +77,10 @@ bench_sql() {
 # bench_binlog_end: prints "FILE POS", the server's binlog end now.
 bench_binlog_end() { bench_sql "SHOW MASTER STATUS" | awk '{print $1, $2}'; }
 
-# bench_generate_changes ROWS [CHUNK]: in a fresh binlog file, writes exactly ROWS row changes
-# to bench.t (11 columns: integers signed and unsigned, two DECIMALs, VARCHARs, DATETIME(6),
-# TEXT): 60% inserts, 25% updates (after-image changes three columns), 15% deletes, CHUNK rows
-# per autocommitted statement (default 10000) so each rows event group holds many rows.
-# Sets GEN_FILE, GEN_START, GEN_END (the binlog range holding exactly the workload) and
-# GEN_INSERTS, GEN_UPDATES, GEN_DELETES.
-bench_generate_changes() {
-  local rows="$1" chunk="${2:-10000}" lo hi
-  GEN_INSERTS=$((rows * 60 / 100))
-  GEN_UPDATES=$((rows * 25 / 100))
-  GEN_DELETES=$((rows - GEN_INSERTS - GEN_UPDATES))
-  [ "$GEN_DELETES" -le "$GEN_INSERTS" ] || bench_die "ROWS=$rows too small"
+# bench_create_table: creates bench.t (11 columns: integers signed and unsigned, two
+# DECIMALs, VARCHARs, DATETIME(6), TEXT; not binlogged) and starts a fresh binlog file. Sets
+# GEN_FILE and GEN_START, where the workload's events begin.
+bench_create_table() {
   bench_sql "SET SESSION sql_log_bin = 0;
     CREATE DATABASE IF NOT EXISTS bench;
     CREATE TABLE bench.t (
@@ -105,15 +97,45 @@ bench_generate_changes() {
       flag TINYINT NOT NULL) ENGINE=InnoDB;"
   bench_sql "FLUSH BINARY LOGS"
   read -r GEN_FILE GEN_START < <(bench_binlog_end)
+}
+
+# bench_insert_sql LO HI: prints one INSERT ... SELECT of rows LO..HI into bench.t.
+bench_insert_sql() {
+  echo "INSERT INTO bench.t SELECT seq, CAST(seq * 7 % 100000 AS SIGNED) - 50000, seq % 65536,
+    seq * 1000003, (seq % 100000) / 100, seq / 7, CONCAT('name-', seq),
+    IF(seq % 10 = 0, NULL, REPEAT(CHAR(97 + seq % 26), seq % 40)),
+    TIMESTAMP'2026-01-01 00:00:00' + INTERVAL seq SECOND + INTERVAL seq % 1000000 MICROSECOND,
+    IF(seq % 17 = 0, NULL, CONCAT('body ', seq, ' ', MD5(seq))), seq % 2
+    FROM seq_${1}_to_${2};"
+}
+
+# bench_run_workload: runs the SQL on stdin (as the admin, default database bench), then sets
+# GEN_END and checks the workload stayed in GEN_FILE.
+bench_run_workload() {
+  MYSQL_PWD="$MARIADB_ADMIN_PASSWORD" mariadb --no-defaults --protocol=SOCKET \
+    -S "$MARIADB_SOCKET" -u "$MARIADB_ADMIN_USER" --batch --database=bench ||
+    bench_die "the workload failed"
+  local end_file
+  read -r end_file GEN_END < <(bench_binlog_end)
+  [ "$end_file" = "$GEN_FILE" ] ||
+    bench_die "the workload spans $GEN_FILE to $end_file; raise max_binlog_size or lower ROWS"
+}
+
+# bench_generate_changes ROWS [CHUNK]: in a fresh binlog file, writes exactly ROWS row changes
+# to bench.t: 60% inserts, 25% updates (after-image changes three columns), 15% deletes,
+# CHUNK rows per autocommitted statement (default 10000) so each rows event holds many rows.
+# Sets GEN_FILE, GEN_START, GEN_END (the binlog range holding exactly the workload) and
+# GEN_INSERTS, GEN_UPDATES, GEN_DELETES.
+bench_generate_changes() {
+  local rows="$1" chunk="${2:-10000}" lo hi
+  GEN_INSERTS=$((rows * 60 / 100))
+  GEN_UPDATES=$((rows * 25 / 100))
+  GEN_DELETES=$((rows - GEN_INSERTS - GEN_UPDATES))
+  [ "$GEN_DELETES" -le "$GEN_INSERTS" ] || bench_die "ROWS=$rows too small"
+  bench_create_table
   {
     for ((lo = 1; lo <= GEN_INSERTS; lo += chunk)); do
-      hi=$((lo + chunk - 1 < GEN_INSERTS ? lo + chunk - 1 : GEN_INSERTS))
-      echo "INSERT INTO bench.t SELECT seq, CAST(seq * 7 % 100000 AS SIGNED) - 50000, seq % 65536,
-        seq * 1000003, (seq % 100000) / 100, seq / 7, CONCAT('name-', seq),
-        IF(seq % 10 = 0, NULL, REPEAT(CHAR(97 + seq % 26), seq % 40)),
-        TIMESTAMP'2026-01-01 00:00:00' + INTERVAL seq SECOND + INTERVAL seq % 1000000 MICROSECOND,
-        IF(seq % 17 = 0, NULL, CONCAT('body ', seq, ' ', MD5(seq))), seq % 2
-        FROM seq_${lo}_to_${hi};"
+      bench_insert_sql "$lo" $((lo + chunk - 1 < GEN_INSERTS ? lo + chunk - 1 : GEN_INSERTS))
     done
     for ((lo = 1; lo <= GEN_UPDATES; lo += chunk)); do
       hi=$((lo + chunk - 1 < GEN_UPDATES ? lo + chunk - 1 : GEN_UPDATES))
@@ -125,13 +147,16 @@ bench_generate_changes() {
       hi=$((lo + chunk - 1 < GEN_INSERTS ? lo + chunk - 1 : GEN_INSERTS))
       echo "DELETE FROM bench.t WHERE id BETWEEN $lo AND $hi;"
     done
-  } | MYSQL_PWD="$MARIADB_ADMIN_PASSWORD" mariadb --no-defaults --protocol=SOCKET \
-    -S "$MARIADB_SOCKET" -u "$MARIADB_ADMIN_USER" --batch --database=bench ||
-    bench_die "the workload failed"
-  local end_file
-  read -r end_file GEN_END < <(bench_binlog_end)
-  [ "$end_file" = "$GEN_FILE" ] ||
-    bench_die "the workload spans $GEN_FILE to $end_file; raise max_binlog_size or lower ROWS"
+  } >"$BENCH_TMP/workload.sql"
+  bench_run_workload <"$BENCH_TMP/workload.sql"
+}
+
+# bench_generate_inserts ROWS: in a fresh binlog file, inserts ROWS rows into bench.t in ONE
+# transaction. Sets GEN_FILE, GEN_START, GEN_END.
+bench_generate_inserts() {
+  bench_create_table
+  { echo "START TRANSACTION;"; bench_insert_sql 1 "$1"; echo "COMMIT;"; } >"$BENCH_TMP/workload.sql"
+  bench_run_workload <"$BENCH_TMP/workload.sql"
 }
 
 # bench_timed OUT CMD...: runs CMD with /usr/bin/time; OUT gets "seconds user sys max_rss_kib".
