@@ -27,9 +27,10 @@ async function binlogEnd() {
   return `${file}:${pos}`;
 }
 
-// The ROW lines of one table from dump output.
+// The ROW lines of one table from dump output (complete lines only: a killed dump may leave a
+// partial last line).
 function rowLines(stdout, table) {
-  return stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l))
+  return stdout.split('\n').slice(0, -1).map((l) => JSON.parse(l))
       .filter((e) => e.type === 'ROW' && e.table === `${DB}.${table}`);
 }
 
@@ -55,7 +56,8 @@ test('binlog dump -c from FILE:POS --stop-at-end prints the rows with exact valu
       (2, NULL, 0, '', '1000-01-01 00:00:00', X'', 'x', NULL, -1e300);
     UPDATE ${DB}.t SET s = 'two', big = 0 WHERE id = 2;
     DELETE FROM ${DB}.t WHERE id = 1;`);
-  const config = writeConfig(join(work, 'dump'), DB, { lake: await localLake(join(work, 'dump-lake')) });
+  const lake = await localLake(join(work, 'dump-lake'));
+  const config = writeConfig(join(work, 'dump'), DB, { lake });
   const r = await binlake(['binlog', 'dump', '-c', config, '--from', start, '--stop-at-end'],
       { env: binlakeEnv(), timeoutMs: 60000 });
   assert.equal(r.code, 0, r.stderr);
@@ -77,7 +79,8 @@ test('binlog dump -c from FILE:POS --stop-at-end prints the rows with exact valu
   // JSON.parse loses the 64-bit integer: compare that one as text.
   assert.match(r.stdout, /"big":18446744073709551615,/);
   const rows = rowLines(r.stdout, 't').map(strip);
-  const fix = (row) => (row.big === 18446744073709552000 ? { ...row, big: 18446744073709551615n } : row);
+  const fix = (row) => (
+    row.big === 18446744073709552000 ? { ...row, big: 18446744073709551615n } : row);
   for (const row of rows) {
     if (row.before) row.before = fix(row.before);
     if (row.after) row.after = fix(row.after);
@@ -93,23 +96,29 @@ test('binlog dump -c from FILE:POS --stop-at-end prints the rows with exact valu
 test('binlog dump -c without --from starts at the current binlog end and waits for events',
     async () => {
       await sql(`INSERT INTO ${DB}.t (id, s) VALUES (10, 'before the dump')`);
-      const config = writeConfig(join(work, 'wait'), DB, { lake: await localLake(join(work, 'wait-lake')) });
+      const lake = await localLake(join(work, 'wait-lake'));
+      const config = writeConfig(join(work, 'wait'), DB, { lake });
       const child = spawn(process.env.BINLAKE_BIN, ['binlog', 'dump', '-c', config],
           { env: { ...process.env, ...binlakeEnv() }, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
+      const waiting = [];
+      child.stdout.on('data', (d) => {
+        out += d;
+        for (const w of waiting) w();
+      });
       child.stderr.on('data', (d) => { err += d; });
       const exited = new Promise((resolve) => child.on('close', resolve));
       const seen = (re) => new Promise((resolve, reject) => {
         const check = () => { if (re.test(out)) resolve(); };
-        child.stdout.on('data', (d) => { out += d; check(); });
+        waiting.push(check);
         exited.then(() => reject(new Error(`dump exited before ${re}:\n${err}`)));
         check();
       });
       try {
         await seen(/"type":"FORMAT_DESCRIPTION"/);
         await sql(`INSERT INTO ${DB}.t (id, s) VALUES (11, 'after the dump started')`);
-        await seen(/"after":\{"id":11,/);
+        await seen(/"after":\{"id":11,[^\n]*\n/);
       } finally {
         child.kill('SIGTERM');
         await exited;
@@ -152,7 +161,9 @@ test('start.gtid: binlake run receives exactly the transactions after the GTID',
 
 test('start.gtid the server never wrote fails naming the set', async () => {
   const lake = await localLake(join(work, 'bad-gtid-lake'));
-  const config = writeConfig(join(work, 'bad-gtid'), DB, { lake, start: { gtid: '0-1-999999999' } });
+  const config = writeConfig(join(work, 'bad-gtid'), DB, {
+    lake, start: { gtid: '0-1-999999999' },
+  });
   const r = await runBinlake(config);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /GTID set '0-1-999999999'/);
