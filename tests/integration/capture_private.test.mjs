@@ -138,3 +138,40 @@ test('a server restart while binlake run streams: every change exactly once', as
   const rows = await readCsvChanges(objects, tableFiles(objects, DB, 'r'), ['Op', 'id', 'v']);
   assert.deepEqual(rows.map((x) => [x.Op, x.id, x.v]), expected);
 });
+
+test('start.gtid with interleaved MariaDB domains: exact when a position fits, else refused',
+    async () => {
+      await q(`CREATE TABLE ${DB}.dom (id INT PRIMARY KEY, domain INT)`);
+      // Binlog order: A(0) B(1) C(0) D(1), each its own transaction and GTID.
+      const ins = (id, domain) =>
+        `SET SESSION gtid_domain_id = ${domain}; INSERT INTO ${DB}.dom VALUES (${id}, ${domain});`;
+      await q(ins(1, 0));
+      await q(ins(2, 1));
+      const [[afterB]] = await q('SELECT @@gtid_binlog_pos');
+      await q(ins(3, 0));
+      const [[afterC]] = await q('SELECT @@gtid_binlog_pos');
+      await q(ins(4, 1));
+      const domainSeq = (set, d) => Number(set.split(',').find((g) => g.startsWith(`${d}-`))
+          .split('-')[2]);
+
+      // After C: the position between C and D is exactly after the set.
+      const lake = await localLake(join(work, 'domains-lake'));
+      const config = writeConfig(join(work, 'domains'), DB, {
+        lake, env, start: { gtid: afterC }, output: { format: 'jsonl' },
+      });
+      await runBinlake(config, { check: true, serverEnv: env });
+      const objects = await lakeObjects(lake);
+      const rows = await readJsonChanges(objects, tableFiles(objects, DB, 'dom'), ['id']);
+      assert.deepEqual(rows.map((x) => x.data.id.text), ['4']);
+      assert.equal(rows[0].gtid, `1-1-${domainSeq(afterB, 1) + 1}`);
+
+      // Domain 0 after A but domain 1 after D: no position skips D yet keeps C.
+      const gap = `0-1-${domainSeq(afterC, 0) - 1},1-1-${domainSeq(afterB, 1) + 1}`;
+      const refused = writeConfig(join(work, 'domains-gap'), DB, {
+        lake: await localLake(join(work, 'domains-gap-lake')), env, start: { gtid: gap },
+      });
+      const r = await runBinlake(refused, { serverEnv: env });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr,
+          new RegExp(`no binlog position of .* starts exactly after GTID set '${gap}'`));
+    });
