@@ -42,6 +42,8 @@ std::string_view CloseReasonName(CloseReason r) {
       return "size";
     case CloseReason::kIdle:
       return "idle";
+    case CloseReason::kClock:
+      return "clock";
     case CloseReason::kShutdown:
       return "shutdown";
   }
@@ -102,8 +104,8 @@ Result<Intent> DecodeIntent(std::string_view json, std::string_view origin) {
     i.window_ms = j.at("window_ms").get<int64_t>();
     std::string reason = j.at("reason").get<std::string>();
     bool known = false;
-    for (CloseReason r :
-         {CloseReason::kWindow, CloseReason::kSize, CloseReason::kIdle, CloseReason::kShutdown}) {
+    for (CloseReason r : {CloseReason::kWindow, CloseReason::kSize, CloseReason::kIdle,
+                          CloseReason::kClock, CloseReason::kShutdown}) {
       if (reason == CloseReasonName(r)) {
         i.reason = r;
         known = true;

@@ -34,8 +34,11 @@ struct Checkpoint {
   bool operator==(const Checkpoint&) const = default;
 };
 
-// Why a batch closed.
-enum class CloseReason { kWindow, kSize, kIdle, kShutdown };
+// Why a batch closed. kWindow and kSize follow from the binlog alone; kIdle (no transaction
+// arrived), kClock (the wall clock passed the window's end while transactions kept arriving,
+// e.g. with MariaDB's whole-second commit times) and kShutdown depend on when things happened
+// and are known on replay only through the intent.
+enum class CloseReason { kWindow, kSize, kIdle, kClock, kShutdown };
 std::string_view CloseReasonName(CloseReason r);
 
 // Written before any object of batch `seq` becomes visible: the batch's exact extent, so a

@@ -83,15 +83,25 @@ Status ChangeLogSink::Begin(const TransactionBegin& begin) {
   window = std::max(window, checkpoint_.next_window_ms);
   // While replaying a crashed batch, it ends exactly where its intent says, nowhere else.
   if (batch_ && !replay_) {
+    // A batch open longer than its interval (plus grace) in real time closes even though
+    // transactions keep arriving inside its window: MariaDB's commit times have whole
+    // seconds, so without this a steady stream would fill one batch per second whatever
+    // the interval. Catching up on old binlog, windows close by commit time long before.
+    int64_t open_ms = (clock_->MonotonicMicros() - batch_->opened_us) / 1000;
+    bool overdue = open_ms >= interval_ms() + GraceMs(interval_ms());
     if (window > batch_->window_ms) {
       RETURN_IF_ERROR(CloseBatch(CloseReason::kWindow));
     } else if (BatchBytes() >= options_.output.cdc_min_file_size) {
       RETURN_IF_ERROR(CloseBatch(CloseReason::kSize));
       window = std::max(window, checkpoint_.next_window_ms);
+    } else if (overdue) {
+      RETURN_IF_ERROR(CloseBatch(CloseReason::kClock));
+      window = std::max(window, checkpoint_.next_window_ms);
     }
   }
   if (!batch_) {
     batch_.emplace();
+    batch_->opened_us = clock_->MonotonicMicros();
     batch_->window_ms = replay_ ? replay_->window_ms : window;
     batch_->end = checkpoint_.position;
   }

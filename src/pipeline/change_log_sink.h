@@ -93,6 +93,7 @@ class ChangeLogSink : public ChangeSink {
   };
   struct Batch {
     int64_t window_ms = 0;
+    int64_t opened_us = 0;  // monotonic time the batch opened
     BinlogPosition end;
     std::string gtid_set;
     std::map<std::string, TableFiles> tables;

@@ -226,6 +226,34 @@ TEST(ChangeLogSinkTest, IdleCloseIsRecordedAndReplayedExactly) {
   EXPECT_TRUE(mem->Head("shop/orders/20261122-164500001.csv").ok());
 }
 
+TEST(ChangeLogSinkTest, SteadyStreamInOneCommitSecondClosesByClock) {
+  // MariaDB commit times have whole seconds: with a 200 ms interval every transaction of a
+  // second falls into one window. A batch open longer than interval + grace still closes.
+  auto mem = MemoryObjectStore::Create();
+  ManualClock clock(kT0);
+  ChangeLogSink::Options o = SinkOptions();
+  o.output.cdc_max_batch_interval_ms = 200;
+  auto sink = *ChangeLogSink::Create(o, mem.get(), &clock);
+  std::vector<Txn> log = MakeBinlog();
+  ASSERT_TRUE(sink->Recover([&]() -> Result<BinlogPosition> { return log[0].begin; }).ok());
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(sink->Begin({"", kT0, log[i].begin}).ok()) << i;  // all in second kT0
+    for (const RowChange& r : log[i].rows) ASSERT_TRUE(sink->Row(r).ok());
+    ASSERT_TRUE(sink->Commit({log[i].end, ""}).ok());
+    clock.Advance(100'000);  // 100 ms of real time between transactions
+  }
+  // Batches close once they have been open 250 ms: before transactions 3, 6 and 9.
+  EXPECT_EQ(sink->checkpoint().seq, 3u);
+  EXPECT_EQ(sink->checkpoint().position, log[8].end);
+  auto intent = CheckpointStore(mem.get()).LoadIntent(1);
+  ASSERT_TRUE(intent.ok() && intent->has_value());
+  EXPECT_EQ((*intent)->reason, CloseReason::kClock);
+  // Names stay unique: later batches of the same window move one millisecond on.
+  EXPECT_TRUE(mem->Head("shop/orders/20261122-164500000.csv").ok());
+  EXPECT_TRUE(mem->Head("shop/orders/20261122-164500001.csv").ok());
+  EXPECT_TRUE(mem->Head("shop/orders/20261122-164500002.csv").ok());
+}
+
 TEST(ChangeLogSinkTest, DiscardAbandonsTheBatchAndReplaysFromCheckpoint) {
   std::vector<Txn> log = MakeBinlog();
   auto mem = MemoryObjectStore::Create();
