@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include "common/logging.h"
 #include "mysql/sql_text.h"
@@ -109,9 +111,16 @@ Result<ResolvedTable> InformationSchemaResolver::Resolve(std::string_view databa
         "and in its configuration) so that schema changes cannot race with capture",
         options_.host, options_.port);
   }
+  // A lost connection (the server restarting under a replicator) is retried on fresh
+  // connections, with about 13 s of backoff in all, before the error reaches the pipeline.
   Result<ResolvedTable> r = Query(database, table);
-  if (!r.ok() && r.status().IsRetryable()) {
-    connection_.reset();  // lost: one fresh connection, then give up
+  auto delay = std::chrono::milliseconds(100);
+  for (int attempt = 0; attempt < 8 && !r.ok() && r.status().IsRetryable(); ++attempt) {
+    connection_.reset();
+    if (attempt > 0) {
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, std::chrono::milliseconds(8000));
+    }
     r = Query(database, table);
   }
   return r;

@@ -27,8 +27,9 @@ namespace binlake {
 // use logs, once, that names come from information_schema and that
 // binlog_row_metadata=FULL avoids the race around schema changes.
 //
-// Connects on first use; reconnects once when the connection was lost. Owns its connection.
-// Not thread-safe.
+// Connects on first use; when the connection is lost, retries on fresh connections with
+// backoff, about 13 s in all (blocking the caller). Owns its connection. Not
+// thread-safe.
 class InformationSchemaResolver : public SchemaResolver {
  public:
   explicit InformationSchemaResolver(ConnectOptions options);

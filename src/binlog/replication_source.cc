@@ -163,6 +163,14 @@ Status ReplicationSource::StartAtGtid(const GtidSet& gtids) {
                                   "@slave_gtid_ignore_duplicates = 0"));
     dump = conn->StartBinlogDump("", 4, options_.server_id, options_.non_blocking);
   } else {
+    ASSIGN_OR_RETURN(std::string mode, Variable(conn, "gtid_mode"));
+    if (mode != "ON") {
+      return FailedPreconditionError(
+          "gtid_mode is {} on {}, so it cannot start a binlog dump after GTID set '{}': "
+          "give a file and position instead (start.file and start.pos), or enable GTIDs "
+          "(gtid_mode=ON with enforce_gtid_consistency=ON)",
+          mode.empty() ? "unknown" : mode, conn->peer(), text);
+    }
     uint16_t flags = mysql_protocol::kBinlogThroughGtid;
     if (options_.non_blocking) flags |= mysql_protocol::kBinlogDumpNonBlock;
     dump = conn->StartBinlogDumpGtid(options_.server_id, "", 4, gtids.EncodeMySql(), flags);

@@ -39,9 +39,9 @@ std::string OpenSslErrors() {
   return out.empty() ? "no OpenSSL error details" : out;
 }
 
-// TLS writes go through write(2), which raises SIGPIPE on a closed peer. The signal is
-// blocked for this thread during the call and a pending one is consumed, so a lost server
-// becomes a Status instead of killing the process.
+// TLS writes (also those SSL_read makes) go through write(2), which raises SIGPIPE on a
+// closed peer. The signal is blocked for this thread during the call and a pending one is
+// consumed, so a lost server becomes a Status instead of killing the process.
 class SigpipeGuard {
  public:
   SigpipeGuard() {
@@ -288,6 +288,9 @@ Result<size_t> Socket::ReadSome(char* buf, size_t n) {
   if (fd_ < 0) return UnavailableError("read from {}: connection already closed", peer_);
   for (;;) {
     if (ssl_ != nullptr) {
+      // A read can write too: OpenSSL answers a peer's close_notify or sends an alert, and
+      // after a server restart that write meets a reset socket.
+      SigpipeGuard guard;
       size_t got = 0;
       int rc = SSL_read_ex(ssl_, buf, n, &got);
       if (rc == 1) return got;
