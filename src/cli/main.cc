@@ -12,7 +12,8 @@ const std::vector<Command>& AllCommands() {
   static const std::vector<Command> kCommands = {
       {"run", "-c CONFIG [--stop-at-end]: replicate into the lake until stopped", RunCommand},
       {"version", "print the version", PrintVersion},
-      {"binlog dump", "print a binlog file's events and row changes as JSON lines", BinlogDump},
+      {"binlog dump", "--file PATH | -c CONFIG: print binlog events and row changes as JSON lines",
+       BinlogDump},
   };
   return kCommands;
 }
