@@ -25,6 +25,7 @@ bench_sql "CREATE DATABASE bench;
 node bench/cdc_latency_peer.mjs bench-lat lake "$RATE" "$SECONDS_RUN" 30 "$BENCH_TMP/ready" \
   >"$BENCH_TMP/peer.json" &
 PEER_PID=$!
+bench_track "$PEER_PID"
 while [ ! -f "$BENCH_TMP/ready" ]; do
   kill -0 "$PEER_PID" 2>/dev/null || bench_die "the latency peer failed before creating the bucket"
   sleep 0.1
@@ -57,20 +58,18 @@ EOT
 /usr/bin/time -f '%e %U %S %M' -o "$BENCH_TMP/binlake.time" "$BUILD/src/cli/binlake" run \
   -c "$BENCH_TMP/binlake.yaml" 2>"$BENCH_TMP/binlake.log" &
 TIME_PID=$!
-# The workload starts once binlake is streaming (its first checkpoint is in the bucket).
-for _ in $(seq 1 300); do
-  kill -0 "$TIME_PID" 2>/dev/null || bench_die "binlake exited: $(cat "$BENCH_TMP/binlake.log")"
-  curl -sf --aws-sigv4 "aws:amz:$S3_REGION:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
-    -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \
-    "$S3_ENDPOINT/bench-lat?list-type=2&prefix=lake/_binlake/checkpoints/" | grep -q '<Key>' && break
+BINLAKE_PID=""
+for _ in $(seq 1 50); do
+  BINLAKE_PID="$(pgrep -P "$TIME_PID" || true)"
+  [ -n "$BINLAKE_PID" ] && break
   sleep 0.1
 done
-sleep 0.5
-bench_log "inserting $RATE rows/s for $SECONDS_RUN s"
-touch "$BENCH_TMP/ready.go"
+[ -n "$BINLAKE_PID" ] || bench_die "binlake did not start: $(cat "$BENCH_TMP/binlake.log")"
+bench_track "$BINLAKE_PID"
+# The peer starts its workload once binlake is streaming (its first checkpoint is written).
 wait "$PEER_PID" || bench_die "the latency peer failed"
 # SIGTERM: binlake flushes its open batch, checkpoints and exits 0.
-kill -TERM "$(pgrep -P "$TIME_PID")"
+kill -TERM "$BINLAKE_PID"
 wait "$TIME_PID" || bench_die "binlake run failed: $(tail -n 5 "$BENCH_TMP/binlake.log")"
 read -r _ _ _ RSS_KIB <"$BENCH_TMP/binlake.time"
 node -e '

@@ -7,12 +7,13 @@
 //    visible-time minus insert time.
 // Stops once every inserted row was seen (or WAIT_S seconds after the workload ends).
 // Usage: node bench/cdc_latency_peer.mjs BUCKET PREFIX RATE SECONDS WAIT_S READY_FILE
-//   Creates BUCKET, writes READY_FILE, then waits for READY_FILE.go before inserting.
+//   Creates BUCKET, writes READY_FILE, then starts inserting once binlake's first checkpoint
+//   is in the bucket.
 // Env: MARIADB_PORT, MARIADB_ADMIN_USER, MARIADB_ADMIN_PASSWORD, S3_ENDPOINT, S3_ACCESS_KEY,
 // S3_SECRET_KEY, S3_REGION. Prints one JSON object on its last line.
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from
   '@aws-sdk/client-s3';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 
@@ -30,9 +31,28 @@ const s3 = new S3Client({
   forcePathStyle: true,
   credentials: { accessKeyId: env.S3_ACCESS_KEY, secretAccessKey: env.S3_SECRET_KEY },
 });
+// A hung server must not hang the benchmark: give up well after the longest possible run.
+setTimeout(() => {
+  console.error(`cdc_latency_peer: no result after ${seconds + Number(waitArg) + 60} s`);
+  process.exit(1);
+}, (seconds + Number(waitArg) + 60) * 1000).unref();
 await s3.send(new CreateBucketCommand({ Bucket: bucket }));
 writeFileSync(readyFile, 'ready\n');
-while (!existsSync(`${readyFile}.go`)) await sleep(20);
+// binlake is streaming once its first checkpoint (the start position) is in the bucket.
+const startDeadline = Date.now() + 60_000;
+while (true) {
+  const page = await s3.send(new ListObjectsV2Command({
+    Bucket: bucket, Prefix: `${prefix}/_binlake/checkpoints/`,
+  }));
+  if ((page.Contents ?? []).length > 0) break;
+  if (Date.now() > startDeadline) {
+    console.error(`cdc_latency_peer: no checkpoint under s3://${bucket}/${prefix}/_binlake/ after 60 s`);
+    process.exit(1);
+  }
+  await sleep(50);
+}
+await sleep(500);
+console.error(`${new Date().toISOString().slice(11, 19)} cdc_latency: inserting ${rate} rows/s for ${seconds} s`);
 
 const db = await mysql.createConnection({
   host: '127.0.0.1',

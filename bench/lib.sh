@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # GEN_* and BENCH_* are read by the scripts that source this file
 # Shared helpers for the bench/*.sh benchmarks (sourced, not run): private rig servers in a
 # temporary directory, stopped on exit; builds; SQL; binlog positions; the workload generator;
 # peak RSS of a child process.
@@ -13,7 +14,14 @@ bench_die() {
 }
 
 bench_cleanup() {
-  local rc=$?
+  local rc=$? pid
+  # Background programs the script started (bench_track), by PID, before their servers go.
+  for pid in ${BENCH_PIDS:-}; do
+    if kill -TERM "$pid" 2>/dev/null; then
+      sleep 1
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
   [ -n "${BENCH_RGW_DIR:-}" ] && "$BENCH_ROOT/tests/rig/rgw.sh" stop "$BENCH_RGW_DIR" >/dev/null 2>&1
   [ -n "${BENCH_MARIADB_DIR:-}" ] &&
     "$BENCH_ROOT/tests/rig/mariadb.sh" stop "$BENCH_MARIADB_DIR" >/dev/null 2>&1
@@ -25,11 +33,14 @@ bench_cleanup() {
   return "$rc"
 }
 
+# bench_track PID: a background program to stop on exit if it is still running.
+bench_track() { BENCH_PIDS="${BENCH_PIDS:-} $1"; }
+
 # bench_init NAME: sets the globals above and the exit trap.
 bench_init() {
   BENCH_NAME="$1"
   BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  cd "$BENCH_ROOT"
+  cd "$BENCH_ROOT" || exit 1
   BUILD="${BUILD_DIR:-build}"
   BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/binlake-bench-$BENCH_NAME.XXXXXX")"
   # The rig's watchdog stops the servers if this script dies without running its trap.
@@ -38,12 +49,13 @@ bench_init() {
   trap 'exit 130' INT TERM
 }
 
-# bench_build TARGET...: configures BUILD (RelWithDebInfo) when needed and builds the targets.
+# bench_build TARGET...: configures BUILD (RelWithDebInfo) when needed and builds the targets
+# (BENCH_BUILD_JOBS parallel jobs, default 2: the machine may be shared).
 bench_build() {
   if [ ! -f "$BUILD/build.ninja" ]; then
     cmake -S "$BENCH_ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
-  ninja -C "$BUILD" "$@" >/dev/null || bench_die "building $* in $BUILD failed"
+  ninja -C "$BUILD" -j "${BENCH_BUILD_JOBS:-2}" "$@" >/dev/null || bench_die "building $* in $BUILD failed"
 }
 
 # bench_start_mariadb: a private rig MariaDB in BENCH_TMP/mariadb; exports its env.
