@@ -163,7 +163,10 @@ Status Replicator::Run(const RunOptions& run) {
       }
       int64_t wait = std::uniform_int_distribution<int64_t>(backoff_ms / 2, backoff_ms)(rng);
       LOG_WARN("{}; retrying in {} ms", opened.status().ToString(), wait);
-      clock_->SleepForMicros(wait * 1000);
+      // Sleep in slices so that SIGTERM is honoured while the source is unreachable.
+      for (int64_t slept = 0; slept < wait && !stopping(); slept += 100) {
+        clock_->SleepForMicros(std::min<int64_t>(100, wait - slept) * 1000);
+      }
       backoff_ms = std::min<int64_t>(backoff_ms * 2, 30'000);
       continue;
     }
