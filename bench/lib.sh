@@ -177,3 +177,26 @@ bench_timed() {
   shift
   /usr/bin/time -f '%e %U %S %M' -o "$out" "$@"
 }
+
+# bench_fill_table ROWS [CHUNK]: creates bench.t (bench_create_table) and fills it with rows
+# 1..ROWS of bench_insert_sql, CHUNK rows per statement (default 500000), not binlogged: a
+# full-load workload whose binlog stays small. Then ANALYZE TABLE, so information_schema's
+# DATA_LENGTH describes the filled table.
+bench_fill_table() {
+  local rows="$1" chunk="${2:-500000}" lo
+  bench_create_table
+  {
+    echo "SET SESSION sql_log_bin = 0;"
+    for ((lo = 1; lo <= rows; lo += chunk)); do
+      bench_insert_sql "$lo" $((lo + chunk - 1 < rows ? lo + chunk - 1 : rows))
+    done
+    echo "ANALYZE TABLE bench.t;"
+  } >"$BENCH_TMP/workload.sql"
+  bench_run_workload <"$BENCH_TMP/workload.sql" >/dev/null
+}
+
+# bench_table_data_bytes DB TABLE: prints information_schema's DATA_LENGTH of DB.TABLE.
+bench_table_data_bytes() {
+  bench_sql "SELECT DATA_LENGTH FROM information_schema.TABLES
+    WHERE TABLE_SCHEMA = '$1' AND TABLE_NAME = '$2'"
+}
