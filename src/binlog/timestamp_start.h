@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+
+#include "binlog/replication_source.h"
+#include "common/result.h"
+#include "model/change.h"
+
+namespace binlake {
+
+// Translates a time start ("capture what committed at or after this time") into the binlog
+// position where capture begins: the position of the first transaction, in binlog order, whose
+// commit time is >= unix_micros. The commit time is the one TransactionAssembler reports (and
+// the output's timestamp column holds): MySQL's immediate_commit_timestamp when the GTID event
+// carries it, else the header seconds of the transaction's GTID (MariaDB: written at COMMIT) or
+// BEGIN event, as mysqlbinlog --start-datetime compares them.
+//
+// Reads only what it needs from the live server:
+//
+//  1. SHOW BINARY LOGS names the files.
+//  2. A binary search over the files, each probe a non-blocking dump from the start of a
+//     file that stops at the first transaction (files without transactions are read
+//     through), finds the last file whose first transaction committed before unix_micros.
+//  3. That one file is read to its end; the answer is its first transaction at or after the
+//     time, else the first transaction of the following files.
+//
+// Commit times are assumed to grow along the binlog from file to file, as they do on a
+// server whose clock runs forward; within the chosen file the first transaction at or after
+// the time wins.
+//
+// Outcomes:
+//  - Every transaction still on the server committed at or after the time, and the oldest
+//    file is not the server's first (name ending in .000001): older transactions were purged
+//    and some of them may have committed after the time, so this is kFailedPrecondition naming
+//    the oldest file, its creation time and first transaction, never a silent gap.
+//  - No transaction committed at or after the time: the binlog end as the search observed it
+//    (logged).
+//  - A file purged while it is searched: kFailedPrecondition saying so.
+//
+// `options` supplies the connection and replica server id; its start fields are ignored.
+// Opens its own connections (one after another) and closes them before returning.
+Result<BinlogPosition> FindTimestampStart(const ReplicationOptions& options, int64_t unix_micros);
+
+}  // namespace binlake
