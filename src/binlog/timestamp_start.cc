@@ -79,59 +79,63 @@ Statement Classify(std::string_view sql) {
   return Statement::kOther;
 }
 
-// Recognises where transactions begin in decoded events, by the rules TransactionAssembler
-// applies (a GTID event; without GTIDs a BEGIN, or a statement outside a transaction), without
-// decoding rows. Input must start at a transaction boundary.
-class TransactionStarts {
- public:
-  // True when `e` is the first event of a transaction; *commit_micros is then its commit time.
-  bool Begins(const Event& e, int64_t* commit_micros) {
-    const int64_t header_micros = int64_t{e.header.timestamp} * 1'000'000;
-    if (const auto* g = std::get_if<GtidEvent>(&e.body)) {
-      state_ = State::kAnnounced;
-      *commit_micros = g->immediate_commit_micros != 0
-                           ? static_cast<int64_t>(g->immediate_commit_micros)
-                           : header_micros;
-      return true;
+}  // namespace
+
+bool TransactionStartTracker::Begins(const Event& e, int64_t* commit_micros) {
+  const int64_t header_micros = int64_t{e.header.timestamp} * 1'000'000;
+  if (const auto* g = std::get_if<GtidEvent>(&e.body)) {
+    state_ = State::kAnnounced;
+    *commit_micros = g->immediate_commit_micros != 0
+                         ? static_cast<int64_t>(g->immediate_commit_micros)
+                         : header_micros;
+    return true;
+  }
+  if (std::holds_alternative<XidEvent>(e.body) ||
+      std::holds_alternative<FormatDescription>(e.body)) {
+    state_ = State::kNone;
+    return false;
+  }
+  if (std::holds_alternative<TableMapEvent>(e.body)) {
+    if (state_ != State::kNone) return false;
+    // Rows without BEGIN (MySQL before 5.7 without GTIDs, a non-transactional table): the
+    // statement is its own transaction, from its first TABLE_MAP to the rows event that
+    // ends the statement.
+    state_ = State::kStatement;
+    *commit_micros = header_micros;
+    return true;
+  }
+  if (const auto* rows = std::get_if<RowsEvent>(&e.body)) {
+    if (state_ == State::kStatement && (rows->flags & kRowsFlagStatementEnd)) {
+      state_ = State::kNone;
     }
-    if (std::holds_alternative<XidEvent>(e.body) ||
-        std::holds_alternative<FormatDescription>(e.body)) {
+    return false;
+  }
+  const auto* q = std::get_if<QueryEvent>(&e.body);
+  if (q == nullptr) return false;
+  switch (Classify(q->sql)) {
+    case Statement::kBegin: {
+      bool begins = state_ == State::kNone || state_ == State::kStatement;
+      state_ = State::kOpen;
+      *commit_micros = header_micros;
+      return begins;
+    }
+    case Statement::kEnd:
       state_ = State::kNone;
       return false;
-    }
-    const auto* q = std::get_if<QueryEvent>(&e.body);
-    if (q == nullptr) return false;
-    switch (Classify(q->sql)) {
-      case Statement::kBegin: {
-        bool begins = state_ == State::kNone;
-        state_ = State::kOpen;
-        *commit_micros = header_micros;
-        return begins;
-      }
-      case Statement::kEnd:
-        state_ = State::kNone;
-        return false;
-      case Statement::kInside:
-        return false;
-      case Statement::kOther:
-        break;
-    }
-    if (state_ == State::kOpen) return false;  // a statement inside BEGIN ... COMMIT
-    // A statement of its own (DDL): one transaction, announced by a GTID or not.
-    bool begins = state_ == State::kNone;
-    state_ = State::kNone;
-    *commit_micros = header_micros;
-    return begins;
+    case Statement::kInside:
+      return false;
+    case Statement::kOther:
+      break;
   }
+  if (state_ == State::kOpen) return false;  // a statement inside BEGIN ... COMMIT
+  // A statement of its own (DDL): one transaction, announced by a GTID or not.
+  bool begins = state_ == State::kNone || state_ == State::kStatement;
+  state_ = State::kNone;
+  *commit_micros = header_micros;
+  return begins;
+}
 
- private:
-  enum class State {
-    kNone,       // between transactions
-    kAnnounced,  // a GTID event seen, its BEGIN or statement not yet
-    kOpen,       // after BEGIN
-  };
-  State state_ = State::kNone;
-};
+namespace {
 
 // A transaction found in the binlog.
 struct Found {
@@ -163,7 +167,7 @@ Result<Reading> ReadFrom(const ReplicationOptions& options, const std::string& f
   stream.mutable_decoder()->set_checksum(source->info().checksums ? ChecksumAlgorithm::kCrc32
                                                                   : ChecksumAlgorithm::kOff);
   Reading reading;
-  TransactionStarts starts;
+  TransactionStartTracker starts;
   BinlogPosition last;
   while (true) {
     ASSIGN_OR_RETURN(const Event* e, stream.Next());

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "binlog/events.h"
 #include "binlog/replication_source.h"
 #include "common/result.h"
 #include "model/change.h"
@@ -40,5 +41,30 @@ namespace binlake {
 // `options` supplies the connection and replica server id; its start fields are ignored.
 // Opens its own connections (one after another) and closes them before returning.
 Result<BinlogPosition> FindTimestampStart(const ReplicationOptions& options, int64_t unix_micros);
+
+// Recognises where transactions begin in decoded events (EventStream order), by the rules
+// TransactionAssembler applies: a GTID event of either flavour; without GTIDs a BEGIN, or a
+// statement (DDL) outside BEGIN ... COMMIT. Rows written without BEGIN (MySQL before 5.7
+// without GTIDs, non-transactional tables) begin at their statement's first TABLE_MAP, where
+// a reader can resume (the assembler reports the rows event itself). Reads no rows, so
+// scanning a file costs little more than framing its events. The input must start at a
+// transaction boundary (a file's start).
+//
+// Plain state; not thread-safe.
+class TransactionStartTracker {
+ public:
+  // True when `e` is the first event of a transaction; *commit_micros is then its commit
+  // time as TransactionBegin::commit_time_micros reports it.
+  bool Begins(const Event& e, int64_t* commit_micros);
+
+ private:
+  enum class State {
+    kNone,       // between transactions
+    kAnnounced,  // a GTID event seen, its BEGIN or statement not yet
+    kOpen,       // after BEGIN
+    kStatement,  // rows of a statement without BEGIN, until its STMT_END rows event
+  };
+  State state_ = State::kNone;
+};
 
 }  // namespace binlake
