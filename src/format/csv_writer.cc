@@ -9,7 +9,19 @@ constexpr size_t kFlushBytes = 256 * 1024;
 }  // namespace
 
 CsvWriter::CsvWriter(std::vector<Column> columns, CsvOptions options, OutputStream* out)
-    : columns_(std::move(columns)), options_(std::move(options)), out_(out) {}
+    : columns_(std::move(columns)), options_(std::move(options)), out_(out) {
+  for (unsigned char c : {'"', '\r', '\n'}) quote_class_[c] |= kQuoteAlways;
+  auto mark = [this](const std::string& delimiter, uint8_t start_class) {
+    if (delimiter.empty()) return;
+    auto first = static_cast<unsigned char>(delimiter[0]);
+    quote_class_[first] |= delimiter.size() == 1 ? uint8_t{kQuoteAlways} : start_class;
+  };
+  mark(options_.delimiter, kDelimiterStart);
+  mark(options_.row_delimiter, kRowDelimiterStart);
+  quote_all_ = options_.row_delimiter.empty();
+  non_text_plain_ = !quote_all_;
+  for (unsigned char c : kNonTextValueBytes) non_text_plain_ &= quote_class_[c] == 0;
+}
 
 CsvWriter::~CsvWriter() = default;
 
@@ -36,23 +48,59 @@ Result<std::unique_ptr<CsvWriter>> CsvWriter::Create(std::vector<Column> columns
   return w;
 }
 
-void CsvWriter::AppendField(std::string_view text) {
+bool CsvWriter::NeedsQuotes(std::string_view text) const {
   // A value equal to the NULL marker (by default: the empty string) is quoted so that a
   // reader can tell it from NULL.
-  bool quote = text == options_.null_value ||
-               text.find_first_of("\"\r\n") != std::string_view::npos ||
-               text.find(options_.delimiter) != std::string_view::npos ||
-               text.find(options_.row_delimiter) != std::string_view::npos;
-  if (!quote) {
+  if (quote_all_ || text == options_.null_value) return true;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t i = 0; i < text.size(); ++i) {
+    uint8_t c = quote_class_[bytes[i]];
+    if (c == 0) continue;
+    if (c & kQuoteAlways) return true;
+    std::string_view rest = text.substr(i);
+    if ((c & kDelimiterStart) && rest.starts_with(options_.delimiter)) return true;
+    if ((c & kRowDelimiterStart) && rest.starts_with(options_.row_delimiter)) return true;
+  }
+  return false;
+}
+
+void CsvWriter::AppendQuoted(std::string_view text) {
+  buffer_.push_back('"');
+  for (size_t q; (q = text.find('"')) != std::string_view::npos; text.remove_prefix(q + 1)) {
+    buffer_.append(text.data(), q + 1);
+    buffer_.push_back('"');  // doubled
+  }
+  buffer_.append(text);
+  buffer_.push_back('"');
+}
+
+void CsvWriter::AppendField(std::string_view text) {
+  if (NeedsQuotes(text)) {
+    AppendQuoted(text);
+  } else {
     buffer_.append(text);
-    return;
   }
-  buffer_.push_back('"');
-  for (char c : text) {
-    if (c == '"') buffer_.push_back('"');
-    buffer_.push_back(c);
+}
+
+void CsvWriter::AppendValue(const Value& v, const Column& column) {
+  switch (v.kind()) {
+    case Value::Kind::kString:
+    case Value::Kind::kJson:
+    case Value::Kind::kDecimal:
+      AppendField(v.bytes());  // the canonical text is the bytes themselves
+      return;
+    default:
+      break;
   }
-  buffer_.push_back('"');
+  // Rendered in place; moved aside only in the rare case it needs quotes (a delimiter made
+  // of digits or punctuation, or a NULL marker equal to a number).
+  size_t start = buffer_.size();
+  AppendValueText(v, column, &buffer_);
+  std::string_view text(buffer_.data() + start, buffer_.size() - start);
+  if (non_text_plain_ ? text != options_.null_value : !NeedsQuotes(text)) return;
+  scratch_.assign(text);
+  buffer_.resize(start);
+  AppendQuoted(scratch_);
 }
 
 Status CsvWriter::Append(const Row& row) {
@@ -67,9 +115,7 @@ Status CsvWriter::Append(const Row& row) {
       buffer_.append(options_.null_value);
       continue;
     }
-    scratch_.clear();
-    AppendValueText(v, columns_[i], &scratch_);
-    AppendField(scratch_);
+    AppendValue(v, columns_[i]);
   }
   buffer_.append(options_.row_delimiter);
   ++rows_;

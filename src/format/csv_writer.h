@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/output_stream.h"
@@ -22,9 +24,10 @@ struct CsvOptions {
   int gzip_level = 6;
 };
 
-// RFC 4180 CSV: a field is quoted when it holds the delimiter, a quote, CR or LF, when it
-// is empty (so that it differs from NULL), or when it equals the null marker; quotes inside
-// are doubled. Values use the canonical text of format/value_text.h. Not thread-safe.
+// RFC 4180 CSV: a field is quoted when it holds the delimiter, the row delimiter, a quote, CR
+// or LF, when it is empty (so that it differs from NULL), or when it equals the null marker;
+// quotes inside are doubled. (An empty row delimiter quotes every field.) Values use the
+// canonical text of format/value_text.h. Not thread-safe.
 class CsvWriter : public RowWriter {
  public:
   // `out` must outlive the writer.
@@ -40,12 +43,29 @@ class CsvWriter : public RowWriter {
 
  private:
   CsvWriter(std::vector<Column> columns, CsvOptions options, OutputStream* out);
+  // Classes of bytes in quote_class_; a byte may be in several.
+  enum : uint8_t {
+    kQuoteAlways = 1,        // '"', CR, LF, a one-byte delimiter or row delimiter
+    kDelimiterStart = 2,     // first byte of a longer delimiter
+    kRowDelimiterStart = 4,  // first byte of a longer row delimiter
+  };
+
+  bool NeedsQuotes(std::string_view text) const;
+  void AppendQuoted(std::string_view text);
   void AppendField(std::string_view text);
+  void AppendValue(const Value& value, const Column& column);
   Status FlushBuffer();
 
   const std::vector<Column> columns_;
   const CsvOptions options_;
   OutputStream* const out_;  // the stream bytes go to: out or the gzip wrapper
+  // Which bytes may make a field need quotes: one table lookup per byte instead of one
+  // scan per delimiter and marker.
+  uint8_t quote_class_[256] = {};
+  bool quote_all_ = false;  // empty row delimiter: it "occurs" in every field
+  // No byte of value_text.h's kNonTextValueBytes needs quotes: numbers, temporals and hex
+  // are quoted only when equal to the NULL marker.
+  bool non_text_plain_ = false;
   std::unique_ptr<OutputStream> gzip_;
   std::string buffer_;
   std::string scratch_;

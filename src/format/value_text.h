@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "model/table_schema.h"
 #include "model/value.h"
@@ -17,7 +18,14 @@ namespace binlake {
 //   strings, ENUM, SET, JSON the UTF-8 text itself
 //   binary, GEOMETRY, VECTOR uppercase hex, as MySQL's HEX() (DMS reads hex-encoded binary)
 // REQUIRES: !value.is_null() && !value.is_absent().
+// Appends without temporary strings; in the text writers it runs once per value.
 void AppendValueText(const Value& value, const Column& column, std::string* out);
+
+// Every byte AppendValueText can write for the kinds that are not held as text (all but
+// kDecimal, kString and kJson): digits, signs, separators, hex digits, "e", "inf", "nan".
+// The CSV writer skips the quoting scan of such a value when none of these bytes can
+// need quotes.
+inline constexpr std::string_view kNonTextValueBytes = "0123456789+-.: ABCDEFaefin";
 
 // Appends the value as a JSON value: integers and floats as JSON numbers, everything else
 // (decimals included, for exactness) as a JSON string of the canonical text; NULL as null.
