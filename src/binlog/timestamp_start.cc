@@ -334,16 +334,30 @@ Result<BinlogPosition> FindTimestampStart(const ReplicationOptions& options, int
     ASSIGN_OR_RETURN(Reading r, search.Scan(lo - 1));
     return Outcome(r, unix_micros, peer);
   }
+  // Every transaction on the server committed at or after the time. Unless the oldest file
+  // is the server's first, older ones were purged and may have held such transactions too:
+  // their commit times are gone with them, so no start here is provably exact.
   ASSIGN_OR_RETURN(const Reading* first, search.Probe(0));
-  if (first->found && !IsFirstBinlogFile(search.file(0))) {
+  if (!IsFirstBinlogFile(search.file(0))) {
+    if (first->found) {
+      return FailedPreconditionError(
+          "start.timestamp {} is before the oldest transaction still in the binlog of {}, "
+          "committed at {} (at {}): the files before {} (created {}) were purged, and changes "
+          "committed between the two times may have been in them. Give a start.timestamp "
+          "after {}, or start.file: {} and start.pos: {} to begin with that transaction, or "
+          "start the lake from a full load of the tables' current rows",
+          DescribeTime(unix_micros), peer, IsoTime(first->found->commit_micros),
+          first->found->position.ToString(), search.file(0), IsoTime(first->created_micros),
+          DescribeTime(first->found->commit_micros), first->found->position.file,
+          first->found->position.offset);
+    }
     return FailedPreconditionError(
-        "start.timestamp {} is before the oldest transaction still in the binlog of {}, "
-        "committed at {} (at {}): the files before {} (created {}) were purged, and changes "
-        "committed between the two times may have been in them. Give a start.timestamp after "
-        "{}, or start the lake from a full load of the tables' current rows",
-        DescribeTime(unix_micros), peer, IsoTime(first->found->commit_micros),
-        first->found->position.ToString(), search.file(0), IsoTime(first->created_micros),
-        DescribeTime(first->found->commit_micros));
+        "start.timestamp {}: the binlog of {} holds no transaction, and the files before {} "
+        "(created {}) were purged, so changes committed after the time may have been in them. "
+        "Leave start out to begin at the binlog end ({}), or start the lake from a full load "
+        "of the tables' current rows",
+        DescribeTime(unix_micros), peer, search.file(0), IsoTime(first->created_micros),
+        first->end->ToString());
   }
   return Outcome(*first, unix_micros, peer);
 }

@@ -33,7 +33,8 @@ namespace binlake {
 //  - Every transaction still on the server committed at or after the time, and the oldest
 //    file is not the server's first (name ending in .000001): older transactions were purged
 //    and some of them may have committed after the time, so this is kFailedPrecondition naming
-//    the oldest file, its creation time and first transaction, never a silent gap.
+//    the oldest file, its creation time and first transaction (or saying there is none),
+//    never a silent gap.
 //  - No transaction committed at or after the time: the binlog end as the search observed it
 //    (logged).
 //  - A file purged while it is searched: kFailedPrecondition saying so.

@@ -294,7 +294,9 @@ TEST_F(TimestampStartLiveTest, FirstTransactionAtOrAfterTheTime) {
     EXPECT_NE(m.find("committed at 2033-05-18T03:34:10Z (at " + p5.ToString() + ")"),
               std::string::npos)
         << m;
-    EXPECT_NE(m.find("Give a start.timestamp after 2000000050 (2033-05-18T03:34:10Z)"),
+    EXPECT_NE(m.find("Give a start.timestamp after 2000000050 (2033-05-18T03:34:10Z), or "
+                     "start.file: " +
+                     p5.file + " and start.pos: " + std::to_string(p5.offset) + " to begin"),
               std::string::npos)
         << m;
   }
@@ -302,6 +304,22 @@ TEST_F(TimestampStartLiveTest, FirstTransactionAtOrAfterTheTime) {
   EXPECT_EQ(Find(At(50) + 1), p6.ToString());
   EXPECT_EQ(Find(At(60)), p6.ToString());
   EXPECT_TRUE(IsBinlogEnd(Find(At(61))));
+
+  // Every file but the current one purged: no transaction is left to compare with.
+  std::string current = CurrentFile();
+  Sql("PURGE BINARY LOGS TO '" + current + "';");
+  ASSERT_EQ(Sql("SHOW BINARY LOGS;").size(), 1u);
+  Result<BinlogPosition> none = FindTimestampStart(Options(), At(61));
+  ASSERT_FALSE(none.ok()) << none->ToString();
+  EXPECT_EQ(none.status().code(), StatusCode::kFailedPrecondition) << none.status().ToString();
+  EXPECT_NE(none.status().message().find("holds no transaction, and the files before " + current +
+                                         " (created "),
+            std::string::npos)
+      << none.status().message();
+  EXPECT_NE(
+      none.status().message().find("Leave start out to begin at the binlog end (" + current + ":"),
+      std::string::npos)
+      << none.status().message();
 }
 
 }  // namespace
