@@ -7,6 +7,90 @@
 #include "binlog/json_binary.h"
 
 namespace binlake {
+
+Status TextValue(std::string_view raw, const Column& column, Value* out) {
+  if (column.collation_id == kBinaryCollationId) {
+    *out = Value::Bytes(std::string(raw));
+    return Status::OK();
+  }
+  if (column.collation_id == 0) {
+    // Without TABLE_MAP charset metadata (MySQL 5.7, binlog_row_metadata=MINIMAL on old
+    // servers) text and binary strings look alike: keep the bytes exactly.
+    *out = Value::Bytes(std::string(raw));
+    return Status::OK();
+  }
+  Charset cs = CharsetOfCollation(column.collation_id);
+  if (cs == Charset::kUtf8) {
+    *out = Value::String(std::string(raw));
+    return Status::OK();
+  }
+  if (cs == Charset::kOther || cs == Charset::kUnknown) {
+    return UnimplementedError(
+        "column {}: character set {} (collation id {}) cannot be converted to UTF-8; "
+        "supported: utf8mb3, utf8mb4, latin1, ascii, ucs2, utf16, utf16le, utf32, binary. "
+        "Convert the column (ALTER TABLE ... CONVERT TO CHARACTER SET utf8mb4) or exclude "
+        "the table",
+        column.name, CollationCharsetName(column.collation_id), column.collation_id);
+  }
+  auto text = ToUtf8(cs, raw);
+  if (!text.ok()) {
+    return std::move(text).status().Context(
+        fmt::format("column {} ({})", column.name, CollationCharsetName(column.collation_id)));
+  }
+  *out = Value::String(std::move(*text));
+  return Status::OK();
+}
+
+namespace {
+
+// ENUM/SET member names are stored in the column's charset; converts them like values.
+Result<std::string> ElementText(const Column& column, size_t index) {
+  Value v;
+  RETURN_IF_ERROR(TextValue(column.elements[index], column, &v));
+  return v.bytes();
+}
+
+}  // namespace
+
+Status EnumValue(uint64_t index, const Column& column, Value* out) {
+  if (column.elements.empty()) {
+    *out = Value::UInt(index);
+    return Status::OK();
+  }
+  if (index == 0) {  // the empty "error" member MySQL stores for invalid input
+    *out = Value::String("");
+    return Status::OK();
+  }
+  if (index > column.elements.size()) {
+    return CorruptionError("column {}: ENUM index {} is beyond its {} members", column.name, index,
+                           column.elements.size());
+  }
+  ASSIGN_OR_RETURN(std::string name, ElementText(column, index - 1));
+  *out = Value::String(std::move(name));
+  return Status::OK();
+}
+
+Status SetValue(uint64_t mask, const Column& column, Value* out) {
+  if (column.elements.empty()) {
+    *out = Value::UInt(mask);
+    return Status::OK();
+  }
+  size_t n = column.elements.size();
+  if (n < 64 && (mask >> n) != 0) {
+    return CorruptionError("column {}: SET bitmask 0x{:x} has bits beyond its {} members",
+                           column.name, mask, n);
+  }
+  std::string text;
+  for (size_t i = 0; i < n && i < 64; ++i) {
+    if (((mask >> i) & 1) == 0) continue;
+    if (!text.empty()) text.push_back(',');
+    ASSIGN_OR_RETURN(std::string name, ElementText(column, i));
+    text += name;
+  }
+  *out = Value::String(std::move(text));
+  return Status::OK();
+}
+
 namespace {
 
 int64_t SignExtend(uint64_t v, int bytes) {
@@ -121,67 +205,13 @@ Status DecodeTimestamp2(ByteReader* in, int fsp, const Column& column, Value* ou
 }
 
 // Text of a character column in UTF-8, or the raw bytes for binary strings.
-Status MakeText(std::string_view raw, const Column& column, Value* out) {
-  if (column.collation_id == kBinaryCollationId) {
-    *out = Value::Bytes(std::string(raw));
-    return Status::OK();
-  }
-  if (column.collation_id == 0) {
-    // Without TABLE_MAP charset metadata (MySQL 5.7, binlog_row_metadata=MINIMAL on old
-    // servers) text and binary strings look alike: keep the bytes exactly.
-    *out = Value::Bytes(std::string(raw));
-    return Status::OK();
-  }
-  Charset cs = CharsetOfCollation(column.collation_id);
-  if (cs == Charset::kUtf8) {
-    *out = Value::String(std::string(raw));
-    return Status::OK();
-  }
-  if (cs == Charset::kOther || cs == Charset::kUnknown) {
-    return UnimplementedError(
-        "column {}: character set {} (collation id {}) cannot be converted to UTF-8; "
-        "supported: utf8mb3, utf8mb4, latin1, ascii, ucs2, utf16, utf16le, utf32, binary. "
-        "Convert the column (ALTER TABLE ... CONVERT TO CHARACTER SET utf8mb4) or exclude "
-        "the table",
-        column.name, CollationCharsetName(column.collation_id), column.collation_id);
-  }
-  auto text = ToUtf8(cs, raw);
-  if (!text.ok()) {
-    return std::move(text).status().Context(
-        fmt::format("column {} ({})", column.name, CollationCharsetName(column.collation_id)));
-  }
-  *out = Value::String(std::move(*text));
-  return Status::OK();
-}
-
-// ENUM/SET member names are stored in the column's charset; converts them like values.
-Result<std::string> ElementText(const Column& column, size_t index) {
-  Value v;
-  RETURN_IF_ERROR(MakeText(column.elements[index], column, &v));
-  return v.bytes();
-}
-
 Status DecodeEnum(ByteReader* in, int bytes, const Column& column, Value* out) {
   if (bytes != 1 && bytes != 2) {
     return CorruptionError("column {}: ENUM pack length {} from TABLE_MAP is not 1 or 2",
                            column.name, bytes);
   }
   ASSIGN_OR_RETURN(uint64_t index, in->UintLE(bytes));
-  if (column.elements.empty()) {
-    *out = Value::UInt(index);
-    return Status::OK();
-  }
-  if (index == 0) {  // the empty "error" member MySQL stores for invalid input
-    *out = Value::String("");
-    return Status::OK();
-  }
-  if (index > column.elements.size()) {
-    return CorruptionError("column {}: ENUM index {} is beyond its {} members", column.name, index,
-                           column.elements.size());
-  }
-  ASSIGN_OR_RETURN(std::string name, ElementText(column, index - 1));
-  *out = Value::String(std::move(name));
-  return Status::OK();
+  return EnumValue(index, column, out);
 }
 
 Status DecodeSet(ByteReader* in, int bytes, const Column& column, Value* out) {
@@ -190,24 +220,7 @@ Status DecodeSet(ByteReader* in, int bytes, const Column& column, Value* out) {
                            bytes);
   }
   ASSIGN_OR_RETURN(uint64_t mask, in->UintLE(bytes));
-  if (column.elements.empty()) {
-    *out = Value::UInt(mask);
-    return Status::OK();
-  }
-  size_t n = column.elements.size();
-  if (n < 64 && (mask >> n) != 0) {
-    return CorruptionError("column {}: SET bitmask 0x{:x} has bits beyond its {} members",
-                           column.name, mask, n);
-  }
-  std::string text;
-  for (size_t i = 0; i < n && i < 64; ++i) {
-    if (((mask >> i) & 1) == 0) continue;
-    if (!text.empty()) text.push_back(',');
-    ASSIGN_OR_RETURN(std::string name, ElementText(column, i));
-    text += name;
-  }
-  *out = Value::String(std::move(text));
-  return Status::OK();
+  return SetValue(mask, column, out);
 }
 
 Status DecodeString(ByteReader* in, const ColumnWire& wire, const Column& column, Value* out) {
@@ -225,7 +238,7 @@ Status DecodeString(ByteReader* in, const ColumnWire& wire, const Column& column
     *out = Value::Bytes(std::move(padded));
     return Status::OK();
   }
-  return MakeText(raw, column, out);
+  return TextValue(raw, column, out);
 }
 
 Status DecodeValue(ByteReader* in, const ColumnWire& wire, const Column& column, Value* out) {
@@ -355,7 +368,7 @@ Status DecodeValue(ByteReader* in, const ColumnWire& wire, const Column& column,
     case MysqlType::kVarString: {
       ASSIGN_OR_RETURN(uint64_t len, in->UintLE(md > 255 ? 2 : 1));
       ASSIGN_OR_RETURN(std::string_view raw, in->Bytes(len));
-      return MakeText(raw, column, out);
+      return TextValue(raw, column, out);
     }
     case MysqlType::kString:
       return DecodeString(in, wire, column, out);
@@ -368,7 +381,7 @@ Status DecodeValue(ByteReader* in, const ColumnWire& wire, const Column& column,
     case MysqlType::kLongBlob:
     case MysqlType::kBlob: {
       ASSIGN_OR_RETURN(std::string_view raw, ReadLengthPrefixed(in, wire, column));
-      return MakeText(raw, column, out);
+      return TextValue(raw, column, out);
     }
     case MysqlType::kGeometry:
     case MysqlType::kVector: {

@@ -24,4 +24,14 @@ Status DecodeColumnValue(ByteReader* in, const ColumnWire& wire, const Column& c
 Result<std::string_view> ReadLengthPrefixed(ByteReader* in, const ColumnWire& wire,
                                             const Column& column);
 
+// The value of a character or binary string in the column's charset, as `raw` bytes: UTF-8
+// text (kString) for character collations, bytes (kBytes) for binary ones or when the
+// collation is unknown. kUnimplemented for a charset binlake does not convert.
+Status TextValue(std::string_view raw, const Column& column, Value* out);
+
+// ENUM index (1-based; 0 is the empty error member) and SET bitmask to their member names,
+// or kUInt when the column's members are unknown. kCorruption when out of range.
+Status EnumValue(uint64_t index, const Column& column, Value* out);
+Status SetValue(uint64_t mask, const Column& column, Value* out);
+
 }  // namespace binlake

@@ -23,6 +23,62 @@ std::string CheckpointStore::SchemaKey(const std::string& schema, const std::str
   return fmt::format("_binlake/schemas/{}/{}/v{:06}.json", schema, table, version);
 }
 
+std::string CheckpointStore::LoadStartKey(const std::string& schema, const std::string& table) {
+  return fmt::format("_binlake/loads/{}/{}/start.json", schema, table);
+}
+
+std::string CheckpointStore::LoadRecordKey(const std::string& schema, const std::string& table,
+                                           uint64_t seq) {
+  return fmt::format("_binlake/loads/{}/{}/{:08}.json", schema, table, seq);
+}
+
+Result<std::optional<LoadStart>> CheckpointStore::LoadLoadStart(const std::string& schema,
+                                                                const std::string& table) {
+  std::string key = LoadStartKey(schema, table);
+  ASSIGN_OR_RETURN(std::optional<std::string> data, GetIfExists(key));
+  if (!data) return std::optional<LoadStart>();
+  ASSIGN_OR_RETURN(LoadStart s, DecodeLoadStart(*data, store_->Url() + "/" + key));
+  return std::optional<LoadStart>(std::move(s));
+}
+
+Status CheckpointStore::WriteLoadStart(const LoadStart& start) {
+  return WriteOnce(LoadStartKey(start.schema, start.table), EncodeLoadStart(start));
+}
+
+Result<std::vector<LoadRecord>> CheckpointStore::LoadLoadRecords(const std::string& schema,
+                                                                 const std::string& table) {
+  std::string prefix = fmt::format("_binlake/loads/{}/{}/", schema, table);
+  ASSIGN_OR_RETURN_CTX(ListResult list, store_->List(prefix), "listing {}/{}", store_->Url(),
+                       prefix);
+  std::vector<LoadRecord> out;
+  for (const ObjectInfo& o : list.objects) {
+    std::string_view name = std::string_view(o.key).substr(prefix.size());
+    if (name.size() != 13 || name[0] < '0' || name[0] > '9') continue;  // <seq:08>.json
+    ASSIGN_OR_RETURN(std::optional<std::string> data, GetIfExists(o.key));
+    if (!data) continue;
+    ASSIGN_OR_RETURN(LoadRecord r, DecodeLoadRecord(*data, store_->Url() + "/" + o.key));
+    if (r.seq != out.size() + 1) {
+      return CorruptionError(
+          "{}/{}: full-load record {} follows record {}; records must be consecutive. Delete "
+          "{}/{} and the table's LOAD files to load the table again",
+          store_->Url(), o.key, r.seq, out.size(), store_->Url(), prefix);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Status CheckpointStore::WriteLoadRecord(const std::string& schema, const std::string& table,
+                                        const LoadRecord& record) {
+  return WriteOnce(LoadRecordKey(schema, table, record.seq), EncodeLoadRecord(record));
+}
+
+Status CheckpointStore::DeleteLoadRecord(const std::string& schema, const std::string& table,
+                                         uint64_t seq) {
+  std::string key = LoadRecordKey(schema, table, seq);
+  return store_->Delete(key).Context(fmt::format("deleting {}/{}", store_->Url(), key));
+}
+
 Result<std::optional<std::string>> CheckpointStore::GetIfExists(const std::string& key) {
   Result<std::string> r = store_->Get(key);
   if (r.ok()) return std::optional<std::string>(std::move(r).value());

@@ -90,7 +90,9 @@ std::string EncodeIntent(const Intent& i) {
          {"gtid_set", i.gtid_set},
          {"window_ms", i.window_ms},
          {"reason", CloseReasonName(i.reason)},
-         {"objects", i.objects}};
+         {"objects", i.objects},
+         {"include", i.include},
+         {"exclude", i.exclude}};
   return j.dump() + "\n";
 }
 
@@ -113,7 +115,57 @@ Result<Intent> DecodeIntent(std::string_view json, std::string_view origin) {
     }
     if (!known) return CorruptionError("{}: unknown close reason '{}'", origin, reason);
     i.objects = j.at("objects").get<std::vector<std::string>>();
+    if (j.contains("include")) i.include = j.at("include").get<std::vector<std::string>>();
+    if (j.contains("exclude")) i.exclude = j.at("exclude").get<std::vector<std::string>>();
     return i;
+  });
+}
+
+std::string EncodeLoadStart(const LoadStart& s) {
+  Json j{{"format", kFormat},
+         {"schema", s.schema},
+         {"table", s.table},
+         {"cdc_from", PositionJson(s.cdc_from)},
+         {"started_ms", s.started_ms}};
+  return j.dump() + "\n";
+}
+
+Result<LoadStart> DecodeLoadStart(std::string_view json, std::string_view origin) {
+  return Decode<LoadStart>(json, origin, [&](const Json& j) -> Result<LoadStart> {
+    LoadStart s;
+    s.schema = j.at("schema").get<std::string>();
+    s.table = j.at("table").get<std::string>();
+    s.cdc_from = PositionFrom(j.at("cdc_from"));
+    s.started_ms = j.at("started_ms").get<int64_t>();
+    return s;
+  });
+}
+
+std::string EncodeLoadRecord(const LoadRecord& r) {
+  Json j{{"format", kFormat},
+         {"seq", r.seq},
+         {"counter", r.counter},
+         {"object", r.object},
+         {"after", r.after ? Json(*r.after) : Json(nullptr)},
+         {"through", r.through ? Json(*r.through) : Json(nullptr)},
+         {"rows", r.rows},
+         {"snapshot", PositionJson(r.snapshot)},
+         {"finished_ms", r.finished_ms}};
+  return j.dump() + "\n";
+}
+
+Result<LoadRecord> DecodeLoadRecord(std::string_view json, std::string_view origin) {
+  return Decode<LoadRecord>(json, origin, [&](const Json& j) -> Result<LoadRecord> {
+    LoadRecord r;
+    r.seq = j.at("seq").get<uint64_t>();
+    r.counter = j.at("counter").get<uint32_t>();
+    r.object = j.at("object").get<std::string>();
+    if (!j.at("after").is_null()) r.after = j.at("after").get<std::vector<std::string>>();
+    if (!j.at("through").is_null()) r.through = j.at("through").get<std::vector<std::string>>();
+    r.rows = j.at("rows").get<uint64_t>();
+    r.snapshot = PositionFrom(j.at("snapshot"));
+    r.finished_ms = j.at("finished_ms").get<int64_t>();
+    return r;
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,13 +52,47 @@ struct Intent {
   int64_t window_ms = 0;
   CloseReason reason = CloseReason::kWindow;
   std::vector<std::string> objects;  // every data object key of the batch, sorted
+  // The table filter the batch was cut with; a replay uses it, whatever the config says now.
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
   bool operator==(const Intent&) const = default;
+};
+
+// A table's full load has begun. Written before CDC runs with the table in its filter, so a
+// restart knows to finish the load rather than treat the table as CDC-only.
+struct LoadStart {
+  std::string schema;
+  std::string table;
+  BinlogPosition cdc_from;  // CDC of the table starts no later than here
+  int64_t started_ms = 0;   // wall clock, ms since the epoch
+  bool operator==(const LoadStart&) const = default;
+};
+
+// One step of a table's full load: a range of the table's key read at one snapshot and
+// written as one LOAD file (none when the range held no rows). Written before the file is
+// uploaded; the step is done once its object exists (docs/checkpoint-format.md).
+struct LoadRecord {
+  uint64_t seq = 0;      // 1, 2, ... per table, in key order
+  uint32_t counter = 0;  // LOAD file number; 0 without an object
+  std::string object;    // key of the LOAD file, "" without one
+  // The range as SQL literals of the key columns: rows with key > after (absent: from the
+  // start) and key <= through (absent: to the end of the table; such a record is the last).
+  std::optional<std::vector<std::string>> after;
+  std::optional<std::vector<std::string>> through;
+  uint64_t rows = 0;
+  BinlogPosition snapshot;  // the binlog position the rows are placed at (high watermark)
+  int64_t finished_ms = 0;
+  bool operator==(const LoadRecord&) const = default;
 };
 
 std::string EncodeCheckpoint(const Checkpoint& c);
 Result<Checkpoint> DecodeCheckpoint(std::string_view json, std::string_view origin);
 std::string EncodeIntent(const Intent& i);
 Result<Intent> DecodeIntent(std::string_view json, std::string_view origin);
+std::string EncodeLoadStart(const LoadStart& s);
+Result<LoadStart> DecodeLoadStart(std::string_view json, std::string_view origin);
+std::string EncodeLoadRecord(const LoadRecord& r);
+Result<LoadRecord> DecodeLoadRecord(std::string_view json, std::string_view origin);
 // A table schema with the position where it took effect.
 std::string EncodeSchema(const TableSchema& schema, const BinlogPosition& since);
 Result<TableSchema> DecodeSchema(std::string_view json, std::string_view origin);

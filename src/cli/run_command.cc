@@ -1,4 +1,7 @@
-// binlake run -c CONFIG [--stop-at-end]: CDC into the change log until SIGTERM/SIGINT.
+// binlake run -c CONFIG [--stop-at-end]: full load, then CDC into the change log until
+// SIGTERM/SIGINT.
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -76,6 +79,7 @@ int RunCommand(const std::vector<std::string>& argv) {
   RunOptions run;
   run.stop_at_end = args->Has("--stop-at-end");
   run.stop_requested = &g_stop;
+  run.progress_bars = isatty(STDERR_FILENO) && !config->log.json;
   Status s = (*replicator)->Run(run);
   for (const auto& [table, st] : (*replicator)->sink().stats()) {
     LOG_INFO("{}: {} inserts, {} updates, {} deletes", table, st.inserts, st.updates, st.deletes);

@@ -140,6 +140,10 @@ class Section {
     return child;
   }
   bool Has(const std::string& key) { return Get(key).has_value(); }
+  bool IsMap(const std::string& key) {
+    std::optional<YAML::Node> n = Get(key);
+    return n && n->IsMap();
+  }
 
   // kInvalidArgument for the first key nobody asked for.
   Status CheckNoUnknownKeys() const {
@@ -353,7 +357,7 @@ Status ParseStart(Section& s, StartConfig* c) {
   if (s.Has("timestamp")) {
     ++set;
     c->kind = StartConfig::Kind::kTimestamp;
-    RETURN_IF_ERROR(s.Integer("timestamp", &c->timestamp_micros, 0, INT64_MAX));
+    RETURN_IF_ERROR(s.Integer("timestamp", &c->timestamp_micros, 0, INT64_MAX / 1000000));
     c->timestamp_micros *= 1'000'000;  // given in seconds since the epoch
   }
   if (set > 1) {
@@ -377,7 +381,18 @@ Status ParseRoot(Section& root, Config* c) {
   RETURN_IF_ERROR(tables.CheckNoUnknownKeys());
   ASSIGN_OR_RETURN(Section start, root.Child("start"));
   RETURN_IF_ERROR(ParseStart(start, &c->start));
-  RETURN_IF_ERROR(root.Bool("full_load", &c->full_load));
+  if (root.IsMap("full_load")) {
+    ASSIGN_OR_RETURN(Section f, root.Child("full_load"));
+    RETURN_IF_ERROR(f.Bool("enabled", &c->full_load.enabled));
+    RETURN_IF_ERROR(f.Integer("threads", &c->full_load.threads, 1, 64));
+    RETURN_IF_ERROR(f.Integer("chunk_rows", &c->full_load.chunk_rows, 1, 1'000'000'000));
+    int w = 0;
+    RETURN_IF_ERROR(f.Choice("watermarks", {"auto", "snapshot", "window"}, &w));
+    c->full_load.watermarks = w == 0 ? "auto" : w == 1 ? "snapshot" : "window";
+    RETURN_IF_ERROR(f.CheckNoUnknownKeys());
+  } else {
+    RETURN_IF_ERROR(root.Bool("full_load", &c->full_load.enabled));
+  }
   ASSIGN_OR_RETURN(Section spill, root.Child("spill"));
   RETURN_IF_ERROR(spill.String("dir", &c->spill.dir));
   RETURN_IF_ERROR(spill.Bytes("transaction_memory_limit", &c->spill.transaction_memory_limit));

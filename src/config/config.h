@@ -106,6 +106,17 @@ struct StartConfig {
   int64_t timestamp_micros = 0;
 };
 
+// How existing rows are loaded before CDC (docs/full-load.md).
+struct FullLoadConfig {
+  bool enabled = true;
+  int threads = 4;               // parallel SELECT connections
+  uint64_t chunk_rows = 50'000;  // rows per chunk of a table with a usable key
+  // How a chunk is placed in the binlog: "snapshot" reads it in a consistent snapshot whose
+  // binlog position the server reports (MariaDB); "window" reconciles it with the binlog
+  // between a low and a high watermark (DBLog); "auto" picks snapshot where available.
+  std::string watermarks = "auto";
+};
+
 struct SpillConfig {
   std::string dir;  // empty: $TMPDIR
   uint64_t transaction_memory_limit = 64ull << 20;
@@ -122,7 +133,7 @@ struct Config {
   OutputConfig output;
   TablesConfig tables;
   StartConfig start;
-  bool full_load = true;
+  FullLoadConfig full_load;
   SpillConfig spill;
   LogConfig log;
   std::string metrics_listen;  // e.g. 127.0.0.1:9187; empty disables /metrics

@@ -40,7 +40,8 @@ TEST(ConfigTest, ExampleFromDocsParses) {
   EXPECT_EQ(c->output.timestamp_column_name, "_binlake_ts");
   EXPECT_EQ(c->output.cdc_max_batch_interval_ms, 60'000);
   EXPECT_EQ(c->tables.include, std::vector<std::string>{"shop.%"});
-  EXPECT_TRUE(c->full_load);
+  EXPECT_TRUE(c->full_load.enabled);
+  EXPECT_EQ(c->full_load.threads, 4);
   EXPECT_EQ(c->start.kind, StartConfig::Kind::kCurrentEnd);
 }
 
@@ -127,7 +128,7 @@ log: {level: debug, json: true}
   EXPECT_EQ(c->tables.exclude.size(), 2u);
   EXPECT_EQ(c->start.kind, StartConfig::Kind::kPosition);
   EXPECT_EQ(c->start.pos, 1234u);
-  EXPECT_FALSE(c->full_load);
+  EXPECT_FALSE(c->full_load.enabled);
   EXPECT_EQ(c->log.level, "debug");
 }
 
@@ -136,6 +137,24 @@ TEST(ConfigTest, ParquetDefaultsToSnappy) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->output.compression, Compression::kSnappy);
   EXPECT_EQ(ParseConfig("{}")->output.compression, Compression::kNone);
+}
+
+TEST(ConfigTest, FullLoadSettings) {
+  auto c = ParseConfig(
+      "source: {user: u}\nfull_load: {threads: 8, chunk_rows: 1000, watermarks: window}\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->full_load.enabled);
+  EXPECT_EQ(c->full_load.threads, 8);
+  EXPECT_EQ(c->full_load.chunk_rows, 1000u);
+  EXPECT_EQ(c->full_load.watermarks, "window");
+  auto bad = ParseConfig("full_load: {threads: 0}\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("full_load.threads"), std::string::npos)
+      << bad.status().ToString();
+  auto unknown = ParseConfig("full_load: {thread: 2}\n");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("did you mean 'threads'"), std::string::npos)
+      << unknown.status().ToString();
 }
 
 TEST(UnitsTest, Durations) {

@@ -8,7 +8,7 @@
 namespace binlake {
 namespace {
 
-constexpr size_t kUploadChunk = 8u << 20;
+constexpr size_t kUploadChunk = 8u << 20;  // comparing a replayed object
 constexpr size_t kKeepCheckpoints = 16;
 
 int64_t GraceMs(int64_t interval_ms) { return std::max<int64_t>(50, interval_ms / 4); }
@@ -53,6 +53,12 @@ Result<BinlogPosition> ChangeLogSink::Recover(
   checkpoint_ = *latest;
   ResetToCheckpoint();
   ASSIGN_OR_RETURN(replay_, checkpoints_.LoadIntent(checkpoint_.seq + 1));
+  replay_filter_.reset();
+  if (replay_ && (!replay_->include.empty() || !replay_->exclude.empty())) {
+    ASSIGN_OR_RETURN_CTX(TableFilter f, TableFilter::Create(replay_->include, replay_->exclude),
+                         "the table filter recorded in intent {}", replay_->seq);
+    replay_filter_ = std::move(f);
+  }
   if (replay_) {
     LOG_WARN("batch {} was interrupted before its checkpoint; replaying {} .. {} to complete it",
              replay_->seq, checkpoint_.position.ToString(), replay_->end.ToString());
@@ -65,9 +71,35 @@ Result<BinlogPosition> ChangeLogSink::Recover(
 void ChangeLogSink::ResetToCheckpoint() {
   batch_.reset();
   in_txn_ = false;
+  std::lock_guard<std::mutex> lock(schemas_mu_);
   schemas_.Restore(checkpoint_.tables);
   schemas_.TakePending();
 }
+
+Result<TableSchemaPtr> ChangeLogSink::LakeSchema(const TableSchemaPtr& described) {
+  std::lock_guard<std::mutex> lock(schemas_mu_);
+  return schemas_.Resolve(described);
+}
+
+namespace {
+
+// Whether an update moves its row to another key. Absent values (MINIMAL row images) are
+// unchanged columns.
+bool KeyChanged(const RowChange& change) {
+  const TableSchema& t = *change.table;
+  if (t.key_columns.empty()) return false;
+  for (int k : t.key_columns) {
+    size_t i = static_cast<size_t>(k);
+    if (i >= change.before.size() || i >= change.after.size()) return false;
+    const Value& a = change.before[i];
+    const Value& b = change.after[i];
+    if (a.kind() == Value::Kind::kAbsent || b.kind() == Value::Kind::kAbsent) continue;
+    if (!(a == b)) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 uint64_t ChangeLogSink::BatchBytes() const {
   uint64_t max = 0;
@@ -127,11 +159,22 @@ Result<ChangeLogSink::OpenFile> ChangeLogSink::NewFile(const TableSchemaPtr& sch
 
 Status ChangeLogSink::Row(RowChange change) {
   if (!in_txn_) return InternalError("row change outside a transaction");
-  ++row_in_txn_;
   const TableSchema& decoded = *change.table;
-  if (!filter_.Matches(decoded.database, decoded.table)) return Status::OK();
-  ASSIGN_OR_RETURN_CTX(TableSchemaPtr lake, schemas_.Resolve(change.table), "table {}",
-                       decoded.QualifiedName());
+  if (change.op == Op::kUpdate && KeyChanged(change)) {
+    // A row that moves to another key is written as the delete of its old key and the
+    // insert of its new one, so that "last change per key" rebuilds the table exactly.
+    RowChange removed{Op::kDelete, change.table, std::move(change.before), {}};
+    RowChange added{Op::kInsert, change.table, {}, std::move(change.after)};
+    RETURN_IF_ERROR(Row(std::move(removed)));
+    return Row(std::move(added));
+  }
+  ++row_in_txn_;
+  if (!filter().Matches(decoded.database, decoded.table)) return Status::OK();
+  TableSchemaPtr lake;
+  {
+    std::lock_guard<std::mutex> lock(schemas_mu_);
+    ASSIGN_OR_RETURN_CTX(lake, schemas_.Resolve(change.table), "table {}", decoded.QualifiedName());
+  }
   std::string name = decoded.QualifiedName();
   TableFiles& t = batch_->tables[name];
   // A file holds one schema, and ends only between transactions.
@@ -211,20 +254,8 @@ Status ChangeLogSink::Flush() {
 }
 
 Status ChangeLogSink::Upload(const std::string& key, SpillBuffer* buffer) {
-  PutOptions put;
-  put.if_none_match = true;
-  Status s;
-  if (!buffer->spilled()) {
-    s = store_->Put(key, buffer->memory(), put);
-  } else {
-    ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> w, store_->NewWriter(key, put));
-    s = buffer->ForEachChunk(kUploadChunk, [&](std::string_view piece) { return w->Write(piece); });
-    s = s.ok() ? w->Close() : s;
-    if (!s.ok()) w->Abort().IgnoreError();
-  }
-  if (s.code() != StatusCode::kAlreadyExists) {
-    return s.Context(fmt::format("writing {}/{}", store_->Url(), key));
-  }
+  Status s = UploadCreateOnly(store_, key, buffer);
+  if (s.code() != StatusCode::kAlreadyExists) return s;
   // Written by the run that crashed: it must be exactly what this replay produced.
   ASSIGN_OR_RETURN_CTX(std::string existing, store_->Get(key), "reading {}/{}", store_->Url(), key);
   std::string ours;
@@ -250,6 +281,8 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
   intent.gtid_set = b.gtid_set;
   intent.window_ms = b.window_ms;
   intent.reason = reason;
+  intent.include = options_.include;
+  intent.exclude = options_.exclude;
   std::vector<OpenFile*> files;
   for (auto& [name, t] : b.tables) {
     for (OpenFile& f : t.files) {
@@ -269,9 +302,16 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
           replay_->end.ToString());
     }
     intent.reason = replay_->reason;
+    intent.include = replay_->include;
+    intent.exclude = replay_->exclude;
   }
   RETURN_IF_ERROR(checkpoints_.WriteIntent(intent));
-  for (const TableSchemaPtr& s : schemas_.TakePending()) {
+  std::vector<TableSchemaPtr> pending;
+  {
+    std::lock_guard<std::mutex> lock(schemas_mu_);
+    pending = schemas_.TakePending();
+  }
+  for (const TableSchemaPtr& s : pending) {
     RETURN_IF_ERROR(checkpoints_.WriteSchema(*s, b.end));
   }
   for (OpenFile* f : files) RETURN_IF_ERROR(Upload(f->key, f->buffer.get()));
@@ -283,7 +323,10 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
   next.window_ms = b.window_ms;
   // File names are unique per table: the next batch's window is later than this one's.
   next.next_window_ms = b.window_ms + 1;
-  next.tables = schemas_.States();
+  {
+    std::lock_guard<std::mutex> lock(schemas_mu_);
+    next.tables = schemas_.States();
+  }
   RETURN_IF_ERROR(checkpoints_.WriteCheckpoint(next));
   LOG_DEBUG("batch {} closed ({}): {} files, resume at {}", next.seq, CloseReasonName(reason),
             files.size(), next.position.ToString());
@@ -292,6 +335,7 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
   if (replay_) {
     LOG_INFO("completed interrupted batch {}", replay_->seq);
     replay_.reset();
+    replay_filter_.reset();
   }
   if (checkpoint_.seq % kKeepCheckpoints == 0) checkpoints_.Prune(kKeepCheckpoints);
   return Status::OK();

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,6 +78,9 @@ class ChangeLogSink : public ChangeSink {
   // True while replaying towards a crashed batch's recorded end (the source must not stop).
   bool replaying() const { return replay_.has_value(); }
   const Checkpoint& checkpoint() const { return checkpoint_; }
+  // The lake schema (version, field ids) for a schema read from the server, shared with the
+  // CDC side so LOAD and CDC files of a table agree. Thread-safe (the full load calls it).
+  Result<TableSchemaPtr> LakeSchema(const TableSchemaPtr& described);
   const std::map<std::string, TableStats>& stats() const { return stats_; }
 
  private:
@@ -107,6 +111,7 @@ class ChangeLogSink : public ChangeSink {
   Result<OpenFile> NewFile(const TableSchemaPtr& schema, int part);
   Status CloseBatch(CloseReason reason);
   Status Upload(const std::string& key, SpillBuffer* buffer);
+  const TableFilter& filter() const { return replay_filter_ ? *replay_filter_ : filter_; }
   void ResetToCheckpoint();
 
   const Options options_;
@@ -119,7 +124,10 @@ class ChangeLogSink : public ChangeSink {
 
   Checkpoint checkpoint_;         // the last durable checkpoint
   std::optional<Intent> replay_;  // set while replaying a crashed batch
-  std::optional<Batch> batch_;    // the open batch
+  // The filter the replayed batch was cut with (the config's may have changed since).
+  std::optional<TableFilter> replay_filter_;
+  std::mutex schemas_mu_;       // guards schemas_ (the full load resolves schemas too)
+  std::optional<Batch> batch_;  // the open batch
   bool in_txn_ = false;
   uint64_t txn_number_ = 0;
   uint64_t row_in_txn_ = 0;

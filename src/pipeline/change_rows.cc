@@ -34,10 +34,11 @@ std::string SequenceValue(const BinlogPosition& begin, uint64_t row_index) {
                      begin.offset % 1000000000000ull, row_index);
 }
 
-ChangeRowShape::ChangeRowShape(const OutputConfig& output, TableSchemaPtr table)
+ChangeRowShape::ChangeRowShape(const OutputConfig& output, TableSchemaPtr table, bool load)
     : output_(output), table_(std::move(table)) {
   json_ = output.format == OutputFormat::kJsonl;
-  op_column_ = !output.cdc_inserts_only || output.include_op_for_full_load;
+  op_column_ = load ? output.include_op_for_full_load
+                    : !output.cdc_inserts_only || output.include_op_for_full_load;
   // Metadata columns get negative field ids: never confused with the table's own.
   auto add = [&](Column c, JsonPlace place) {
     c.field_id = -static_cast<int32_t>(columns_.size() + 1);

@@ -29,12 +29,15 @@ std::string SequenceValue(const BinlogPosition& begin, uint64_t row_index);
 //   CSV, Parquet:  [Op] [timestamp column] [sequence column] table columns...
 //   JSON lines:    {"op", "schema", "table", "commit_ts", "pos", "gtid", [sequence],
 //                   "data": {...}, "old": {...}}   ("pos": "file:offset" of context.begin)
-// Op is left out when cdc_inserts_only is set without include_op_for_full_load (as DMS).
+// Op is left out when cdc_inserts_only is set without include_op_for_full_load, and from
+// LOAD files without include_op_for_full_load (as DMS).
 // Immutable; thread-safe.
 class ChangeRowShape {
  public:
-  // `table` must be the lake schema (field ids assigned) the file is written with.
-  ChangeRowShape(const OutputConfig& output, TableSchemaPtr table);
+  // `table` must be the lake schema (field ids assigned) the file is written with. `load`:
+  // rows of a full-load (LOAD) file, which have an Op column only with
+  // include_op_for_full_load (as DMS).
+  ChangeRowShape(const OutputConfig& output, TableSchemaPtr table, bool load = false);
 
   const std::vector<Column>& columns() const { return columns_; }
   const std::vector<JsonPlace>& json_places() const { return places_; }

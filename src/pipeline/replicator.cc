@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <random>
+#include <thread>
 
 #include "binlog/event_stream.h"
 #include "binlog/gtid_start.h"
 #include "binlog/information_schema_resolver.h"
 #include "binlog/replication_source.h"
+#include "binlog/timestamp_start.h"
 #include "binlog/transaction_assembler.h"
 #include "common/logging.h"
 #include "mysql/connection.h"
@@ -82,11 +84,13 @@ uint32_t LakeServerId(const std::string& lake_url) {
 }
 
 Replicator::Replicator(const Config& config, ConnectOptions connect,
-                       std::unique_ptr<ChangeLogSink> sink, uint32_t server_id, Clock* clock)
+                       std::unique_ptr<ChangeLogSink> sink, uint32_t server_id, ObjectStore* store,
+                       Clock* clock)
     : config_(config),
       connect_(std::move(connect)),
       sink_(std::move(sink)),
       server_id_(server_id),
+      store_(store),
       clock_(clock) {}
 
 Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& config, ObjectStore* store,
@@ -101,7 +105,7 @@ Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& config, Obj
   uint32_t server_id =
       config.source.server_id ? config.source.server_id : LakeServerId(store->Url());
   return std::unique_ptr<Replicator>(
-      new Replicator(config, std::move(connect), std::move(sink), server_id, clock));
+      new Replicator(config, std::move(connect), std::move(sink), server_id, store, clock));
 }
 
 Result<BinlogPosition> Replicator::FirstStart() {
@@ -122,22 +126,93 @@ Result<BinlogPosition> Replicator::FirstStart() {
       ro.server_id = server_id_;
       return FindGtidStart(ro, *set);
     }
-    case StartConfig::Kind::kTimestamp:
-      return UnimplementedError(
-          "start.timestamp is not supported by this binlake version: give start.gtid, or "
-          "start.file and start.pos, or leave start out to begin at the current binlog end");
+    case StartConfig::Kind::kTimestamp: {
+      ReplicationOptions ro;
+      ro.connect = connect_;
+      ro.server_id = server_id_;
+      return FindTimestampStart(ro, start.timestamp_micros);
+    }
   }
   return InternalError("unknown start kind");
 }
 
 Status Replicator::Run(const RunOptions& run) {
   ASSIGN_OR_RETURN(BinlogPosition position, sink_->Recover([this]() { return FirstStart(); }));
+
+  // Tables to load are recorded before CDC streams, so a restart finishes their load.
+  std::vector<std::pair<std::string, std::string>> load_tables;
+  {
+    ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
+    ASSIGN_OR_RETURN(TableFilter filter,
+                     TableFilter::Create(config_.tables.include, config_.tables.exclude));
+    CheckpointStore checkpoints(store_);
+    ASSIGN_OR_RETURN(load_tables,
+                     PrepareFullLoad(c.get(), filter, &checkpoints, sink_->checkpoint(),
+                                     config_.full_load.enabled, position, clock_));
+  }
+  if (load_tables.empty()) return Stream(run, position, nullptr, nullptr);
+
+  FullLoader::Options lo;
+  lo.config = config_.full_load;
+  lo.output = config_.output;
+  lo.connect = connect_;
+  lo.server_id = server_id_;
+  lo.spill_dir = config_.spill.dir;
+  lo.progress_bars = run.progress_bars;
+  FullLoader loader(lo, load_tables, store_, sink_.get(), clock_);
+  std::atomic<bool> load_stop{false};
+  std::atomic<bool> load_done{false};
+  Status load_status;
+  std::thread load_thread([&]() {
+    // The loader stops when asked to (SIGTERM) or when CDC ends.
+    load_status = loader.Run(&load_stop);
+    load_done = true;
+  });
+  RunOptions cdc = run;
+  std::thread relay;  // forwards SIGTERM to the loader
+  std::atomic<bool> cdc_over{false};
+  if (run.stop_requested != nullptr) {
+    relay = std::thread([&]() {
+      while (!cdc_over.load() && !load_done.load()) {
+        if (run.stop_requested->load()) load_stop = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
+  Status streamed = Stream(cdc, position, &loader, &load_done);
+  cdc_over = true;
+  load_stop = true;
+  load_thread.join();
+  if (relay.joinable()) relay.join();
+  // A failed load ends CDC too; its error is the one to report.
+  if (!load_status.ok()) return load_status;
+  return streamed;
+}
+
+Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLoader* loader,
+                          const std::atomic<bool>* load_done) {
+  // With --stop-at-end: the binlog end at start, or, with a full load, the end once the load
+  // is done, so that the lake holds every change up to the newest LOAD row.
   std::optional<BinlogPosition> stop_at;
-  if (run.stop_at_end) {
+  auto read_end = [&]() -> Status {
     ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
     ASSIGN_OR_RETURN(stop_at, CurrentBinlogEnd(c.get()));
     LOG_INFO("will stop once caught up with {}", stop_at->ToString());
-  }
+    return Status::OK();
+  };
+  if (run.stop_at_end && loader == nullptr) RETURN_IF_ERROR(read_end());
+  bool load_over = loader == nullptr;
+  // Returns non-OK to end CDC: the full load failed.
+  auto check_load = [&]() -> Status {
+    if (load_over || !load_done->load()) return Status::OK();
+    load_over = true;
+    std::vector<FullLoadStats> stats = loader->Stats();
+    bool all = std::all_of(stats.begin(), stats.end(),
+                           [](const FullLoadStats& s) { return s.state == "done"; });
+    if (!all) return AbortedError("the full load stopped before it finished");
+    if (run.stop_at_end) return read_end();
+    return Status::OK();
+  };
   auto stopping = [&]() { return run.stop_requested && run.stop_requested->load(); };
 
   int64_t interval = config_.output.cdc_max_batch_interval_ms;
@@ -186,7 +261,13 @@ Status Replicator::Run(const RunOptions& run) {
     while (true) {
       bool between = !assembler.in_transaction();
       if (between && !sink_->replaying()) {
-        if (stopping() || (stop_at && seen >= *stop_at)) return sink_->Flush();
+        if (stopping()) return sink_->Flush();
+        Status load = check_load();
+        if (!load.ok()) {
+          RETURN_IF_ERROR(sink_->Flush());
+          return load;
+        }
+        if (stop_at && seen >= *stop_at) return sink_->Flush();
       }
       Result<const Event*> next = stream.Next();
       if (!next.ok()) {
@@ -204,7 +285,9 @@ Status Replicator::Run(const RunOptions& run) {
       }
       backoff_ms = 100;
       RETURN_IF_ERROR(assembler.Consume(*event));
-      if (event->next_position > 0) seen = {assembler.binlog_file(), event->next_position};
+      // The FORMAT_DESCRIPTION a dump starts with carries its own (earlier) offset.
+      BinlogPosition at{assembler.binlog_file(), event->next_position};
+      if (event->next_position > 0 && seen < at) seen = at;
     }
     if (!broken.IsRetryable()) return broken;
     if (assembler.in_transaction()) {

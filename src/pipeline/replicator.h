@@ -9,6 +9,7 @@
 #include "model/change.h"
 #include "mysql/connect_options.h"
 #include "pipeline/change_log_sink.h"
+#include "pipeline/full_loader.h"
 #include "storage/object_store.h"
 
 namespace binlake {
@@ -18,14 +19,17 @@ struct RunOptions {
   bool stop_at_end = false;
   // Set (by a signal handler) to stop: the open batch is flushed and checkpointed first.
   const std::atomic<bool>* stop_requested = nullptr;
+  // Draw full-load progress bars (stderr is a terminal) instead of periodic log lines.
+  bool progress_bars = false;
 };
 
-// CDC from a MySQL/MariaDB server into the change log: recovers the lake's checkpoint,
-// streams the binlog from there (ReplicationSource → EventStream → TransactionAssembler →
-// ChangeLogSink), closes idle batches on heartbeats, and reconnects with exponential
-// backoff when the connection drops — between transactions it resumes right after the last
-// one; inside a transaction the open batch is replayed from the checkpoint, so nothing is
-// lost or written twice. Not thread-safe; Run blocks.
+// Full load and CDC from a MySQL/MariaDB server into the change log: recovers the lake's
+// checkpoint, starts the full load of tables that need one (FullLoader, on its own threads,
+// beside CDC), streams the binlog from there (ReplicationSource → EventStream →
+// TransactionAssembler → ChangeLogSink), closes idle batches on heartbeats, and reconnects with
+// exponential backoff when the connection drops — between transactions it resumes right after the
+// last one; inside a transaction the open batch is replayed from the checkpoint, so nothing is lost
+// or written twice. Not thread-safe; Run blocks.
 class Replicator {
  public:
   // `store` and `clock` must outlive the replicator.
@@ -38,13 +42,16 @@ class Replicator {
 
  private:
   Replicator(const Config& config, ConnectOptions connect, std::unique_ptr<ChangeLogSink> sink,
-             uint32_t server_id, Clock* clock);
+             uint32_t server_id, ObjectStore* store, Clock* clock);
+  Status Stream(const RunOptions& options, BinlogPosition position, FullLoader* loader,
+                const std::atomic<bool>* load_done);
   Result<BinlogPosition> FirstStart();
 
   const Config config_;
   const ConnectOptions connect_;
   std::unique_ptr<ChangeLogSink> sink_;
   const uint32_t server_id_;  // replica id on the replication connection
+  ObjectStore* const store_;
   Clock* const clock_;
 };
 

@@ -1,6 +1,7 @@
 #include "pipeline/spill_buffer.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -75,6 +76,23 @@ Status SpillBuffer::ForEachChunk(size_t chunk, const std::function<Status(std::s
     left -= n;
   }
   return std::fseek(file_, 0, SEEK_END) == 0 ? Status::OK() : InternalError("seeking spill file");
+}
+
+Status UploadCreateOnly(ObjectStore* store, const std::string& key, SpillBuffer* buffer) {
+  constexpr size_t kUploadChunk = 8u << 20;
+  PutOptions put;
+  put.if_none_match = true;
+  Status s;
+  if (!buffer->spilled()) {
+    s = store->Put(key, buffer->memory(), put);
+  } else {
+    ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> w, store->NewWriter(key, put));
+    s = buffer->ForEachChunk(kUploadChunk, [&](std::string_view piece) { return w->Write(piece); });
+    s = s.ok() ? w->Close() : s;
+    if (!s.ok()) w->Abort().IgnoreError();
+  }
+  if (s.ok() || s.code() == StatusCode::kAlreadyExists) return s;
+  return s.Context(fmt::format("writing {}/{}", store->Url(), key));
 }
 
 }  // namespace binlake

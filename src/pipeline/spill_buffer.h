@@ -7,6 +7,7 @@
 
 #include "common/output_stream.h"
 #include "common/result.h"
+#include "storage/object_store.h"
 
 namespace binlake {
 
@@ -38,5 +39,10 @@ class SpillBuffer : public OutputStream {
   std::FILE* file_ = nullptr;
   uint64_t size_ = 0;
 };
+
+// Writes the buffer's bytes as `key` with create-only semantics (a single PUT, or a streamed
+// multipart upload once spilled). kAlreadyExists when the key exists; other errors name
+// the object.
+Status UploadCreateOnly(ObjectStore* store, const std::string& key, SpillBuffer* buffer);
 
 }  // namespace binlake
