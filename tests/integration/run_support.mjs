@@ -251,7 +251,8 @@ export async function readCsvChanges(objects, keys, columns) {
       const spec = columns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(', ');
       rows.push(...await duckdb(
           `SELECT * FROM read_csv(${sqlString(path)}, header=false, auto_detect=false,
-             delim=',', quote='"', escape='"', allow_quoted_nulls=false, columns={${spec}})`,
+             delim=',', quote='"', escape='"', allow_quoted_nulls=false, max_line_size=100000000,
+             columns={${spec}})`,
           { objects: true }));
     }
     return rows;
