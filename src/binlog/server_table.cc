@@ -199,7 +199,9 @@ Result<ServerTable> DescribeServerTable(Connection* connection, std::string_view
     c.is_unsigned = column_type.find(" unsigned") != std::string_view::npos;
     c.nullable = Text(row[3]) == "YES";
     std::string charset(Text(row[6]));
-    if (IsBinaryType(data_type)) {
+    // Spatial values are bytes; the binlog's column metadata says so with the binary
+    // collation (63), like binary strings.
+    if (IsBinaryType(data_type) || IsSpatial(data_type)) {
       c.collation_id = kBinaryCollationId;
       charset = "binary";
     } else if (row[4]) {

@@ -106,6 +106,7 @@ async function snapshot() {
 
 const lakes = {};
 const expected = [];
+const loadLake = {};
 
 before(async () => {
   await sql(`DROP DATABASE IF EXISTS ${DB}; CREATE DATABASE ${DB};
@@ -126,6 +127,16 @@ before(async () => {
 
   for (const row of ROWS) await sql(`${SESSION} INSERT INTO ${DB}.t VALUES (${row.join(', ')})`);
   const s1 = await snapshot();
+  // A lake created now loads the four rows with SELECT (full load, chunks of 2 rows on two
+  // connections), then follows the changes below with CDC.
+  loadLake.lake = await localLake(join(work, 'load-lake'));
+  loadLake.config = writeConfig(join(work, 'load'), DB, {
+    lake: loadLake.lake,
+    output: { format: 'csv', sequence_column_name: 'seq', include_op_for_full_load: true },
+    extra: { full_load: { threads: 2, chunk_rows: 2 } },
+  });
+  await runBinlake(loadLake.config, { check: true });
+  loadLake.rows = s1;
   await sql(`${SESSION} UPDATE ${DB}.t SET vc_u = 'updated 😀', i32 = 42,
                dec65 = 0.000000000000000000000000000001, ts6 = NULL, en = 'b' WHERE id = 1`);
   await sql(`${SESSION} UPDATE ${DB}.t SET bl = NULL, js = '{"k": "v"}',
@@ -137,6 +148,8 @@ before(async () => {
   expected.push({ op: 'U', row: s2.get('3'), old: s1.get('3') });
   expected.push({ op: 'D', row: s2.get('2') }, { op: 'D', row: s2.get('4') });
 
+  const r = await runBinlake(loadLake.config, { check: true });
+  assert.match(r.stderr, new RegExp(`${DB}\\.t: 0 inserts, 2 updates, 2 deletes`));
   for (const l of Object.values(lakes)) {
     const r = await runBinlake(l.config, { check: true });
     assert.match(r.stderr, new RegExp(`${DB}\\.t: 4 inserts, 2 updates, 2 deletes`));
@@ -237,3 +250,26 @@ for (const name of ['jsonLocal', 'jsonS3']) {
     assert.deepEqual(seqs, [...seqs].sort(), 'sequence values in change order');
   });
 }
+
+test('full load: LOAD rows equal SELECT for every type, and CDC continues in the same schema', async () => {
+  const objects = await lakeObjects(loadLake.lake);
+  const loads = tableFiles(objects, DB, 't').filter((k) => /\/LOAD[0-9A-F]{8}\.csv$/.test(k));
+  assert.deepEqual(loads, [`${DB}/t/LOAD00000001.csv`, `${DB}/t/LOAD00000002.csv`]);
+  const names = ['Op', 'seq', 'id', ...COLUMNS.map((c) => c.name)];
+  const rows = await readCsvChanges(objects, loads, names);
+  assert.deepEqual(rows.map((r) => r.id), ['1', '2', '3', '4']);
+  for (const got of rows) {
+    const want = loadLake.rows.get(got.id);
+    assert.equal(got.Op, 'I');
+    COLUMNS.forEach((c, j) => assertValue(c, got[c.name], want[j + 1], `LOAD row id ${got.id}`));
+  }
+  // The CDC files after it hold the updates and deletes, sequenced after every LOAD row.
+  const cdc = tableFiles(objects, DB, 't').filter((k) => !loads.includes(k));
+  const changes = await readCsvChanges(objects, cdc, names);
+  assert.deepEqual(changes.map((r) => `${r.Op}${r.id}`), ['U1', 'U3', 'D2', 'D4']);
+  const lastLoad = rows.map((r) => r.seq).sort().at(-1);
+  assert.ok(changes.every((r) => r.seq > lastLoad), 'CDC changes sort after the LOAD rows');
+  // SELECT-read and binlog-decoded rows describe the table identically: one schema version.
+  const schemas = [...objects.keys()].filter((k) => k.startsWith(`_binlake/schemas/${DB}/t/`));
+  assert.deepEqual(schemas, [`_binlake/schemas/${DB}/t/v000001.json`]);
+});
