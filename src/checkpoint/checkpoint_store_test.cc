@@ -38,6 +38,8 @@ TEST(RecordsTest, IntentRoundTrip) {
   i.window_ms = 1763830000000;
   i.reason = CloseReason::kIdle;
   i.objects = {"shop/a/20251122-164640000.csv", "shop/b/20251122-164640000.csv"};
+  i.include = {"shop.%"};
+  i.exclude = {"shop.tmp_%"};
   Result<Intent> back = DecodeIntent(EncodeIntent(i), "test");
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(*back, i);
@@ -87,6 +89,61 @@ TEST(RecordsTest, CorruptAndFutureRecordsAreClearErrors) {
   EXPECT_EQ(future.status().code(), StatusCode::kFailedPrecondition);
   Result<Intent> missing = DecodeIntent(R"({"format": 1, "seq": 1})", "x");
   EXPECT_EQ(missing.status().code(), StatusCode::kCorruption);
+}
+
+LoadRecord MakeLoadRecord(uint64_t seq, bool last) {
+  LoadRecord r;
+  r.seq = seq;
+  r.counter = static_cast<uint32_t>(seq);
+  r.object = "shop/orders/LOAD0000000" + std::to_string(seq) + ".csv";
+  if (seq > 1) r.after = std::vector<std::string>{std::to_string(seq * 100), "_utf8mb4 X'61'"};
+  if (!last) r.through = std::vector<std::string>{std::to_string(seq * 100 + 100), "X''"};
+  r.rows = 100;
+  r.snapshot = {"mariadb-bin.000003", 777};
+  r.finished_ms = 1763830000000;
+  return r;
+}
+
+TEST(RecordsTest, LoadRecordsRoundTrip) {
+  for (bool last : {false, true}) {
+    LoadRecord r = MakeLoadRecord(2, last);
+    Result<LoadRecord> back = DecodeLoadRecord(EncodeLoadRecord(r), "test");
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(*back, r);
+  }
+  LoadRecord first = MakeLoadRecord(1, false);
+  EXPECT_EQ(DecodeLoadRecord(EncodeLoadRecord(first), "t")->after, std::nullopt);
+  LoadStart s{"shop", "orders", {"mariadb-bin.000001", 4}, 1763830000000};
+  Result<LoadStart> back = DecodeLoadStart(EncodeLoadStart(s), "test");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, s);
+}
+
+TEST(CheckpointStoreTest, LoadRecordsListInOrderAndGapsAreCorruption) {
+  auto mem = MemoryObjectStore::Create();
+  CheckpointStore store(mem.get());
+  EXPECT_TRUE(store.LoadLoadRecords("shop", "orders")->empty());
+  ASSERT_TRUE(store.WriteLoadStart({"shop", "orders", {"b.000001", 4}, 5}).ok());
+  for (uint64_t seq = 1; seq <= 11; ++seq) {
+    ASSERT_TRUE(store.WriteLoadRecord("shop", "orders", MakeLoadRecord(seq, seq == 11)).ok());
+  }
+  // Another table whose name shares the prefix is not listed with it.
+  ASSERT_TRUE(store.WriteLoadRecord("shop", "orders2", MakeLoadRecord(1, true)).ok());
+  Result<std::vector<LoadRecord>> all = store.LoadLoadRecords("shop", "orders");
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 11u);
+  EXPECT_EQ(all->back(), MakeLoadRecord(11, true));
+  EXPECT_EQ((*store.LoadLoadStart("shop", "orders"))->started_ms, 5);
+  // A record is written once; the same bytes again are fine, others are another process.
+  EXPECT_TRUE(store.WriteLoadRecord("shop", "orders", MakeLoadRecord(3, false)).ok());
+  EXPECT_EQ(store.WriteLoadRecord("shop", "orders", MakeLoadRecord(3, true)).code(),
+            StatusCode::kAborted);
+  ASSERT_TRUE(store.DeleteLoadRecord("shop", "orders", 5).ok());
+  Result<std::vector<LoadRecord>> gap = store.LoadLoadRecords("shop", "orders");
+  ASSERT_FALSE(gap.ok());
+  EXPECT_EQ(gap.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(gap.status().message().find("00000006.json"), std::string::npos)
+      << gap.status().ToString();
 }
 
 TEST(CheckpointStoreTest, LatestIsHighestSeq) {
