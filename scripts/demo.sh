@@ -144,8 +144,8 @@ SQL
 }
 
 # The replication step: everything binlake does between the source and the lake happens here.
-# `binlake run --stop-at-end` replicates up to the binlog end it sees at start, then flushes,
-# checkpoints and exits; the next run resumes from that checkpoint in the lake.
+# `binlake run --stop-at-end` loads tables not loaded yet (LOAD files), replicates up to the
+# binlog end, then flushes, checkpoints and exits; the next run resumes from that checkpoint.
 replicate() {
   step "replicate: binlake run --stop-at-end, from the source into $LAKE"
   mkdir -p "$LAKE"
@@ -161,6 +161,7 @@ output:
   format: csv
   add_column_name: true
   timestamp_column_name: commit_ts
+  include_op_for_full_load: true
   cdc_max_batch_interval: 1s
 tables:
   include: ["shop.%"]
@@ -239,7 +240,7 @@ main() {
   }
   start_source
   create_schema
-  replicate # first run: an empty lake starts change data capture at the current binlog end
+  replicate # first run: the full load of shop's rows (LOAD files), then CDC to the binlog end
   run_workload
   replicate # second run: the workload's changes, read from the binlog
   show_lake
