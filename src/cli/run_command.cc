@@ -81,6 +81,12 @@ int RunCommand(const std::vector<std::string>& argv) {
   run.stop_requested = &g_stop;
   run.progress_bars = isatty(STDERR_FILENO) && !config->log.json;
   Status s = (*replicator)->Run(run);
+  for (const FullLoadStats& l : (*replicator)->load_stats()) {
+    LOG_INFO("{}: full load {}, {} rows in {} LOAD files{}", l.table, l.state, l.rows, l.files,
+             l.finished_ms > l.started_ms && l.state == "done"
+                 ? fmt::format(" ({:.1f} s)", (l.finished_ms - l.started_ms) / 1000.0)
+                 : "");
+  }
   for (const auto& [table, st] : (*replicator)->sink().stats()) {
     LOG_INFO("{}: {} inserts, {} updates, {} deletes", table, st.inserts, st.updates, st.deletes);
   }

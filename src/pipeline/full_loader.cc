@@ -405,12 +405,15 @@ Status FullLoader::Commit(TableState* t, Finished* f) {
     t->stats.finished_ms = r.finished_ms;
     double seconds = std::max<double>(
         0.001, static_cast<double>(t->stats.finished_ms - t->stats.started_ms) / 1000.0);
-    LOG_INFO("full load of {} finished: {} rows in {} LOAD files, {}{}", t->stats.table,
-             Commas(t->stats.rows), t->stats.files, Seconds(seconds),
-             t->stats.dropped ? fmt::format(", {} rows changed during their chunk were left to "
-                                            "CDC",
-                                            Commas(t->stats.dropped))
-                              : "");
+    // On a terminal the table's bar says it (and the run's summary); a log line would be
+    // overdrawn by the next redraw of the bars.
+    auto level = options_.progress_bars ? spdlog::level::debug : spdlog::level::info;
+    spdlog::log(level, "full load of {} finished: {} rows in {} LOAD files, {}{}", t->stats.table,
+                Commas(t->stats.rows), t->stats.files, Seconds(seconds),
+                t->stats.dropped ? fmt::format(", {} rows changed during their chunk were left to "
+                                               "CDC",
+                                               Commas(t->stats.dropped))
+                                 : "");
   }
   return Status::OK();
 }

@@ -184,6 +184,7 @@ Status Replicator::Run(const RunOptions& run) {
   load_stop = true;
   load_thread.join();
   if (relay.joinable()) relay.join();
+  load_stats_ = loader.Stats();
   // A failed load ends CDC too; its error is the one to report.
   if (!load_status.ok()) return load_status;
   return streamed;

@@ -39,6 +39,8 @@ class Replicator {
   Status Run(const RunOptions& options);
 
   const ChangeLogSink& sink() const { return *sink_; }
+  // Statistics of the tables the last Run loaded (empty when none needed loading).
+  const std::vector<FullLoadStats>& load_stats() const { return load_stats_; }
 
  private:
   Replicator(const Config& config, ConnectOptions connect, std::unique_ptr<ChangeLogSink> sink,
@@ -53,6 +55,7 @@ class Replicator {
   const uint32_t server_id_;  // replica id on the replication connection
   ObjectStore* const store_;
   Clock* const clock_;
+  std::vector<FullLoadStats> load_stats_;
 };
 
 // The source connection settings of a config.
