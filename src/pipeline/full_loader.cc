@@ -154,6 +154,8 @@ Status FullLoader::Setup() {
     t->schema = schema;
     t->table = table;
     t->stats.table = schema + "." + table;
+    RETURN_IF_ERROR(RecoverTable(t.get()));
+    if (t->complete) continue;  // loaded by an earlier run
     Result<LoadTable> plan =
         PlanLoadTable(c.get(), schema, table, options_.config.chunk_rows, max_chunk_bytes);
     if (plan.status().code() == StatusCode::kNotFound) {
@@ -166,8 +168,7 @@ Status FullLoader::Setup() {
     ASSIGN_OR_RETURN_CTX(t->plan.lake, schemas_->LakeSchema(t->plan.described), "table {}.{}",
                          schema, table);
     t->shape = std::make_unique<ChangeRowShape>(options_.output, t->plan.lake, /*load=*/true);
-    RETURN_IF_ERROR(RecoverTable(t.get()));
-    if (!t->complete && !t->plan.chunked) {
+    if (!t->plan.chunked) {
       LOG_WARN(
           "{}.{} has no primary key or unique NOT NULL key that can be split into ranges: it is "
           "read in one pass (one snapshot, one LOAD file, not resumable part-way). Add a "
