@@ -183,7 +183,17 @@ Status FullLoader::Setup() {
 Status FullLoader::Run(const std::atomic<bool>* stop) {
   stop_ = stop;
   started_us_ = clock_->MonotonicMicros();
-  RETURN_IF_ERROR(Setup());
+  // Setup only reads (and is repeatable): a server restarting meanwhile is waited for.
+  Status setup = Setup();
+  for (int64_t attempt = 0, backoff_ms = 200; !setup.ok() && setup.IsRetryable() && attempt < 8;
+       ++attempt, backoff_ms = std::min<int64_t>(backoff_ms * 2, 15'000)) {
+    if (stop_ && stop_->load()) return Status::OK();
+    LOG_WARN("full load: {}; retrying in {} ms", setup.ToString(), backoff_ms);
+    clock_->SleepForMicros(backoff_ms * 1000);
+    tables_.clear();
+    setup = Setup();
+  }
+  RETURN_IF_ERROR(setup);
   size_t pending = 0;
   for (const auto& t : tables_) pending += t->complete ? 0 : 1;
   if (pending == 0) return Status::OK();
@@ -226,14 +236,37 @@ Status FullLoader::Run(const std::atomic<bool>* stop) {
   return error_;
 }
 
+Status FullLoader::WithRetries(Link* link, const std::function<Status(ChunkReader*)>& fn) {
+  int64_t backoff_ms = 200;
+  for (int attempt = 0;; ++attempt) {
+    Status s = link->reader ? fn(link->reader.get()) : link->error;
+    if (s.ok() || !s.IsRetryable() || attempt >= 8 || (stop_ && stop_->load())) return s;
+    LOG_WARN("full load: {}; retrying on a new connection in {} ms", s.ToString(), backoff_ms);
+    clock_->SleepForMicros(backoff_ms * 1000);
+    backoff_ms = std::min<int64_t>(backoff_ms * 2, 15'000);
+    link->reader.reset();
+    Result<std::unique_ptr<ChunkReader>> r =
+        ChunkReader::Create(options_.connect, link->mode, link->server_id);
+    if (r.ok()) {
+      link->reader = std::move(r).value();
+    } else {
+      link->error = r.status();
+    }
+  }
+}
+
 void FullLoader::Worker(size_t index, WatermarkMode mode) {
-  uint32_t server_id = options_.server_id + 1 + static_cast<uint32_t>(index);
+  Link link;
+  link.mode = mode;
+  link.server_id = options_.server_id + 1 + static_cast<uint32_t>(index);
+  if (link.server_id == 0) link.server_id = 1;
   Result<std::unique_ptr<ChunkReader>> reader =
-      ChunkReader::Create(options_.connect, mode, server_id == 0 ? 1 : server_id);
+      ChunkReader::Create(options_.connect, mode, link.server_id);
   if (!reader.ok()) {
     Fail(reader.status().Context("opening a full-load connection"));
     return;
   }
+  link.reader = std::move(reader).value();
   size_t max_queued = 2 * static_cast<size_t>(options_.config.threads);
   while (true) {
     TableState* t = nullptr;
@@ -256,7 +289,7 @@ void FullLoader::Worker(size_t index, WatermarkMode mode) {
       if (t == nullptr) return;
       t->planning = true;
     }
-    Status s = WorkOn(reader->get(), t);
+    Status s = WorkOn(&link, t);
     if (!s.ok()) {
       Fail(s.Context(fmt::format("full load of {}.{}", t->schema, t->table)));
       return;
@@ -264,7 +297,7 @@ void FullLoader::Worker(size_t index, WatermarkMode mode) {
   }
 }
 
-Status FullLoader::WorkOn(ChunkReader* reader, TableState* t) {
+Status FullLoader::WorkOn(Link* link, TableState* t) {
   Interval from;
   uint64_t ordinal = 0;
   {
@@ -287,12 +320,14 @@ Status FullLoader::WorkOn(ChunkReader* reader, TableState* t) {
   auto f = std::make_unique<Finished>();
   f->chunk.after = from.after;
   if (t->plan.chunked) {
-    Result<std::optional<KeyBound>> boundary = reader->Boundary(t->plan, from.after);
-    if (!boundary.ok()) {
+    Status s = WithRetries(link, [&](ChunkReader* reader) -> Status {
+      ASSIGN_OR_RETURN(f->chunk.through, reader->Boundary(t->plan, from.after));
+      return Status::OK();
+    });
+    if (!s.ok()) {
       release(false);
-      return boundary.status();
+      return s;
     }
-    f->chunk.through = *boundary;
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -301,26 +336,25 @@ Status FullLoader::WorkOn(ChunkReader* reader, TableState* t) {
     changed_.notify_all();
   }
 
-  f->buffer = std::make_unique<SpillBuffer>(options_.spill_dir, options_.file_memory_limit);
-  Result<std::unique_ptr<RowWriter>> writer =
-      NewRowWriter(options_.output, t->shape->columns(), t->shape->json_places(), f->buffer.get());
-  if (!writer.ok()) {
-    release(true);
-    return writer.status();
-  }
-  f->writer = std::move(writer).value();
-  ChangeContext context;
-  context.commit_time_micros = clock_->NowMicros();
-  Row out;
-  Status read = reader->Read(
-      t->plan, f->chunk,
-      [&](Row&& row) -> Status {
-        context.begin = f->result.position;
-        RowChange change{Op::kInsert, t->plan.lake, {}, std::move(row)};
-        t->shape->Build(change, context, 0, &out);
-        return f->writer->Append(out);
-      },
-      &f->result);
+  Status read = WithRetries(link, [&](ChunkReader* reader) -> Status {
+    // Each attempt starts a fresh file: a failed one is thrown away whole.
+    if (f->writer) f->writer->Abandon();
+    f->buffer = std::make_unique<SpillBuffer>(options_.spill_dir, options_.file_memory_limit);
+    ASSIGN_OR_RETURN(f->writer, NewRowWriter(options_.output, t->shape->columns(),
+                                             t->shape->json_places(), f->buffer.get()));
+    ChangeContext context;
+    context.commit_time_micros = clock_->NowMicros();
+    Row out;
+    return reader->Read(
+        t->plan, f->chunk,
+        [&](Row&& row) -> Status {
+          context.begin = f->result.position;
+          RowChange change{Op::kInsert, t->plan.lake, {}, std::move(row)};
+          t->shape->Build(change, context, 0, &out);
+          return f->writer->Append(out);
+        },
+        &f->result);
+  });
   if (read.ok() && f->result.rows > 0) read = f->writer->Finish();
   if (!read.ok()) {
     release(true);

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -83,11 +84,21 @@ class FullLoader {
   };
   struct Finished;
   struct TableState;
+  // A worker's connection, reopened after a transient failure.
+  struct Link {
+    std::unique_ptr<ChunkReader> reader;
+    WatermarkMode mode = WatermarkMode::kSnapshot;
+    uint32_t server_id = 0;
+    Status error;  // why the last reopening failed
+  };
 
   Status Setup();
   Status RecoverTable(TableState* t);
   void Worker(size_t index, WatermarkMode mode);
-  Status WorkOn(ChunkReader* reader, TableState* t);
+  Status WorkOn(Link* link, TableState* t);
+  // Runs fn; a retryable failure (connection lost, server restarting) is retried on a new
+  // connection with backoff, about a minute in all.
+  Status WithRetries(Link* link, const std::function<Status(ChunkReader*)>& fn);
   Status CommitReady(TableState* t);
   Status Commit(TableState* t, Finished* f);
   void Fail(Status s);
