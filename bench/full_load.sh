@@ -52,7 +52,8 @@ mapfile -t dump_files < <(find "$DUMP" -name 'bench.t.[0-9]*.sql*' | sort)
 MYDUMPER_BYTES="$(cat "${dump_files[@]}" | wc -c)"
 # One row per line: every value of this workload is free of newlines.
 MYDUMPER_ROWS="$(zcat -f "${dump_files[@]}" | grep -c '^(' || true)"
-rm -rf "$DUMP"
+# Half a GB per 3M rows: gone before binlake runs unless kept.
+[ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$DUMP"
 
 # --- binlake ---
 LAKE="$BENCH_TMP/lake"
