@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/logging.h"
+#include "format/gzip_output_stream.h"
 #include "pipeline/writer_factory.h"
 
 namespace binlake {
@@ -14,6 +15,94 @@ constexpr size_t kKeepCheckpoints = 16;
 int64_t GraceMs(int64_t interval_ms) { return std::max<int64_t>(50, interval_ms / 4); }
 
 }  // namespace
+
+// Rows of different tables have different columns, so no single format writer can take them.
+// Each run of consecutive rows of one shape gets its own text writer, writing (without
+// compression) straight into the file; a row of another shape finishes that run first. CSV
+// and JSON lines have no header (refused) or footer, so the runs' bytes form one valid file,
+// and one gzip member spans all of them.
+class ChangeLogSink::StreamWriter : public RowWriter {
+ public:
+  static Result<std::unique_ptr<StreamWriter>> Create(const OutputConfig& output,
+                                                      OutputStream* out) {
+    std::unique_ptr<StreamWriter> w(new StreamWriter(output));
+    OutputStream* target = out;
+    if (output.compression == Compression::kGzip) {
+      ASSIGN_OR_RETURN(w->gzip_, GzipOutputStream::Create(out));
+      target = w->gzip_.get();
+    }
+    w->counter_.out = target;
+    return w;
+  }
+
+  // Makes `shape` the shape of the rows appended next. `shape` must outlive the writer.
+  Status Use(const ChangeRowShape* shape) {
+    if (shape == shape_) return Status::OK();
+    RETURN_IF_ERROR(EndRun());
+    ASSIGN_OR_RETURN(run_,
+                     NewRowWriter(run_output_, shape->columns(), shape->json_places(), &counter_));
+    shape_ = shape;
+    run_start_ = counter_.bytes;
+    return Status::OK();
+  }
+
+  // REQUIRES: Use() was called.
+  Status Append(const ::binlake::Row& row) override {
+    if (!run_) return InternalError("stream row appended before its shape was chosen");
+    ++rows_;
+    return run_->Append(row);
+  }
+  uint64_t rows() const override { return rows_; }
+  uint64_t EstimatedSize() const override {
+    uint64_t raw = run_ ? run_start_ + run_->EstimatedSize() : counter_.bytes;
+    if (!gzip_) return raw;
+    // As the text writers estimate: compressed so far plus the rest at a typical 4:1.
+    return gzip_->Tell() + (raw - counter_.bytes) / 4;
+  }
+  Status Finish() override {
+    RETURN_IF_ERROR(EndRun());
+    if (gzip_) RETURN_IF_ERROR(gzip_->Finish());
+    return Status::OK();
+  }
+  void Abandon() override {
+    if (run_) run_->Abandon();
+    run_.reset();
+    shape_ = nullptr;
+  }
+
+ private:
+  // Counts the uncompressed bytes the runs have written.
+  struct Counter : OutputStream {
+    Status Write(std::string_view data) override {
+      bytes += data.size();
+      return out->Write(data);
+    }
+    uint64_t Tell() const override { return bytes; }
+    OutputStream* out = nullptr;
+    uint64_t bytes = 0;
+  };
+
+  explicit StreamWriter(const OutputConfig& output) : run_output_(output) {
+    run_output_.compression = Compression::kNone;  // the stream compresses as a whole
+    run_output_.add_column_name = false;
+  }
+
+  Status EndRun() {
+    if (!run_) return Status::OK();
+    Status s = run_->Finish();
+    run_.reset();
+    shape_ = nullptr;
+    return s;
+  }
+
+  OutputConfig run_output_;
+  std::unique_ptr<GzipOutputStream> gzip_;
+  Counter counter_;
+  const ChangeRowShape* shape_ = nullptr;
+  std::unique_ptr<RowWriter> run_;
+  uint64_t run_start_ = 0;  // counter_.bytes when the run began
+  uint64_t rows_ = 0;
+};
 
 ChangeLogSink::ChangeLogSink(Options options, TableFilter filter, ObjectLayout layout,
                              ObjectStore* store, Clock* clock)
@@ -27,10 +116,26 @@ ChangeLogSink::ChangeLogSink(Options options, TableFilter filter, ObjectLayout l
 
 Result<std::unique_ptr<ChangeLogSink>> ChangeLogSink::Create(Options options, ObjectStore* store,
                                                              Clock* clock) {
-  if (!options.output.cdc_path.empty() || options.output.preserve_transactions) {
-    return UnimplementedError(
-        "output.cdc_path / preserve_transactions are not supported by this binlake version; "
-        "remove them to write one folder per table");
+  const OutputConfig& out = options.output;
+  if (out.preserve_transactions && out.cdc_path.empty()) {
+    return InvalidArgumentError(
+        "output.preserve_transactions needs output.cdc_path, the folder for the "
+        "transaction-ordered files (as DMS requires CdcPath with PreserveTransactions); set "
+        "cdc_path, e.g. 'changes'");
+  }
+  if (out.preserve_transactions && out.format == OutputFormat::kParquet) {
+    return InvalidArgumentError(
+        "output.preserve_transactions cannot be used with format parquet: its files hold the "
+        "rows of every table in binlog order, and a Parquet file has one schema. Use format "
+        "csv or jsonl for the transaction-ordered stream (DMS too writes it as CSV only), or "
+        "keep parquet without preserve_transactions and order changes across tables by "
+        "output.sequence_column_name");
+  }
+  if (out.preserve_transactions && out.format == OutputFormat::kCsv && out.add_column_name) {
+    return InvalidArgumentError(
+        "output.add_column_name cannot be used with preserve_transactions: one header line "
+        "cannot name the columns of rows from different tables (DMS refuses the combination "
+        "too); remove add_column_name");
   }
   ASSIGN_OR_RETURN(TableFilter filter, TableFilter::Create(options.include, options.exclude));
   ASSIGN_OR_RETURN(ObjectLayout layout, ObjectLayout::Create(options.output));
@@ -107,7 +212,18 @@ uint64_t ChangeLogSink::BatchBytes() const {
   for (const auto& [name, t] : batch_->tables) {
     for (const OpenFile& f : t.files) max = std::max(max, f.writer->EstimatedSize());
   }
+  for (const OpenFile& f : batch_->stream) max = std::max(max, f.writer->EstimatedSize());
   return max;
+}
+
+std::vector<ChangeLogSink::OpenFile*> ChangeLogSink::BatchFiles() {
+  std::vector<OpenFile*> out;
+  if (!batch_) return out;
+  for (auto& [name, t] : batch_->tables) {
+    for (OpenFile& f : t.files) out.push_back(&f);
+  }
+  for (OpenFile& f : batch_->stream) out.push_back(&f);
+  return out;
 }
 
 Status ChangeLogSink::Begin(const TransactionBegin& begin) {
@@ -157,6 +273,52 @@ Result<ChangeLogSink::OpenFile> ChangeLogSink::NewFile(const TableSchemaPtr& sch
   return f;
 }
 
+void ChangeLogSink::Count(const std::string& table, Op op) {
+  TableStats& st = stats_[table];
+  switch (op) {
+    case Op::kInsert:
+      ++st.inserts;
+      break;
+    case Op::kUpdate:
+      ++st.updates;
+      break;
+    case Op::kDelete:
+      ++st.deletes;
+      break;
+  }
+}
+
+Result<ChangeLogSink::OpenFile> ChangeLogSink::NewStreamFile(int part) {
+  OpenFile f;
+  f.key = layout_.CdcPathKey(batch_->window_ms, part);
+  f.buffer = std::make_unique<SpillBuffer>(options_.spill_dir, options_.file_memory_limit);
+  ASSIGN_OR_RETURN(std::unique_ptr<StreamWriter> w,
+                   StreamWriter::Create(options_.output, f.buffer.get()));
+  f.stream = w.get();
+  f.writer = std::move(w);
+  return f;
+}
+
+Status ChangeLogSink::StreamRow(const RowChange& change) {
+  Batch& b = *batch_;
+  // The stream ends a file only between transactions, whatever tables and shapes it holds.
+  bool first_in_txn = b.stream_txn_seen != txn_number_;
+  b.stream_txn_seen = txn_number_;
+  if (b.stream.empty() ||
+      (first_in_txn && b.stream.back().writer->EstimatedSize() >= options_.output.max_file_size)) {
+    ASSIGN_OR_RETURN(OpenFile f, NewStreamFile(static_cast<int>(b.stream.size()) + 1));
+    b.stream.push_back(std::move(f));
+  }
+  OpenFile& f = b.stream.back();
+  std::unique_ptr<ChangeRowShape>& shape = b.stream_shapes[change.table];
+  if (!shape) shape = ChangeRowShape::ForStream(options_.output, change.table);
+  if (!shape->Build(change, txn_, row_in_txn_, &scratch_)) return Status::OK();
+  RETURN_IF_ERROR(f.stream->Use(shape.get()));
+  return f.writer->Append(scratch_).Context(fmt::format("writing {} (binlog {}, table {})", f.key,
+                                                        txn_.begin.ToString(),
+                                                        change.table->QualifiedName()));
+}
+
 Status ChangeLogSink::Row(RowChange change) {
   if (!in_txn_) return InternalError("row change outside a transaction");
   const TableSchema& decoded = *change.table;
@@ -176,6 +338,11 @@ Status ChangeLogSink::Row(RowChange change) {
     ASSIGN_OR_RETURN_CTX(lake, schemas_.Resolve(change.table), "table {}", decoded.QualifiedName());
   }
   std::string name = decoded.QualifiedName();
+  if (options_.output.preserve_transactions) {
+    Count(name, change.op);
+    change.table = lake;
+    return StreamRow(change);
+  }
   TableFiles& t = batch_->tables[name];
   // A file holds one schema, and ends only between transactions.
   bool first_in_txn = t.txn_seen != txn_number_;
@@ -186,18 +353,7 @@ Status ChangeLogSink::Row(RowChange change) {
     t.files.push_back(std::move(f));
   }
   OpenFile& f = t.files.back();
-  TableStats& st = stats_[name];
-  switch (change.op) {
-    case Op::kInsert:
-      ++st.inserts;
-      break;
-    case Op::kUpdate:
-      ++st.updates;
-      break;
-    case Op::kDelete:
-      ++st.deletes;
-      break;
-  }
+  Count(name, change.op);
   change.table = lake;
   if (!f.shape->Build(change, txn_, row_in_txn_, &scratch_)) return Status::OK();
   return f.writer->Append(scratch_).Context(
@@ -230,11 +386,7 @@ Status ChangeLogSink::Commit(const TransactionEnd& end) {
 void ChangeLogSink::Discard() {
   LOG_WARN("transaction at {} was interrupted; replaying the open batch from {}",
            txn_.begin.ToString(), checkpoint_.position.ToString());
-  if (batch_) {
-    for (auto& [name, t] : batch_->tables) {
-      for (OpenFile& f : t.files) f.writer->Abandon();
-    }
-  }
+  for (OpenFile* f : BatchFiles()) f->writer->Abandon();
   ResetToCheckpoint();
 }
 
@@ -284,13 +436,11 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
   intent.include = options_.include;
   intent.exclude = options_.exclude;
   std::vector<OpenFile*> files;
-  for (auto& [name, t] : b.tables) {
-    for (OpenFile& f : t.files) {
-      if (f.writer->rows() == 0) continue;  // every change of it was filtered out
-      RETURN_IF_ERROR(f.writer->Finish().Context(fmt::format("finishing {}", f.key)));
-      intent.objects.push_back(f.key);
-      files.push_back(&f);
-    }
+  for (OpenFile* f : BatchFiles()) {
+    if (f->writer->rows() == 0) continue;  // every change of it was filtered out
+    RETURN_IF_ERROR(f->writer->Finish().Context(fmt::format("finishing {}", f->key)));
+    intent.objects.push_back(f->key);
+    files.push_back(f);
   }
   std::sort(intent.objects.begin(), intent.objects.end());
   if (replay_) {

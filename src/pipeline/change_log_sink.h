@@ -36,6 +36,11 @@ struct TableStats {
 // way; the one wall-clock decision (an idle close) is recorded in an intent before any file
 // of its batch appears. docs/checkpoint-format.md describes the protocol.
 //
+// Each batch writes one file per table (several when a table's shape changes or a file
+// passes max_file_size), under cdc_path when it is set. With preserve_transactions it writes
+// instead one stream of all tables in binlog order under cdc_path (DMS's transaction files;
+// docs/object-layout.md), split by max_file_size only between transactions.
+//
 // Rows go straight into the batch's writers (which spill to disk), so memory stays bounded
 // however large a transaction is. If the producer Discards a transaction, the whole open
 // batch is abandoned and must be replayed from RestartPosition() — rare (a connection lost
@@ -52,7 +57,8 @@ class ChangeLogSink : public ChangeSink {
     uint64_t file_memory_limit = 4ull << 20;  // per file, before it spills to disk
   };
 
-  // `store` and `clock` must outlive the sink.
+  // `store` and `clock` must outlive the sink. Refuses preserve_transactions without cdc_path,
+  // with Parquet (one schema per file) and with add_column_name (one header per file).
   static Result<std::unique_ptr<ChangeLogSink>> Create(Options options, ObjectStore* store,
                                                        Clock* clock);
 
@@ -84,12 +90,15 @@ class ChangeLogSink : public ChangeSink {
   const std::map<std::string, TableStats>& stats() const { return stats_; }
 
  private:
+  // The writer of a stream file: rows of several shapes, in the order appended.
+  class StreamWriter;
   struct OpenFile {
     std::string key;
-    TableSchemaPtr schema;
-    std::unique_ptr<ChangeRowShape> shape;
+    TableSchemaPtr schema;                  // a table's file: its one lake schema
+    std::unique_ptr<ChangeRowShape> shape;  // a table's file: its one shape
     std::unique_ptr<SpillBuffer> buffer;
     std::unique_ptr<RowWriter> writer;
+    StreamWriter* stream = nullptr;  // a stream file: `writer`, as a StreamWriter
   };
   struct TableFiles {
     std::vector<OpenFile> files;
@@ -101,6 +110,10 @@ class ChangeLogSink : public ChangeSink {
     BinlogPosition end;
     std::string gtid_set;
     std::map<std::string, TableFiles> tables;
+    // preserve_transactions: the stream's files, and each table version's row shape in it.
+    std::vector<OpenFile> stream;
+    uint64_t stream_txn_seen = 0;
+    std::map<TableSchemaPtr, std::unique_ptr<ChangeRowShape>> stream_shapes;
   };
 
   ChangeLogSink(Options options, TableFilter filter, ObjectLayout layout, ObjectStore* store,
@@ -109,6 +122,12 @@ class ChangeLogSink : public ChangeSink {
   int64_t interval_ms() const { return options_.output.cdc_max_batch_interval_ms; }
   uint64_t BatchBytes() const;
   Result<OpenFile> NewFile(const TableSchemaPtr& schema, int part);
+  Result<OpenFile> NewStreamFile(int part);
+  // Appends a change (already resolved to its lake schema) to the transaction stream.
+  Status StreamRow(const RowChange& change);
+  // Every open file of the batch: tables' files, then the stream's.
+  std::vector<OpenFile*> BatchFiles();
+  void Count(const std::string& table, Op op);
   Status CloseBatch(CloseReason reason);
   Status Upload(const std::string& key, SpillBuffer* buffer);
   const TableFilter& filter() const { return replay_filter_ ? *replay_filter_ : filter_; }

@@ -1,6 +1,7 @@
 #include "pipeline/change_log_sink.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "storage/memory_object_store.h"
 
@@ -105,8 +106,9 @@ ChangeLogSink::Options SinkOptions() {
 
 // Runs the sink over the binlog from wherever it recovers to; stops (as if killed) at the
 // first error. Returns true when it reached the end and flushed.
-bool RunOnce(ObjectStore* store, const std::vector<Txn>& log, ManualClock* clock) {
-  auto sink = ChangeLogSink::Create(SinkOptions(), store, clock);
+bool RunOnce(ObjectStore* store, const std::vector<Txn>& log, ManualClock* clock,
+             const ChangeLogSink::Options& options = SinkOptions()) {
+  auto sink = ChangeLogSink::Create(options, store, clock);
   EXPECT_TRUE(sink.ok()) << sink.status().ToString();
   Result<BinlogPosition> from =
       (*sink)->Recover([&]() -> Result<BinlogPosition> { return log.front().begin; });
@@ -298,6 +300,215 @@ TEST(ChangeLogSinkTest, FilteredTablesAndOpFilters) {
   ASSERT_EQ(objects.size(), 1u) << "items is not included";
   // Inserts only, and no Op column (cdc_inserts_only without include_op_for_full_load).
   EXPECT_EQ(objects.begin()->second, "0\n1\n2\n3\n4\n5\n6\n");
+}
+
+ChangeLogSink::Options StreamOptions() {
+  ChangeLogSink::Options o = SinkOptions();
+  o.output.timestamp_column_name.clear();
+  o.output.cdc_path = "cdc";
+  o.output.preserve_transactions = true;
+  return o;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
+    out.push_back(text.substr(start, nl - start));
+  }
+  EXPECT_EQ(start, text.size()) << "text ends with a whole line";
+  return out;
+}
+
+std::string Gunzip(const std::string& gz) {
+  z_stream zs{};
+  EXPECT_EQ(inflateInit2(&zs, 16 + MAX_WBITS), Z_OK);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  zs.avail_in = static_cast<uInt>(gz.size());
+  std::string out;
+  char buf[4096];
+  int rc;
+  do {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof(buf);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out.append(buf, sizeof(buf) - zs.avail_out);
+  } while (rc == Z_OK);
+  EXPECT_EQ(rc, Z_STREAM_END);
+  EXPECT_EQ(zs.avail_in, 0u) << "one gzip member spans the whole file";
+  inflateEnd(&zs);
+  return out;
+}
+
+TEST(ChangeLogSinkTest, CdcPathAlonePutsTheSameTableFilesUnderIt) {
+  std::vector<Txn> log = MakeBinlog();
+  auto reference = MemoryObjectStore::Create();
+  ManualClock clock(kT0);
+  ASSERT_TRUE(RunOnce(reference.get(), log, &clock));
+  auto mem = MemoryObjectStore::Create();
+  ManualClock clock2(kT0);
+  ChangeLogSink::Options o = SinkOptions();
+  o.output.cdc_path = "raw/cdc/";
+  ASSERT_TRUE(RunOnce(mem.get(), log, &clock2, o));
+  std::map<std::string, std::string> want;
+  for (const auto& [key, bytes] : Objects(reference.get(), true)) want["raw/cdc/" + key] = bytes;
+  EXPECT_EQ(Objects(mem.get(), true), want);
+  auto intent = CheckpointStore(mem.get()).LoadIntent(1);
+  ASSERT_TRUE(intent.ok() && intent->has_value());
+  EXPECT_EQ((*intent)->objects,
+            (std::vector<std::string>{"raw/cdc/shop/items/20261122-164500000.csv",
+                                      "raw/cdc/shop/orders/20261122-164500000.csv"}));
+}
+
+TEST(ChangeLogSinkTest, PreserveTransactionsWritesOneStreamInBinlogOrder) {
+  std::vector<Txn> log = MakeBinlog();
+  auto mem = MemoryObjectStore::Create();
+  ManualClock clock(kT0);
+  ASSERT_TRUE(RunOnce(mem.get(), log, &clock, StreamOptions()));
+  std::map<std::string, std::string> objects = Objects(mem.get(), true);
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : objects) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "cdc/CDC_TXN-20261122164500000.csv", "cdc/CDC_TXN-20261122164501000.csv",
+                      "cdc/CDC_TXN-20261122164502000.csv", "cdc/CDC_TXN-20261122164503000.csv",
+                      "cdc/CDC_TXN-20261122164504000.csv", "cdc/CDC_TXN-20261122164505000.csv"}))
+      << "no per-table CDC files";
+  // Op, table, schema, sequence, the table's columns (ragged: orders v1 has one, items two).
+  // Transaction 0's update of items moves its key: a delete and an insert, rows 2 and 3.
+  std::vector<std::string> lines = Lines(objects["cdc/CDC_TXN-20261122164500000.csv"]);
+  ASSERT_GE(lines.size(), 10u);
+  EXPECT_EQ(std::vector<std::string>(lines.begin(), lines.begin() + 10),
+            (std::vector<std::string>{
+                "I,orders,shop,0000010000000000040000000001,0",
+                "D,items,shop,0000010000000000040000000002,-1,n-1",
+                "I,items,shop,0000010000000000040000000003,0,n0",
+                "I,orders,shop,0000010000000001780000000001,1",
+                "I,orders,shop,0000010000000003150000000001,2",
+                "I,orders,shop,0000010000000004520000000001,3",
+                "D,items,shop,0000010000000004520000000002,2,n2",
+                "I,items,shop,0000010000000004520000000003,3,n3",
+                "I,orders,shop,0000010000000006260000000001,4",
+                "D,orders,shop,0000010000000006260000000002,2",
+            }));
+  // Every table's rows, taken from the stream in order, are exactly the rows of its own
+  // files in the default layout (same options otherwise), file after file.
+  ChangeLogSink::Options per_table = StreamOptions();
+  per_table.output.cdc_path.clear();
+  per_table.output.preserve_transactions = false;
+  auto reference = MemoryObjectStore::Create();
+  ManualClock clock2(kT0);
+  ASSERT_TRUE(RunOnce(reference.get(), log, &clock2, per_table));
+  std::map<std::string, std::string> want, got;
+  for (const auto& [key, bytes] : Objects(reference.get(), true)) {
+    want[key.substr(0, key.rfind('/'))] += bytes;
+  }
+  for (const auto& [key, bytes] : objects) {
+    for (const std::string& line : Lines(bytes)) {
+      size_t op_end = line.find(','), table_end = line.find(',', op_end + 1),
+             schema_end = line.find(',', table_end + 1);
+      std::string table = line.substr(op_end + 1, table_end - op_end - 1);
+      std::string schema = line.substr(table_end + 1, schema_end - table_end - 1);
+      got[schema + "/" + table] += line.substr(0, op_end) + line.substr(schema_end) + "\n";
+    }
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(want.size(), 2u);
+}
+
+TEST(ChangeLogSinkTest, StreamFilesSplitOnlyBetweenTransactions) {
+  std::vector<Txn> log = MakeBinlog();
+  auto mem = MemoryObjectStore::Create();
+  ManualClock clock(kT0);
+  ChangeLogSink::Options o = StreamOptions();
+  o.output.max_file_size = 1;  // every transaction after a file's first starts a new file
+  ASSERT_TRUE(RunOnce(mem.get(), log, &clock, o));
+  std::map<std::string, std::string> objects = Objects(mem.get(), true);
+  // Window 0 holds transactions 0..6: seven files, one transaction each.
+  EXPECT_EQ(Lines(objects["cdc/CDC_TXN-20261122164500000.csv"]),
+            (std::vector<std::string>{"I,orders,shop,0000010000000000040000000001,0",
+                                      "D,items,shop,0000010000000000040000000002,-1,n-1",
+                                      "I,items,shop,0000010000000000040000000003,0,n0"}));
+  EXPECT_EQ(Lines(objects["cdc/CDC_TXN-20261122164500000-0005.csv"]),
+            (std::vector<std::string>{"I,orders,shop,0000010000000006260000000001,4",
+                                      "D,orders,shop,0000010000000006260000000002,2"}));
+  EXPECT_TRUE(objects.count("cdc/CDC_TXN-20261122164500000-0007.csv"));
+  EXPECT_FALSE(objects.count("cdc/CDC_TXN-20261122164500000-0008.csv"));
+  auto intent = CheckpointStore(mem.get()).LoadIntent(1);
+  ASSERT_TRUE(intent.ok() && intent->has_value());
+  EXPECT_EQ((*intent)->objects.size(), 7u) << "every part of the stream is in the intent";
+}
+
+TEST(ChangeLogSinkTest, StreamCrashAtEveryWriteThenRestartGivesIdenticalObjects) {
+  std::vector<Txn> log = MakeBinlog();
+  ChangeLogSink::Options o = StreamOptions();
+  o.output.max_file_size = 200;  // a few parts per batch
+  auto reference = MemoryObjectStore::Create();
+  {
+    ManualClock clock(kT0);
+    ASSERT_TRUE(RunOnce(reference.get(), log, &clock, o));
+  }
+  std::map<std::string, std::string> want = Objects(reference.get(), true);
+  ASSERT_GT(want.size(), 6u) << "some batches have several parts";
+  int total_writes = static_cast<int>(Objects(reference.get(), false).size());
+  for (int crash_after = 0; crash_after <= total_writes + 2; ++crash_after) {
+    auto mem = MemoryObjectStore::Create();
+    ManualClock clock(kT0);
+    CrashingStore crashing(mem.get(), crash_after);
+    RunOnce(&crashing, log, &clock, o);
+    CrashingStore crash_again(mem.get(), crash_after % 3);
+    RunOnce(&crash_again, log, &clock, o);
+    ASSERT_TRUE(RunOnce(mem.get(), log, &clock, o)) << "crash after " << crash_after;
+    EXPECT_EQ(Objects(mem.get(), true), want) << "crash after " << crash_after << " writes";
+  }
+}
+
+TEST(ChangeLogSinkTest, JsonStreamGzippedIsOneMemberOfThePlainStream) {
+  std::vector<Txn> log = MakeBinlog();
+  ChangeLogSink::Options o = StreamOptions();
+  o.output.format = OutputFormat::kJsonl;
+  auto plain = MemoryObjectStore::Create();
+  ManualClock clock(kT0);
+  ASSERT_TRUE(RunOnce(plain.get(), log, &clock, o));
+  o.output.compression = Compression::kGzip;
+  auto gz = MemoryObjectStore::Create();
+  ManualClock clock2(kT0);
+  ASSERT_TRUE(RunOnce(gz.get(), log, &clock2, o));
+  std::map<std::string, std::string> want = Objects(plain.get(), true), got;
+  for (const auto& [key, bytes] : Objects(gz.get(), true)) {
+    ASSERT_TRUE(key.ends_with(".json.gz")) << key;
+    got[key.substr(0, key.size() - 3)] = Gunzip(bytes);
+  }
+  EXPECT_EQ(got, want);
+  std::vector<std::string> lines = Lines(want["cdc/CDC_TXN-20261122164500000.json"]);
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[0].substr(0, 42), R"({"op":"I","schema":"shop","table":"orders")");
+  EXPECT_EQ(lines[1].substr(0, 41), R"({"op":"D","schema":"shop","table":"items")");
+}
+
+TEST(ChangeLogSinkTest, RefusesStreamSettingsItCannotWrite) {
+  auto mem = MemoryObjectStore::Create();
+  ManualClock clock(kT0);
+  auto refused = [&](ChangeLogSink::Options o) {
+    auto sink = ChangeLogSink::Create(o, mem.get(), &clock);
+    EXPECT_FALSE(sink.ok());
+    return sink.ok() ? std::string() : sink.status().message();
+  };
+  ChangeLogSink::Options o = StreamOptions();
+  o.output.cdc_path.clear();
+  EXPECT_NE(refused(o).find("needs output.cdc_path"), std::string::npos);
+  o = StreamOptions();
+  o.output.format = OutputFormat::kParquet;
+  EXPECT_NE(refused(o).find("Use format csv or jsonl"), std::string::npos);
+  o = StreamOptions();
+  o.output.add_column_name = true;
+  EXPECT_NE(refused(o).find("remove add_column_name"), std::string::npos);
+  o = SinkOptions();
+  o.output.cdc_path = "_binlake";
+  EXPECT_NE(refused(o).find("inside _binlake/"), std::string::npos);
+  o = SinkOptions();
+  o.output.cdc_path = "changes";
+  o.output.format = OutputFormat::kParquet;  // per-table files under cdc_path: fine
+  EXPECT_TRUE(ChangeLogSink::Create(o, mem.get(), &clock).ok());
 }
 
 }  // namespace

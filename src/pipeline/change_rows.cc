@@ -35,10 +35,20 @@ std::string SequenceValue(const BinlogPosition& begin, uint64_t row_index) {
 }
 
 ChangeRowShape::ChangeRowShape(const OutputConfig& output, TableSchemaPtr table, bool load)
+    : ChangeRowShape(output, std::move(table), load ? Kind::kLoad : Kind::kCdc) {}
+
+std::unique_ptr<ChangeRowShape> ChangeRowShape::ForStream(const OutputConfig& output,
+                                                          TableSchemaPtr table) {
+  return std::unique_ptr<ChangeRowShape>(
+      new ChangeRowShape(output, std::move(table), Kind::kStream));
+}
+
+ChangeRowShape::ChangeRowShape(const OutputConfig& output, TableSchemaPtr table, Kind kind)
     : output_(output), table_(std::move(table)) {
   json_ = output.format == OutputFormat::kJsonl;
-  op_column_ = load ? output.include_op_for_full_load
-                    : !output.cdc_inserts_only || output.include_op_for_full_load;
+  op_column_ = kind == Kind::kLoad ? output.include_op_for_full_load
+                                   : !output.cdc_inserts_only || output.include_op_for_full_load;
+  names_column_ = kind == Kind::kStream && !json_;
   // Metadata columns get negative field ids: never confused with the table's own.
   auto add = [&](Column c, JsonPlace place) {
     c.field_id = -static_cast<int32_t>(columns_.size() + 1);
@@ -57,6 +67,10 @@ ChangeRowShape::ChangeRowShape(const OutputConfig& output, TableSchemaPtr table,
     }
   } else {
     if (op_column_) add(MetaColumn("Op", LogicalType::kString), JsonPlace::kTop);
+    if (names_column_) {
+      add(MetaColumn("table_name", LogicalType::kString), JsonPlace::kTop);
+      add(MetaColumn("database_schema_name", LogicalType::kString), JsonPlace::kTop);
+    }
     if (!output.timestamp_column_name.empty()) {
       add(MetaColumn(output.timestamp_column_name, LogicalType::kTimestamp, 6), JsonPlace::kTop);
     }
@@ -97,6 +111,10 @@ bool ChangeRowShape::Build(const RowChange& change, const ChangeContext& ctx, ui
     }
   } else {
     if (op_column_) out->push_back(Value::String(op));
+    if (names_column_) {
+      out->push_back(Value::String(table_->table));
+      out->push_back(Value::String(table_->database));
+    }
     if (!output_.timestamp_column_name.empty()) out->push_back(Value::OfTimestamp(commit));
     if (!output_.sequence_column_name.empty()) {
       out->push_back(Value::String(SequenceValue(ctx.begin, row_index)));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ std::string SequenceValue(const BinlogPosition& begin, uint64_t row_index);
 //                   "data": {...}, "old": {...}}   ("pos": "file:offset" of context.begin)
 // Op is left out when cdc_inserts_only is set without include_op_for_full_load, and from
 // LOAD files without include_op_for_full_load (as DMS).
+// Rows of the transaction-ordered stream (ForStream) carry the table and then the schema name
+// right after Op in CSV, as DMS's transaction files ("operation,table_name,
+// database_schema_name,field_value,..."); JSON lines records name both already.
 // Immutable; thread-safe.
 class ChangeRowShape {
  public:
@@ -38,6 +42,9 @@ class ChangeRowShape {
   // rows of a full-load (LOAD) file, which have an Op column only with
   // include_op_for_full_load (as DMS).
   ChangeRowShape(const OutputConfig& output, TableSchemaPtr table, bool load = false);
+  // The shape of the table's rows in the transaction-ordered stream (preserve_transactions).
+  static std::unique_ptr<ChangeRowShape> ForStream(const OutputConfig& output,
+                                                   TableSchemaPtr table);
 
   const std::vector<Column>& columns() const { return columns_; }
   const std::vector<JsonPlace>& json_places() const { return places_; }
@@ -49,10 +56,14 @@ class ChangeRowShape {
              Row* out) const;
 
  private:
+  enum class Kind { kCdc, kLoad, kStream };
+  ChangeRowShape(const OutputConfig& output, TableSchemaPtr table, Kind kind);
+
   const OutputConfig output_;
   TableSchemaPtr table_;
   bool json_;
   bool op_column_;
+  bool names_column_;  // table and schema name columns after Op (CSV stream rows)
   std::vector<Column> columns_;
   std::vector<JsonPlace> places_;
 };

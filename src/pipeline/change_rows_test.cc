@@ -81,5 +81,47 @@ TEST(ChangeRowShapeTest, CsvColumnsAndDeleteBeforeImage) {
   EXPECT_FALSE(ChangeRowShape(out, OneColumnTable()).Build(del, Context(), 1, &row));
 }
 
+TEST(ChangeRowShapeTest, StreamRowsNameTableThenSchemaAfterOpAsDms) {
+  OutputConfig out;
+  out.timestamp_column_name = "ts";
+  out.sequence_column_name = "seq";
+  std::unique_ptr<ChangeRowShape> shape = ChangeRowShape::ForStream(out, OneColumnTable());
+  std::vector<std::string> names;
+  for (const Column& c : shape->columns()) names.push_back(c.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"Op", "table_name", "database_schema_name", "ts",
+                                             "seq", "id"}));
+  RowChange update{Op::kUpdate, shape->table(), {Value::Int(7)}, {Value::Int(8)}};
+  Row row;
+  ASSERT_TRUE(shape->Build(update, Context(), 2, &row));
+  EXPECT_EQ(Texts(*shape, row),
+            (std::vector<std::string>{"U", "orders", "shop", "2026-11-22 16:45:00.123456",
+                                      "0000020000000058210000000002", "8"}));
+  // Without an Op column (inserts only), the names come first.
+  out.cdc_inserts_only = true;
+  out.timestamp_column_name.clear();
+  out.sequence_column_name.clear();
+  shape = ChangeRowShape::ForStream(out, OneColumnTable());
+  RowChange insert{Op::kInsert, shape->table(), {}, {Value::Int(9)}};
+  ASSERT_TRUE(shape->Build(insert, Context(), 1, &row));
+  EXPECT_EQ(Texts(*shape, row), (std::vector<std::string>{"orders", "shop", "9"}));
+}
+
+TEST(ChangeRowShapeTest, JsonStreamRowsAreTheTablesRows) {
+  OutputConfig out;
+  out.format = OutputFormat::kJsonl;
+  std::unique_ptr<ChangeRowShape> stream = ChangeRowShape::ForStream(out, OneColumnTable());
+  ChangeRowShape table(out, OneColumnTable());
+  ASSERT_EQ(stream->columns().size(), table.columns().size());
+  for (size_t i = 0; i < table.columns().size(); ++i) {
+    EXPECT_EQ(stream->columns()[i].name, table.columns()[i].name);
+    EXPECT_EQ(stream->json_places()[i], table.json_places()[i]);
+  }
+  RowChange del{Op::kDelete, table.table(), {Value::Int(7)}, {}};
+  Row a, b;
+  ASSERT_TRUE(stream->Build(del, Context(), 1, &a));
+  ASSERT_TRUE(table.Build(del, Context(), 1, &b));
+  EXPECT_EQ(Texts(*stream, a), Texts(table, b));
+}
+
 }  // namespace
 }  // namespace binlake

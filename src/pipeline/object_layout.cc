@@ -29,6 +29,39 @@ Result<int64_t> ParseUtcOffsetMs(std::string_view tz) {
   return sign * (hours * 3600 + minutes * 60) * int64_t{1000};
 }
 
+namespace {
+
+// cdc_path is a folder relative to the lake root (as DMS's CdcPath under BucketFolder).
+Result<std::string> NormalizeCdcPath(std::string_view path) {
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  std::string out;
+  size_t start = 0;
+  while (start < path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    std::string_view segment = path.substr(start, slash - start);
+    if (segment.empty() || segment == "." || segment == "..") {
+      return InvalidArgumentError(
+          "output.cdc_path '{}' has an empty, '.' or '..' folder; give a plain relative folder "
+          "such as 'changes' or 'cdc/orders-db'",
+          path);
+    }
+    if (start == 0 && segment == "_binlake") {
+      return InvalidArgumentError(
+          "output.cdc_path '{}' is inside _binlake/, where binlake keeps its checkpoints; choose "
+          "another folder such as 'changes'",
+          path);
+    }
+    if (!out.empty()) out += '/';
+    out += segment;
+    start = slash + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<ObjectLayout> ObjectLayout::Create(const OutputConfig& output) {
   ObjectLayout l;
   switch (output.format) {
@@ -50,8 +83,7 @@ Result<ObjectLayout> ObjectLayout::Create(const OutputConfig& output) {
   const std::string& d = output.date_partition_delimiter;
   l.date_delimiter_ = d == "SLASH" ? "/" : d == "UNDERSCORE" ? "_" : d == "DASH" ? "-" : "";
   ASSIGN_OR_RETURN(l.tz_offset_ms_, ParseUtcOffsetMs(output.date_partition_timezone));
-  l.cdc_path_ = output.cdc_path;
-  while (!l.cdc_path_.empty() && l.cdc_path_.back() == '/') l.cdc_path_.pop_back();
+  ASSIGN_OR_RETURN(l.cdc_path_, NormalizeCdcPath(output.cdc_path));
   return l;
 }
 
@@ -78,15 +110,19 @@ std::string ObjectLayout::DateFolder(int64_t window_ms) const {
 
 std::string ObjectLayout::CdcKey(const std::string& schema, const std::string& table,
                                  int64_t window_ms, int part) const {
-  std::string key = schema + "/" + table + "/";
+  std::string key = cdc_path_.empty() ? "" : cdc_path_ + "/";
+  key += schema + "/" + table + "/";
   if (date_partition_) key += DateFolder(window_ms) + "/";
   return key + FileName(window_ms, part);
 }
 
 std::string ObjectLayout::CdcPathKey(int64_t window_ms, int part) const {
-  std::string key = cdc_path_.empty() ? "" : cdc_path_ + "/";
+  std::string key = cdc_path_ + "/";
   if (date_partition_) key += DateFolder(window_ms) + "/";
-  return key + FileName(window_ms, part);
+  // DMS's transaction files: CDC_TXN- and the time without the date/time dash.
+  std::string name = FileName(window_ms, part);
+  name.erase(8, 1);
+  return key + "CDC_TXN-" + name;
 }
 
 std::string ObjectLayout::LoadKey(const std::string& schema, const std::string& table,

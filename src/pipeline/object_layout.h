@@ -14,20 +14,25 @@ namespace binlake {
 //   <schema>/<table>/20261122-164500123.csv           CDC files, named by batch window
 //   <schema>/<table>/20261122-164500123-0002.csv      a further file of the same batch
 //   <schema>/<table>/2026/11/22/20261122-...csv       with date_partition_enabled
-//   <cdc_path>/20261122-164500123.csv                 with cdc_path (+ preserve_transactions)
+//   <cdc_path>/<schema>/<table>/20261122-...csv       CDC files with cdc_path (LOAD stays)
+//   <cdc_path>/CDC_TXN-20261122164500123.csv          the transaction-ordered stream of all
+//                                                     tables (cdc_path + preserve_transactions)
 //
 // Extensions: csv, json, parquet; ".gz" is appended for gzip-compressed CSV and JSON.
 // Keys are relative to the store root. Immutable; thread-safe.
 class ObjectLayout {
  public:
-  // Validates the date-partition settings.
+  // Validates the date-partition settings and cdc_path (a relative folder: no "." or ".."
+  // segment, not binlake's own "_binlake"; slashes around it are dropped).
   static Result<ObjectLayout> Create(const OutputConfig& output);
 
   // A CDC file of a table. window_ms: the batch's window start (ms since the epoch, UTC);
   // part: 1 for the first file of the table in the batch, 2, 3... for further ones.
   std::string CdcKey(const std::string& schema, const std::string& table, int64_t window_ms,
                      int part) const;
-  // A CDC file of the transaction-ordered stream (cdc_path + preserve_transactions).
+  // A file of the transaction-ordered stream (preserve_transactions), named as DMS names its
+  // transaction files: CDC_TXN-<yyyymmddhhmmssfff of the window>[-<part>].<ext>.
+  // REQUIRES: cdc_path is set.
   std::string CdcPathKey(int64_t window_ms, int part) const;
   // A full-load file; counter starts at 1.
   std::string LoadKey(const std::string& schema, const std::string& table, uint32_t counter) const;

@@ -44,6 +44,42 @@ TEST(ObjectLayoutTest, DatePartitions) {
   EXPECT_NE(bad.status().message().find("fixed offset such as +09:00"), std::string::npos);
 }
 
+TEST(ObjectLayoutTest, CdcPathMovesCdcFilesAndNamesTheStreamAsDms) {
+  OutputConfig out;
+  out.cdc_path = "/changes/";
+  auto l = ObjectLayout::Create(out);
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  EXPECT_EQ(l->CdcKey("shop", "orders", kWindow, 1), "changes/shop/orders/20261122-164500123.csv");
+  EXPECT_EQ(l->CdcKey("shop", "orders", kWindow, 3),
+            "changes/shop/orders/20261122-164500123-0003.csv");
+  EXPECT_EQ(l->LoadKey("shop", "orders", 1), "shop/orders/LOAD00000001.csv")
+      << "full-load files stay in the table's folder";
+  EXPECT_EQ(l->CdcPathKey(kWindow, 1), "changes/CDC_TXN-20261122164500123.csv");
+  EXPECT_EQ(l->CdcPathKey(kWindow, 2), "changes/CDC_TXN-20261122164500123-0002.csv");
+  out.cdc_path = "lake/cdc";
+  out.format = OutputFormat::kJsonl;
+  out.compression = Compression::kGzip;
+  out.date_partition_enabled = true;
+  l = ObjectLayout::Create(out);
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(l->CdcPathKey(kWindow, 1), "lake/cdc/2026/11/22/CDC_TXN-20261122164500123.json.gz");
+  EXPECT_EQ(l->CdcKey("s", "t", kWindow, 1), "lake/cdc/s/t/2026/11/22/20261122-164500123.json.gz");
+}
+
+TEST(ObjectLayoutTest, CdcPathMustBeAPlainFolderOutsideBinlakesRecords) {
+  OutputConfig out;
+  for (const char* bad : {"../up", "a/./b", "a//b", "_binlake", "_binlake/cdc"}) {
+    out.cdc_path = bad;
+    auto l = ObjectLayout::Create(out);
+    ASSERT_FALSE(l.ok()) << bad;
+    EXPECT_EQ(l.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(l.status().message().find(std::string("'") + bad), std::string::npos)
+        << l.status().message();
+  }
+  out.cdc_path = "cdc/_binlake";  // only the top folder is binlake's
+  EXPECT_TRUE(ObjectLayout::Create(out).ok());
+}
+
 TEST(ObjectLayoutTest, UtcOffsets) {
   EXPECT_EQ(*ParseUtcOffsetMs("UTC"), 0);
   EXPECT_EQ(*ParseUtcOffsetMs("-0800"), -8 * 3600 * 1000);
