@@ -250,8 +250,8 @@ Status ChunkReader::Read(const LoadTable& t, const Chunk& chunk,
     }
     row.resize(columns.size());
     for (size_t i = 0; i < columns.size(); ++i) {
-      RETURN_IF_ERROR(ParseSelectedValue(columns[i], text[i], &row[i])
-                          .Context(fmt::format("reading {}", t.QualifiedName())));
+      Status parsed = ParseSelectedValue(columns[i], text[i], &row[i]);
+      if (!parsed.ok()) return parsed.Context(fmt::format("reading {}", t.QualifiedName()));
     }
     if (t.chunked) {
       ASSIGN_OR_RETURN(result->last_key, KeyOfRow(t, text));

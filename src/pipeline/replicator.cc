@@ -217,8 +217,12 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
   auto stopping = [&]() { return run.stop_requested && run.stop_requested->load(); };
 
   int64_t interval = config_.output.cdc_max_batch_interval_ms;
-  std::chrono::milliseconds heartbeat(
-      std::min<int64_t>(config_.source.heartbeat_interval_ms, std::max<int64_t>(50, interval / 4)));
+  // While a full load runs, heartbeats are frequent too: the stream notices the load's end
+  // (and --stop-at-end its new stop position) only between events.
+  int64_t beat =
+      std::min<int64_t>(config_.source.heartbeat_interval_ms, std::max<int64_t>(50, interval / 4));
+  if (loader != nullptr) beat = std::min<int64_t>(beat, 250);
+  std::chrono::milliseconds heartbeat(beat);
   ReplicationOptions ro;
   ro.connect = connect_;
   ro.server_id = server_id_;
