@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { binlake, rigEnv, sql } from '../lib/rig.mjs';
 import {
@@ -157,6 +158,29 @@ test('start.gtid: binlake run receives exactly the transactions after the GTID',
     assert.equal(d, domain);
     assert.ok(Number(s) > Number(seq), `${x.gtid} is not after ${gtid}`);
   }
+});
+
+test('start.timestamp: binlake run begins at the first transaction committed at or after it', async () => {
+  await sql(`CREATE TABLE ${DB}.ts (id INT PRIMARY KEY, v VARCHAR(10))`);
+  await sql(`INSERT INTO ${DB}.ts VALUES (1, 'before'), (2, 'before')`);
+  // Commit times are whole seconds: the rows below are committed in a later second than
+  // those above, and that second is the start.
+  const [[now]] = await sql('SELECT UNIX_TIMESTAMP()');
+  const start = Number(now) + 2;
+  while (Number((await sql('SELECT UNIX_TIMESTAMP()'))[0][0]) < start) await sleep(100);
+  await sql(`INSERT INTO ${DB}.ts VALUES (3, 'after'); UPDATE ${DB}.ts SET v = 'after' WHERE id = 1`);
+
+  const lake = await localLake(join(work, 'timestamp-lake'));
+  const config = writeConfig(join(work, 'timestamp'), DB, {
+    lake, start: { timestamp: start }, output: { format: 'jsonl' },
+  });
+  await runBinlake(config, { check: true });
+  const objects = await lakeObjects(lake);
+  const rows = await readJsonChanges(objects, tableFiles(objects, DB, 'ts'), ['id', 'v']);
+  assert.deepEqual(rows.map((x) => [x.op, x.data.id.text, x.data.v.text]), [
+    ['I', '3', 'after'],
+    ['U', '1', 'after'],
+  ]);
 });
 
 test('start.gtid the server never wrote fails naming the set', async () => {
