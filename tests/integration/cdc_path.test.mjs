@@ -220,3 +220,22 @@ test('cdc_path alone: LOAD files stay in <schema>/<table>/, CDC files move under
                        [{ Op: 'D', k: 'k1' }, { Op: 'I', k: 'k2' }]);
       await sql(`DROP DATABASE ${db}`);
     });
+
+test('preserve_transactions with parquet, or without cdc_path, is refused at start', async () => {
+  const db = `cdc_refused_${process.pid}`;
+  const lake = await localLake(join(work, 'lake-refused'));
+  const parquet = writeConfig(join(work, 'cfg-refused-parquet'), db, {
+    lake, output: { format: 'parquet', cdc_path: 'changes', preserve_transactions: true },
+  });
+  let r = await runBinlake(parquet);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /preserve_transactions cannot be used with format parquet/);
+  assert.match(r.stderr, /Use format csv or jsonl/);
+  const noPath = writeConfig(join(work, 'cfg-refused-path'), db, {
+    lake, output: { format: 'csv', preserve_transactions: true },
+  });
+  r = await runBinlake(noPath);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /preserve_transactions needs output\.cdc_path/);
+  assert.deepEqual(dataKeys(await lakeObjects(lake)), [], 'nothing written');
+});
