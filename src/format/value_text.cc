@@ -41,6 +41,11 @@ char* PutFraction(char* p, uint32_t micros, int fsp) {
   return p + fsp;
 }
 
+// std::string::append(first, last) goes through the general replace(); a length is cheaper.
+void AppendRange(const char* begin, const char* end, std::string* out) {
+  out->append(begin, static_cast<size_t>(end - begin));
+}
+
 bool DateInRange(int32_t year, unsigned month, unsigned day) {
   return year >= 0 && year <= 9999 && month < 100 && day < 100;
 }
@@ -64,7 +69,7 @@ void AppendDate(const Date& d, std::string* out) {
     return;
   }
   char buf[10];
-  out->append(buf, PutDate(buf, d.year, d.month, d.day));
+  AppendRange(buf, PutDate(buf, d.year, d.month, d.day), out);
 }
 
 void AppendDateTime(const DateTime& dt, int fsp, std::string* out) {
@@ -80,7 +85,7 @@ void AppendDateTime(const DateTime& dt, int fsp, std::string* out) {
   p = Put2(p, dt.minute);
   *p++ = ':';
   p = Put2(p, dt.second);
-  out->append(buf, PutFraction(p, dt.micros, fsp));
+  AppendRange(buf, PutFraction(p, dt.micros, fsp), out);
 }
 
 void AppendDuration(const Duration& t, int fsp, std::string* out) {
@@ -100,7 +105,7 @@ void AppendDuration(const Duration& t, int fsp, std::string* out) {
   p = Put2(p, t.minutes);
   *p++ = ':';
   p = Put2(p, t.seconds);
-  out->append(buf, PutFraction(p, t.micros, fsp));
+  AppendRange(buf, PutFraction(p, t.micros, fsp), out);
 }
 
 void AppendTimestamp(const Timestamp& ts, int fsp, std::string* out) {
@@ -114,7 +119,7 @@ void AppendTimestamp(const Timestamp& ts, int fsp, std::string* out) {
 template <typename Int>
 void AppendInteger(Int v, std::string* out) {
   char buf[24];
-  out->append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  AppendRange(buf, std::to_chars(buf, buf + sizeof buf, v).ptr, out);
 }
 
 // Shortest text that reads back to the same bits, as fmt's "{}".
@@ -122,7 +127,7 @@ template <typename Float>
 void AppendFloat(Float v, std::string* out) {
   char buf[64];
   auto r = fmt::format_to_n(buf, sizeof buf, "{}", v);
-  out->append(buf, r.out);
+  AppendRange(buf, r.out, out);
 }
 
 }  // namespace
