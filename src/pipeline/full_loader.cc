@@ -54,6 +54,8 @@ struct FullLoader::TableState {
   uint64_t next_seq = 1;
   uint32_t next_counter = 1;
   uint64_t rows_this_run = 0;
+  int64_t run_started_us = 0;  // monotonic: the first chunk of this run began
+  int64_t run_ended_us = 0;    // ... and the table finished
   FullLoadStats stats;
 };
 
@@ -306,6 +308,7 @@ Status FullLoader::WorkOn(Link* link, TableState* t) {
     t->cursor.reset();
     ordinal = t->next_ordinal++;
     ++t->in_flight;
+    if (t->run_started_us == 0) t->run_started_us = clock_->MonotonicMicros();
     if (t->stats.state == "pending") {
       t->stats.state = "loading";
       if (t->stats.started_ms == 0) t->stats.started_ms = clock_->NowMicros() / 1000;
@@ -436,6 +439,7 @@ Status FullLoader::Commit(TableState* t, Finished* f) {
   t->rows_this_run += r.rows;
   if (!r.through) {
     t->complete = true;
+    t->run_ended_us = clock_->MonotonicMicros();
     t->stats.state = "done";
     t->stats.finished_ms = r.finished_ms;
     double seconds = std::max<double>(
@@ -463,9 +467,16 @@ std::vector<FullLoadStats> FullLoader::Stats() const {
 void FullLoader::ReportProgress(bool final) {
   std::vector<FullLoadStats> stats = Stats();
   std::vector<uint64_t> this_run;
+  std::vector<double> table_rate;  // rows/s of each table in this run
+  int64_t now = clock_->MonotonicMicros();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& t : tables_) this_run.push_back(t->rows_this_run);
+    for (const auto& t : tables_) {
+      this_run.push_back(t->rows_this_run);
+      int64_t end = t->run_ended_us ? t->run_ended_us : now;
+      double seconds = t->run_started_us ? static_cast<double>(end - t->run_started_us) / 1e6 : 0;
+      table_rate.push_back(seconds > 0 ? static_cast<double>(t->rows_this_run) / seconds : 0);
+    }
   }
   double elapsed =
       std::max(0.001, static_cast<double>(clock_->MonotonicMicros() - started_us_) / 1e6);
@@ -478,13 +489,14 @@ void FullLoader::ReportProgress(bool final) {
     done += stats[i].state == "done" ? 1 : 0;
   }
   double rate = static_cast<double>(run_rows) / elapsed;
-  auto eta = [&](uint64_t have, uint64_t total) {
-    if (rate <= 0 || total <= have) return std::string("-");
-    return Seconds(static_cast<double>(total - have) / rate);
+  auto eta = [&](uint64_t have, uint64_t total, double per_second) {
+    if (per_second <= 0 || total <= have) return std::string("-");
+    return Seconds(static_cast<double>(total - have) / per_second);
   };
-  std::string overall = fmt::format("full load: {}/{} tables, {} rows of ~{}, {} rows/s, ETA {}",
-                                    done, stats.size(), Commas(rows), Commas(estimated),
-                                    Commas(static_cast<uint64_t>(rate)), eta(rows, estimated));
+  std::string overall =
+      fmt::format("full load: {}/{} tables, {} rows of ~{}, {} rows/s, ETA {}", done, stats.size(),
+                  Commas(rows), Commas(estimated), Commas(static_cast<uint64_t>(rate)),
+                  eta(rows, estimated, rate));
   if (!options_.progress_bars) {
     if (!final) LOG_INFO("{}", overall);
     return;
@@ -500,10 +512,11 @@ void FullLoader::ReportProgress(bool final) {
                   : total == 0      ? 0.0
                                     : static_cast<double>(s.rows) / static_cast<double>(total);
     int filled = static_cast<int>(frac * 30);
-    screen += fmt::format("{:<32.32} [{}{}] {:3.0f}%  {} rows  {}\n", s.table,
+    screen += fmt::format("{:<32.32} [{}{}] {:3.0f}%  {} rows  {} rows/s  {}\n", s.table,
                           std::string(static_cast<size_t>(filled), '#'),
                           std::string(static_cast<size_t>(30 - filled), '.'), frac * 100,
-                          Commas(s.rows), s.state == "done" ? "done" : "ETA " + eta(s.rows, total));
+                          Commas(s.rows), Commas(static_cast<uint64_t>(table_rate[i])),
+                          s.state == "done" ? "done" : "ETA " + eta(s.rows, total, table_rate[i]));
     ++lines;
   }
   screen += overall + "\n";
