@@ -496,7 +496,7 @@ void FullLoader::ReportProgress(bool final) {
   std::string overall =
       fmt::format("full load: {}/{} tables, {} rows of ~{}, {} rows/s, ETA {}", done, stats.size(),
                   Commas(rows), Commas(estimated), Commas(static_cast<uint64_t>(rate)),
-                  eta(rows, estimated, rate));
+                  done == stats.size() ? "-" : eta(rows, estimated, rate));
   if (!options_.progress_bars) {
     if (!final) LOG_INFO("{}", overall);
     return;
