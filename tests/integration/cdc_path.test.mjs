@@ -4,17 +4,21 @@
 //   <cdc_path>/CDC_TXN-*.csv|json only, and the rows read back by DuckDB from those files, in
 //   file order, are exactly the changes of the statements run, in the order run, each naming
 //   its table and schema; CSV rows are ragged (each has its table's columns);
+// - the stream is exactly once: binlake killed with kill -9 again and again while the
+//   workload runs leaves the very objects of one uninterrupted run, stream parts split by
+//   max_file_size included;
 // - with cdc_path alone, LOAD files stay in <schema>/<table>/ and CDC files move under
 //   <cdc_path>/<schema>/<table>/.
 
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { duckdb, sql } from '../lib/rig.mjs';
 import {
-  lakeObjects, localLake, readCsvChanges, runBinlake, tempDir, writeConfig,
+  lakeObjects, localLake, readCsvChanges, record, runBinlake, startBinlake, tempDir, writeConfig,
 } from './run_support.mjs';
 
 const work = tempDir('cdc-path');
@@ -238,4 +242,99 @@ test('preserve_transactions with parquet, or without cdc_path, is refused at sta
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /preserve_transactions needs output\.cdc_path/);
   assert.deepEqual(dataKeys(await lakeObjects(lake)), [], 'nothing written');
+});
+
+// Resolves when a new intent appears in the lake (a batch is being written), or after
+// timeoutMs.
+function nextIntent(lakeDir, timeoutMs) {
+  const dir = join(lakeDir, '_binlake', 'intents');
+  mkdirSync(dir, { recursive: true });
+  return new Promise((resolve) => {
+    const done = () => {
+      watcher.close();
+      clearTimeout(timer);
+      resolve();
+    };
+    const watcher = watch(dir, (event, name) => {
+      if (name && !name.startsWith('.binlake-tmp-')) done();
+    });
+    const timer = setTimeout(done, timeoutMs);
+  });
+}
+
+test('preserve_transactions under kill -9: the objects of an uninterrupted run', async (t) => {
+  const db = `cdc_stream_kill_${process.pid}`;
+  await createTables(db);
+  // Small files: batches close by size and stream files split between transactions.
+  const output = {
+    format: 'csv', cdc_path: 'changes', preserve_transactions: true, cdc_min_file_size: '3KB',
+    max_file_size: '1KB',
+  };
+  const lake1 = await localLake(join(work, 'lake-killed'));
+  const config1 = writeConfig(join(work, 'cfg-killed'), db, { lake: lake1, output });
+  await runBinlake(config1, { check: true });
+  const start = record(await lakeObjects(lake1),
+      '_binlake/checkpoints/00000000000000000000.json').position;
+
+  let done = false;
+  const writes = (async () => {
+    try {
+      for (let round = 0; round < 12; ++round) {
+        const stmts = [];
+        for (let i = 0; i < 25; ++i) {
+          const id = round * 100 + i;
+          stmts.push(`BEGIN; INSERT INTO ${db}.a VALUES (${id}, 'r${round}');
+            INSERT INTO ${db}.c VALUES ('c${id}');
+            UPDATE ${db}.a SET v = CONCAT(v, '+') WHERE id = ${id}; COMMIT`);
+          stmts.push(`INSERT INTO ${db}.b VALUES (${id}, ${i}, NULL)`);
+        }
+        if (round % 3 === 1) {
+          stmts.push(`INSERT INTO ${db}.b SELECT 100000 + ${round} * 1000 + seq, seq, 'big'
+                      FROM seq_1_to_150`);
+        }
+        await sql(`${stmts.join(';\n')};`, { database: db });
+        await sleep(100);
+      }
+    } finally {
+      done = true;
+    }
+  })();
+  writes.catch(() => {});  // awaited below
+  let kills = 0;
+  let replays = 0;
+  while (!done || kills < 4) {
+    const run = startBinlake(config1);
+    if (kills % 2 === 0) {
+      await sleep(150 + 300 * (kills % 3));
+    } else {
+      await nextIntent(lake1.dir, 1500);  // while a batch's files are being written
+    }
+    run.child.kill('SIGKILL');
+    const e = await run.exited;
+    assert.equal(e.signal, 'SIGKILL', `binlake exited by itself (${e.code}):\n${run.stderr()}`);
+    if (/was interrupted before its checkpoint/.test(run.stderr())) ++replays;
+    ++kills;
+  }
+  await writes;
+  const final = await runBinlake(config1, { check: true });
+  assert.doesNotMatch(final.stderr, /different contents/);
+
+  const lake2 = await localLake(join(work, 'lake-clean'));
+  const config2 = writeConfig(join(work, 'cfg-clean'), db, {
+    lake: lake2, output, start: { file: start.file, pos: start.offset },
+  });
+  await runBinlake(config2, { check: true });
+  const killed = await lakeObjects(lake1);
+  const clean = await lakeObjects(lake2);
+  const keys = dataKeys(clean);
+  t.diagnostic(`${kills} kills, ${replays} restarts completed an interrupted batch, ` +
+      `${keys.length} stream files`);
+  assert.ok(keys.some((k) => /-\d{4}\.csv$/.test(k)), `a split stream file: ${keys.join(', ')}`);
+  assert.ok(keys.every((k) => k.startsWith('changes/CDC_TXN-')), keys.join(', '));
+  assert.deepEqual(dataKeys(killed), keys, 'the same object keys');
+  for (const k of keys) assert.ok(killed.get(k).equals(clean.get(k)), `${k} differs`);
+  // Every change once: 12 rounds of 25 x (2 inserts + 1 update + 1 insert), 4 x 150 inserts.
+  const rows = await readCsvStream(clean, keys);
+  assert.equal(rows.length, 12 * 25 * 4 + 4 * 150);
+  await sql(`DROP DATABASE ${db}`);
 });
