@@ -301,6 +301,10 @@ Status ParseOutput(Section& s, OutputConfig* c) {
   RETURN_IF_ERROR(s.String("csv_delimiter", &c->csv_delimiter));
   RETURN_IF_ERROR(s.String("csv_row_delimiter", &c->csv_row_delimiter));
   RETURN_IF_ERROR(s.String("csv_null_value", &c->csv_null_value));
+  if (c->csv_row_delimiter.empty()) {
+    return InvalidArgumentError(
+        "output.csv_row_delimiter must not be empty: rows need a separator (DMS default \"\\n\")");
+  }
   if (c->csv_delimiter.empty() || c->csv_delimiter.find('"') != std::string::npos) {
     return InvalidArgumentError("output.csv_delimiter must be non-empty and contain no '\"'");
   }

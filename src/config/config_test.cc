@@ -139,6 +139,13 @@ TEST(ConfigTest, ParquetDefaultsToSnappy) {
   EXPECT_EQ(ParseConfig("{}")->output.compression, Compression::kNone);
 }
 
+TEST(ConfigTest, EmptyCsvRowDelimiterIsRefused) {
+  auto c = ParseConfig("output: {csv_row_delimiter: ''}\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("csv_row_delimiter must not be empty"), std::string::npos)
+      << c.status().ToString();
+}
+
 TEST(ConfigTest, FullLoadSettings) {
   auto c = ParseConfig(
       "source: {user: u}\nfull_load: {threads: 8, chunk_rows: 1000, watermarks: window}\n");

@@ -314,9 +314,10 @@ Status ChangeLogSink::StreamRow(const RowChange& change) {
   if (!shape) shape = ChangeRowShape::ForStream(options_.output, change.table);
   if (!shape->Build(change, txn_, row_in_txn_, &scratch_)) return Status::OK();
   RETURN_IF_ERROR(f.stream->Use(shape.get()));
-  return f.writer->Append(scratch_).Context(fmt::format("writing {} (binlog {}, table {})", f.key,
-                                                        txn_.begin.ToString(),
-                                                        change.table->QualifiedName()));
+  Status s = f.writer->Append(scratch_);
+  if (s.ok()) return s;  // the context is built only for an error: this runs for every row
+  return s.Context(fmt::format("writing {} (binlog {}, table {})", f.key, txn_.begin.ToString(),
+                               change.table->QualifiedName()));
 }
 
 Status ChangeLogSink::Row(RowChange change) {
@@ -356,8 +357,9 @@ Status ChangeLogSink::Row(RowChange change) {
   Count(name, change.op);
   change.table = lake;
   if (!f.shape->Build(change, txn_, row_in_txn_, &scratch_)) return Status::OK();
-  return f.writer->Append(scratch_).Context(
-      fmt::format("writing {} (binlog {})", f.key, txn_.begin.ToString()));
+  Status s = f.writer->Append(scratch_);
+  if (s.ok()) return s;  // the context is built only for an error: this runs for every row
+  return s.Context(fmt::format("writing {} (binlog {})", f.key, txn_.begin.ToString()));
 }
 
 Status ChangeLogSink::Schema(const SchemaChange& change) {
