@@ -12,14 +12,13 @@ constexpr int kDigitBytes[10] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
 constexpr uint32_t kPow10[10] = {1,      10,      100,      1000,      10000,
                                  100000, 1000000, 10000000, 100000000, 1000000000};
 
-// Appends v as exactly `digits` decimal digits (zero-padded).
-void AppendDigits(std::string* out, uint32_t v, int digits) {
-  char buf[9];
+// Writes v as exactly `digits` decimal digits (zero-padded) at out; returns the end.
+char* PutDigits(char* out, uint32_t v, int digits) {
   for (int i = digits - 1; i >= 0; --i) {
-    buf[i] = static_cast<char>('0' + v % 10);
+    out[i] = static_cast<char>('0' + v % 10);
     v /= 10;
   }
-  out->append(buf, static_cast<size_t>(digits));
+  return out + digits;
 }
 
 }  // namespace
@@ -73,42 +72,36 @@ Result<std::string> DecodeDecimal(std::string_view bytes, int precision, int sca
   int frac_full = scale / 9;
   int frac_left = scale % 9;
 
-  std::string int_digits;
-  int_digits.reserve(static_cast<size_t>(intg));
+  // Sign, integer digits, point and fraction go straight into one buffer (at most 65
+  // digits, a sign and a point; a leading "0" for a value below one), then into the result.
+  char buf[72];
+  char* digits = buf + 2;  // room for the sign and a leading zero in front
+  char* end = digits;
   uint32_t v = 0;
   if (intg_left > 0) {
     RETURN_IF_ERROR(group(intg_left, &v));
-    AppendDigits(&int_digits, v, intg_left);
+    end = PutDigits(end, v, intg_left);
   }
   for (int i = 0; i < intg_full; ++i) {
     RETURN_IF_ERROR(group(9, &v));
-    AppendDigits(&int_digits, v, 9);
+    end = PutDigits(end, v, 9);
   }
-  std::string frac_digits;
-  frac_digits.reserve(static_cast<size_t>(scale));
-  for (int i = 0; i < frac_full; ++i) {
-    RETURN_IF_ERROR(group(9, &v));
-    AppendDigits(&frac_digits, v, 9);
-  }
-  if (frac_left > 0) {
-    RETURN_IF_ERROR(group(frac_left, &v));
-    AppendDigits(&frac_digits, v, frac_left);
-  }
-
-  size_t first = int_digits.find_first_not_of('0');
-  std::string out;
-  out.reserve(int_digits.size() + frac_digits.size() + 3);
-  if (negative && any_nonzero) out.push_back('-');
-  if (first == std::string::npos) {
-    out.push_back('0');
-  } else {
-    out.append(int_digits, first, std::string::npos);
-  }
+  char* first = digits;
+  while (first < end && *first == '0') ++first;
+  if (first == end) *--first = '0';  // no integer digit: "0"
   if (scale > 0) {
-    out.push_back('.');
-    out += frac_digits;
+    *end++ = '.';
+    for (int i = 0; i < frac_full; ++i) {
+      RETURN_IF_ERROR(group(9, &v));
+      end = PutDigits(end, v, 9);
+    }
+    if (frac_left > 0) {
+      RETURN_IF_ERROR(group(frac_left, &v));
+      end = PutDigits(end, v, frac_left);
+    }
   }
-  return out;
+  if (negative && any_nonzero) *--first = '-';
+  return std::string(first, end);
 }
 
 }  // namespace binlake
