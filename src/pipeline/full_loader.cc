@@ -292,6 +292,9 @@ void FullLoader::Worker(size_t index, WatermarkMode mode) {
       t->planning = true;
     }
     Status s = WorkOn(&link, t);
+    // Asked to stop while the source was unreachable: the unfinished chunk is simply not
+    // recorded, and the next run reads it.
+    if (!s.ok() && s.IsRetryable() && stop_ && stop_->load()) return;
     if (!s.ok()) {
       Fail(s.Context(fmt::format("full load of {}.{}", t->schema, t->table)));
       return;
