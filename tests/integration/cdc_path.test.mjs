@@ -11,14 +11,15 @@
 //   <cdc_path>/<schema>/<table>/.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { duckdb, sql } from '../lib/rig.mjs';
 import {
-  lakeObjects, localLake, readCsvChanges, record, runBinlake, startBinlake, tempDir, writeConfig,
+  lakeObjects, localLake, nextIntent, readCsvChanges, record, runBinlake, startBinlake, tempDir,
+  writeConfig,
 } from './run_support.mjs';
 
 const work = tempDir('cdc-path');
@@ -243,24 +244,6 @@ test('preserve_transactions with parquet, or without cdc_path, is refused at sta
   assert.match(r.stderr, /preserve_transactions needs output\.cdc_path/);
   assert.deepEqual(dataKeys(await lakeObjects(lake)), [], 'nothing written');
 });
-
-// Resolves when a new intent appears in the lake (a batch is being written), or after
-// timeoutMs.
-function nextIntent(lakeDir, timeoutMs) {
-  const dir = join(lakeDir, '_binlake', 'intents');
-  mkdirSync(dir, { recursive: true });
-  return new Promise((resolve) => {
-    const done = () => {
-      watcher.close();
-      clearTimeout(timer);
-      resolve();
-    };
-    const watcher = watch(dir, (event, name) => {
-      if (name && !name.startsWith('.binlake-tmp-')) done();
-    });
-    const timer = setTimeout(done, timeoutMs);
-  });
-}
 
 test('preserve_transactions under kill -9: the objects of an uninterrupted run', async (t) => {
   const db = `cdc_stream_kill_${process.pid}`;

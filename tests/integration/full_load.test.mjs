@@ -18,24 +18,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { sql } from '../lib/rig.mjs';
 import {
-  lakeObjects, localLake, readCsvChanges, record, runBinlake, startBinlake, tableFiles, tempDir,
-  writeConfig,
+  lakeObjects, localLake, prng, readCsvChanges, record, runBinlake, startBinlake, tableFiles,
+  tempDir, writeConfig,
 } from './run_support.mjs';
 
 const work = tempDir('full-load');
 const SEED = Number(process.env.FULL_LOAD_SEED ?? Date.now() % 1000000);
 const ROWS = 30000;
-
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TABLES = {
   big: { columns: ['id', 'n', 's'], key: ['id'] },

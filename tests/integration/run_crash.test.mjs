@@ -8,15 +8,15 @@
 // cdc_min_file_size closes many batches by size.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, watch } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { sql } from '../lib/rig.mjs';
 import {
-  lakeObjects, localLake, readCsvChanges, record, runBinlake, startBinlake, tableFiles, tempDir,
-  writeConfig,
+  lakeObjects, localLake, nextIntent, prng, readCsvChanges, record, runBinlake, startBinlake,
+  tableFiles, tempDir, writeConfig,
 } from './run_support.mjs';
 
 const DB = `run_crash_${process.pid}`;
@@ -24,18 +24,6 @@ const work = tempDir('run-crash');
 const SEED = Number(process.env.RUN_CRASH_SEED ?? Date.now() % 1000000);
 const MIN_KILLS = 12;
 const ROUNDS = 30;
-
-// A small deterministic PRNG (mulberry32), so a failure can be rerun with RUN_CRASH_SEED.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TABLES = {
   a: { columns: ['id', 'n', 's'], key: 'id' },
@@ -84,23 +72,6 @@ function roundSql(round, rand) {
       COMMIT`);
   }
   return `${stmts.join(';\n')};`;
-}
-
-// Resolves when a new file appears in the lake's intents folder, or after timeoutMs.
-function nextIntent(lakeDir, timeoutMs) {
-  const dir = join(lakeDir, '_binlake', 'intents');
-  mkdirSync(dir, { recursive: true });
-  return new Promise((resolve) => {
-    const done = () => {
-      watcher.close();
-      clearTimeout(timer);
-      resolve();
-    };
-    const watcher = watch(dir, (event, name) => {
-      if (name && !name.startsWith('.binlake-tmp-')) done();
-    });
-    const timer = setTimeout(done, timeoutMs);
-  });
 }
 
 after(async () => {

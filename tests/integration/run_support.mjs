@@ -3,7 +3,9 @@
 // reading its change files with DuckDB as an independent reader.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,6 +14,36 @@ import {
 } from '@aws-sdk/client-s3';
 
 import { binlake, duckdb, rigEnv, s3Client } from '../lib/rig.mjs';
+
+/** A small deterministic PRNG (mulberry32): a failure can be rerun with the same seed. */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Resolves when a new intent appears in the lake (a batch is being written), or after
+ *  timeoutMs. */
+export function nextIntent(lakeDir, timeoutMs) {
+  const dir = join(lakeDir, '_binlake', 'intents');
+  mkdirSync(dir, { recursive: true });
+  return new Promise((resolve) => {
+    const done = () => {
+      watcher.close();
+      clearTimeout(timer);
+      resolve();
+    };
+    const watcher = watch(dir, (event, name) => {
+      if (name && !name.startsWith('.binlake-tmp-')) done();
+    });
+    const timer = setTimeout(done, timeoutMs);
+  });
+}
 
 /** A fresh temporary directory; removed by the caller with rmSync when the test passed. */
 export function tempDir(tag) {
