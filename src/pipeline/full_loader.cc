@@ -64,6 +64,17 @@ Result<std::vector<std::pair<std::string, std::string>>> PrepareFullLoad(
     const Checkpoint& checkpoint, bool enabled, const BinlogPosition& cdc_from, Clock* clock) {
   std::vector<std::pair<std::string, std::string>> out;
   if (!enabled) return out;
+  // information_schema lists only the tables a user has some privilege on: without SELECT a
+  // table is invisible here, so it would not be loaded while CDC still captures its changes.
+  ASSIGN_OR_RETURN(QueryResult global,
+                   connection->Query("SELECT 1 FROM information_schema.USER_PRIVILEGES "
+                                     "WHERE PRIVILEGE_TYPE = 'SELECT'"));
+  if (global.rows.empty()) {
+    LOG_WARN(
+        "the source user has no global SELECT privilege: the full load sees only the tables it "
+        "may read, and a replicated table it cannot see is not loaded (its changes are still "
+        "captured). Make sure it has SELECT on every replicated schema (docs/source-setup.md)");
+  }
   ASSIGN_OR_RETURN(QueryResult tables,
                    connection->Query("SELECT TABLE_SCHEMA, TABLE_NAME FROM "
                                      "information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
