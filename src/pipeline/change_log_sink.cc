@@ -356,7 +356,7 @@ Status ChangeLogSink::Row(RowChange change) {
   OpenFile& f = t.files.back();
   Count(name, change.op);
   change.table = lake;
-  if (!f.shape->Build(change, txn_, row_in_txn_, &scratch_)) return Status::OK();
+  if (!f.shape->Build(std::move(change), txn_, row_in_txn_, &scratch_)) return Status::OK();
   Status s = f.writer->Append(scratch_);
   if (s.ok()) return s;  // the context is built only for an error: this runs for every row
   return s.Context(fmt::format("writing {} (binlog {})", f.key, txn_.begin.ToString()));

@@ -92,6 +92,12 @@ ChangeRowShape::ChangeRowShape(const OutputConfig& output, TableSchemaPtr table,
 
 bool ChangeRowShape::Build(const RowChange& change, const ChangeContext& ctx, uint64_t row_index,
                            Row* out) const {
+  RowChange copy = change;
+  return Build(std::move(copy), ctx, row_index, out);
+}
+
+bool ChangeRowShape::Build(RowChange&& change, const ChangeContext& ctx, uint64_t row_index,
+                           Row* out) const {
   if (output_.cdc_inserts_only && change.op != Op::kInsert) return false;
   if (output_.cdc_inserts_and_updates && change.op == Op::kDelete) return false;
   out->clear();
@@ -121,11 +127,14 @@ bool ChangeRowShape::Build(const RowChange& change, const ChangeContext& ctx, ui
     }
   }
   // An update carries its after-image, a delete its before-image (as DMS).
-  const Row& data = change.op == Op::kDelete ? change.before : change.after;
-  out->insert(out->end(), data.begin(), data.end());
+  // The images are moved, not copied: strings are the bulk of a row.
+  Row& data = change.op == Op::kDelete ? change.before : change.after;
+  out->insert(out->end(), std::make_move_iterator(data.begin()),
+              std::make_move_iterator(data.end()));
   if (json_ && output_.include_before_image) {
     if (change.op == Op::kUpdate) {
-      out->insert(out->end(), change.before.begin(), change.before.end());
+      out->insert(out->end(), std::make_move_iterator(change.before.begin()),
+                  std::make_move_iterator(change.before.end()));
     } else {
       out->resize(columns_.size(), Value::Absent());
     }

@@ -54,6 +54,8 @@ class ChangeRowShape {
   // cdc_inserts_and_updates); otherwise fills *out. row_index is 1-based in the transaction.
   bool Build(const RowChange& change, const ChangeContext& context, uint64_t row_index,
              Row* out) const;
+  // The same, moving the images out of `change` (left valid but unspecified).
+  bool Build(RowChange&& change, const ChangeContext& context, uint64_t row_index, Row* out) const;
 
  private:
   enum class Kind { kCdc, kLoad, kStream };

@@ -367,7 +367,7 @@ Status FullLoader::WorkOn(Link* link, TableState* t) {
         [&](Row&& row) -> Status {
           context.begin = f->result.position;
           RowChange change{Op::kInsert, t->plan.lake, {}, std::move(row)};
-          t->shape->Build(change, context, 0, &out);
+          t->shape->Build(std::move(change), context, 0, &out);
           return f->writer->Append(out);
         },
         &f->result);
