@@ -112,7 +112,8 @@ ChangeLogSink::ChangeLogSink(Options options, TableFilter filter, ObjectLayout l
       store_(store),
       clock_(clock),
       checkpoints_(store),
-      schemas_(&checkpoints_) {}
+      schemas_(&checkpoints_),
+      memory_(options_.memory_limit) {}
 
 Result<std::unique_ptr<ChangeLogSink>> ChangeLogSink::Create(Options options, ObjectStore* store,
                                                              Clock* clock) {
@@ -267,7 +268,7 @@ Result<ChangeLogSink::OpenFile> ChangeLogSink::NewFile(const TableSchemaPtr& sch
   f.key = layout_.CdcKey(schema->database, schema->table, batch_->window_ms, part);
   f.schema = schema;
   f.shape = std::make_unique<ChangeRowShape>(options_.output, schema);
-  f.buffer = std::make_unique<SpillBuffer>(options_.spill_dir, options_.file_memory_limit);
+  f.buffer = std::make_unique<SpillBuffer>(options_.spill_dir, &memory_);
   ASSIGN_OR_RETURN(f.writer, NewRowWriter(options_.output, f.shape->columns(),
                                           f.shape->json_places(), f.buffer.get()));
   return f;
@@ -291,7 +292,7 @@ void ChangeLogSink::Count(const std::string& table, Op op) {
 Result<ChangeLogSink::OpenFile> ChangeLogSink::NewStreamFile(int part) {
   OpenFile f;
   f.key = layout_.CdcPathKey(batch_->window_ms, part);
-  f.buffer = std::make_unique<SpillBuffer>(options_.spill_dir, options_.file_memory_limit);
+  f.buffer = std::make_unique<SpillBuffer>(options_.spill_dir, &memory_);
   ASSIGN_OR_RETURN(std::unique_ptr<StreamWriter> w,
                    StreamWriter::Create(options_.output, f.buffer.get()));
   f.stream = w.get();

@@ -54,7 +54,9 @@ class ChangeLogSink : public ChangeSink {
     std::vector<std::string> include = {"%.%"};
     std::vector<std::string> exclude;
     std::string spill_dir;
-    uint64_t file_memory_limit = 4ull << 20;  // per file, before it spills to disk
+    // Bytes the open batch's files keep in memory together (spill.transaction_memory_limit);
+    // beyond it, files spill to disk.
+    uint64_t memory_limit = 64ull << 20;
   };
 
   // `store` and `clock` must outlive the sink. Refuses preserve_transactions without cdc_path,
@@ -145,7 +147,9 @@ class ChangeLogSink : public ChangeSink {
   std::optional<Intent> replay_;  // set while replaying a crashed batch
   // The filter the replayed batch was cut with (the config's may have changed since).
   std::optional<TableFilter> replay_filter_;
-  std::mutex schemas_mu_;       // guards schemas_ (the full load resolves schemas too)
+  std::mutex schemas_mu_;
+  MemoryBudget memory_;  // shared by the open batch's files       // guards schemas_ (the full load
+                         // resolves schemas too)
   std::optional<Batch> batch_;  // the open batch
   bool in_txn_ = false;
   uint64_t txn_number_ = 0;

@@ -104,7 +104,8 @@ FullLoader::FullLoader(Options options, std::vector<std::pair<std::string, std::
       store_(store),
       schemas_(schemas),
       clock_(clock),
-      checkpoints_(store) {}
+      checkpoints_(store),
+      memory_(std::make_unique<MemoryBudget>(options_.memory_limit)) {}
 
 FullLoader::~FullLoader() = default;
 
@@ -356,7 +357,7 @@ Status FullLoader::WorkOn(Link* link, TableState* t) {
   Status read = WithRetries(link, [&](ChunkReader* reader) -> Status {
     // Each attempt starts a fresh file: a failed one is thrown away whole.
     if (f->writer) f->writer->Abandon();
-    f->buffer = std::make_unique<SpillBuffer>(options_.spill_dir, options_.file_memory_limit);
+    f->buffer = std::make_unique<SpillBuffer>(options_.spill_dir, memory_.get());
     ASSIGN_OR_RETURN(f->writer, NewRowWriter(options_.output, t->shape->columns(),
                                              t->shape->json_places(), f->buffer.get()));
     ChangeContext context;

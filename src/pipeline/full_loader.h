@@ -64,7 +64,8 @@ class FullLoader {
     ConnectOptions connect;
     uint32_t server_id = 0;  // window-mode binlog reads use server_id + 1 + worker
     std::string spill_dir;
-    uint64_t file_memory_limit = 4ull << 20;
+    // Bytes the finished and in-flight chunks' files keep in memory together.
+    uint64_t memory_limit = 64ull << 20;
     bool progress_bars = false;  // redraw bars on a terminal; otherwise log lines
   };
 
@@ -111,6 +112,7 @@ class FullLoader {
   Clock* const clock_;
   CheckpointStore checkpoints_;
   std::optional<ObjectLayout> layout_;
+  std::unique_ptr<MemoryBudget> memory_;
 
   mutable std::mutex mu_;
   std::condition_variable changed_;

@@ -101,6 +101,7 @@ Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& config, Obj
   o.include = config.tables.include;
   o.exclude = config.tables.exclude;
   o.spill_dir = config.spill.dir;
+  o.memory_limit = config.spill.transaction_memory_limit;
   ASSIGN_OR_RETURN(std::unique_ptr<ChangeLogSink> sink, ChangeLogSink::Create(o, store, clock));
   uint32_t server_id =
       config.source.server_id ? config.source.server_id : LakeServerId(store->Url());
@@ -158,6 +159,7 @@ Status Replicator::Run(const RunOptions& run) {
   lo.connect = connect_;
   lo.server_id = server_id_;
   lo.spill_dir = config_.spill.dir;
+  lo.memory_limit = config_.spill.transaction_memory_limit;
   lo.progress_bars = run.progress_bars;
   FullLoader loader(lo, load_tables, store_, sink_.get(), clock_);
   std::atomic<bool> load_stop{false};

@@ -10,16 +10,31 @@
 
 namespace binlake {
 
-SpillBuffer::SpillBuffer(std::string dir, uint64_t memory_limit)
-    : dir_(std::move(dir)), memory_limit_(memory_limit) {
+bool MemoryBudget::TryTake(uint64_t n) {
+  uint64_t used = used_.load();
+  do {
+    if (used + n > limit_) return false;
+  } while (!used_.compare_exchange_weak(used, used + n));
+  return true;
+}
+
+SpillBuffer::SpillBuffer(std::string dir, MemoryBudget* budget)
+    : dir_(std::move(dir)), budget_(budget) {
   if (dir_.empty()) {
     const char* tmp = std::getenv("TMPDIR");
     dir_ = tmp && *tmp ? tmp : "/tmp";
   }
 }
 
+SpillBuffer::SpillBuffer(std::string dir, uint64_t memory_limit)
+    : SpillBuffer(std::move(dir), nullptr) {
+  own_budget_ = std::make_unique<MemoryBudget>(memory_limit);
+  budget_ = own_budget_.get();
+}
+
 SpillBuffer::~SpillBuffer() {
   if (file_) std::fclose(file_);
+  budget_->Give(held_);
 }
 
 Status SpillBuffer::Spill() {
@@ -42,14 +57,22 @@ Status SpillBuffer::Spill() {
   }
   memory_.clear();
   memory_.shrink_to_fit();
+  budget_->Give(held_);
+  held_ = 0;
   return Status::OK();
 }
 
 Status SpillBuffer::Write(std::string_view data) {
-  if (file_ == nullptr && memory_.size() + data.size() > memory_limit_) RETURN_IF_ERROR(Spill());
   if (file_ == nullptr) {
-    memory_.append(data);
-  } else if (std::fwrite(data.data(), 1, data.size(), file_) != data.size()) {
+    if (budget_->TryTake(data.size())) {
+      held_ += data.size();
+      memory_.append(data);
+      size_ += data.size();
+      return Status::OK();
+    }
+    RETURN_IF_ERROR(Spill());
+  }
+  if (std::fwrite(data.data(), 1, data.size(), file_) != data.size()) {
     return ResourceExhaustedError("writing spill file in {}: {}; free disk space or set spill.dir",
                                   dir_, std::strerror(errno));
   }

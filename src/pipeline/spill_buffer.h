@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -11,13 +12,30 @@
 
 namespace binlake {
 
+// Bytes that SpillBuffers may hold in memory together: a batch's files, or the full load's
+// chunks. Thread-safe.
+class MemoryBudget {
+ public:
+  explicit MemoryBudget(uint64_t limit) : limit_(limit) {}
+  // Takes n bytes of the budget if they fit.
+  bool TryTake(uint64_t n);
+  void Give(uint64_t n) { used_.fetch_sub(n); }
+  uint64_t used() const { return used_.load(); }
+
+ private:
+  const uint64_t limit_;
+  std::atomic<uint64_t> used_{0};
+};
+
 // An OutputStream that keeps bytes in memory up to a limit and moves them to an unlinked
 // temporary file beyond it, so a large batch or transaction costs disk, not memory. Read
 // back with ForEachChunk once writing is done. The temporary file disappears with the
 // buffer (also after a crash: it is unlinked at creation). Not thread-safe.
 class SpillBuffer : public OutputStream {
  public:
-  // dir: where to spill ("" = $TMPDIR or /tmp).
+  // dir: where to spill ("" = $TMPDIR or /tmp). Memory comes from `budget` (shared with
+  // other buffers; must outlive this one), or from a budget of its own of memory_limit bytes.
+  SpillBuffer(std::string dir, MemoryBudget* budget);
   SpillBuffer(std::string dir, uint64_t memory_limit);
   ~SpillBuffer() override;
 
@@ -34,7 +52,9 @@ class SpillBuffer : public OutputStream {
   Status Spill();
 
   std::string dir_;
-  uint64_t memory_limit_;
+  std::unique_ptr<MemoryBudget> own_budget_;
+  MemoryBudget* budget_;
+  uint64_t held_ = 0;  // bytes of the budget this buffer holds
   std::string memory_;
   std::FILE* file_ = nullptr;
   uint64_t size_ = 0;
