@@ -64,7 +64,7 @@ Status SpillBuffer::Spill() {
 
 Status SpillBuffer::Write(std::string_view data) {
   if (file_ == nullptr) {
-    if (budget_->TryTake(data.size())) {
+    if ((own_budget_ || held_ + data.size() <= kMaxMemory) && budget_->TryTake(data.size())) {
       held_ += data.size();
       memory_.append(data);
       size_ += data.size();

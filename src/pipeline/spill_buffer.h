@@ -34,7 +34,10 @@ class MemoryBudget {
 class SpillBuffer : public OutputStream {
  public:
   // dir: where to spill ("" = $TMPDIR or /tmp). Memory comes from `budget` (shared with
-  // other buffers; must outlive this one), or from a budget of its own of memory_limit bytes.
+  // other buffers; must outlive this one), at most kMaxMemory bytes of it: a larger file is
+  // cheaper to stream to disk than to keep growing (and copying) in one string. Or from a
+  // budget of its own of memory_limit bytes.
+  static constexpr uint64_t kMaxMemory = 4ull << 20;
   SpillBuffer(std::string dir, MemoryBudget* budget);
   SpillBuffer(std::string dir, uint64_t memory_limit);
   ~SpillBuffer() override;
