@@ -79,23 +79,13 @@ Result<std::vector<std::string>> ParseEnumSetMembers(std::string_view type) {
   return members;
 }
 
-InformationSchemaResolver::InformationSchemaResolver(ConnectOptions options)
-    : options_(std::move(options)) {}
+InformationSchemaResolver::InformationSchemaResolver(ConnectOptions options, Wanted wants)
+    : options_(std::move(options)), wants_(std::move(wants)) {}
 
 InformationSchemaResolver::~InformationSchemaResolver() = default;
 
 Result<ResolvedTable> InformationSchemaResolver::Resolve(std::string_view database,
                                                          std::string_view table) {
-  if (!warned_) {
-    warned_ = true;
-    LOG_WARN(
-        "TABLE_MAP events from {}:{} carry no column names (binlog_row_metadata=MINIMAL): "
-        "binlake reads names, keys and ENUM/SET members from information_schema, which "
-        "describes tables as they are now, not as they were when the event was written. Set "
-        "binlog_row_metadata=FULL on the server (SET GLOBAL binlog_row_metadata = 'FULL', "
-        "and in its configuration) so that schema changes cannot race with capture",
-        options_.host, options_.port);
-  }
   // A lost connection (the server restarting under a replicator) is retried on fresh
   // connections, with about 13 s of backoff in all, before the error reaches the pipeline.
   Result<ResolvedTable> r = Query(database, table);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,27 +24,32 @@ namespace binlake {
 //                and whose name sorts first
 //
 // The description is of the table as it is now, which is why the TableMapCache consults it
-// only for TABLE_MAPs that lack names, and rejects a column count that differs. The first
-// use logs, once, that names come from information_schema and that
-// binlog_row_metadata=FULL avoids the race around schema changes.
+// only for what a TABLE_MAP lacks (names and more with MINIMAL metadata, where it warns that
+// FULL avoids the race around schema changes; the unique key of a table without primary key)
+// and only for tables the pipeline replicates (Wants).
 //
 // Connects on first use; when the connection is lost, retries on fresh connections with
 // backoff, about 13 s in all (blocking the caller). Owns its connection. Not
 // thread-safe.
 class InformationSchemaResolver : public SchemaResolver {
  public:
-  explicit InformationSchemaResolver(ConnectOptions options);
+  // `wants`: the tables worth describing (all when empty), e.g. those the pipeline replicates.
+  using Wanted = std::function<bool(std::string_view database, std::string_view table)>;
+  explicit InformationSchemaResolver(ConnectOptions options, Wanted wants = nullptr);
   ~InformationSchemaResolver() override;
 
   // kNotFound when the table does not exist (any more) on the server.
   Result<ResolvedTable> Resolve(std::string_view database, std::string_view table) override;
+  bool Wants(std::string_view database, std::string_view table) override {
+    return !wants_ || wants_(database, table);
+  }
 
  private:
   Result<ResolvedTable> Query(std::string_view database, std::string_view table);
 
   const ConnectOptions options_;
+  const Wanted wants_;
   std::unique_ptr<Connection> connection_;
-  bool warned_ = false;
 };
 
 // The members of an ENUM or SET from information_schema's COLUMN_TYPE, e.g.

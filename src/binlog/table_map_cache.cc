@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/logging.h"
+
 namespace binlake {
 
 const TableEntry* TableMapCache::Find(uint64_t table_id) const {
@@ -52,11 +54,34 @@ Result<TableSchemaPtr> TableMapCache::BuildSchema(const TableMap& map, const Tab
     has_enum_set = has_enum_set || real == MysqlType::kEnum || real == MysqlType::kSet;
   }
   ResolvedTable resolved;
-  bool use_resolver =
-      resolver_ != nullptr && (!map.has_names || (has_enum_set && !map.has_enum_set_values) ||
-                               !map.has_primary_key || !map.has_signedness);
+  // Without a primary key in the TABLE_MAP, only the key is missing from a FULL description.
+  bool self_described =
+      map.has_names && map.has_signedness && (!has_enum_set || map.has_enum_set_values);
+  bool use_resolver = resolver_ != nullptr && resolver_->Wants(map.database, map.table) &&
+                      (!self_described || !map.has_primary_key);
+  if (use_resolver && !self_described && !warned_minimal_) {
+    warned_minimal_ = true;
+    LOG_WARN(
+        "TABLE_MAP events of {} carry no column names (binlog_row_metadata=MINIMAL): binlake "
+        "reads names, keys and ENUM/SET members from information_schema, which describes tables "
+        "as they are now, not as they were when the event was written. Set "
+        "binlog_row_metadata=FULL on the server (SET GLOBAL binlog_row_metadata = 'FULL', and in "
+        "its configuration) so that schema changes cannot race with capture",
+        schema->QualifiedName());
+  }
   if (use_resolver) {
-    ASSIGN_OR_RETURN(resolved, resolver_->Resolve(map.database, map.table));
+    Result<ResolvedTable> r = resolver_->Resolve(map.database, map.table);
+    if (!r.ok() && r.status().code() == StatusCode::kNotFound && self_described) {
+      // Dropped since: the TABLE_MAP has all but a unique key, so rows are keyless.
+      use_resolver = false;
+    } else {
+      ASSIGN_OR_RETURN(resolved, std::move(r));
+    }
+  }
+  if (use_resolver && resolved.columns.size() != n && self_described) {
+    use_resolver = false;  // changed since: the TABLE_MAP's own description stands
+  }
+  if (use_resolver) {
     if (resolved.columns.size() != n) {
       return FailedPreconditionError(
           "table {}: the binlog's TABLE_MAP (table id {}) has {} columns but the server's "

@@ -29,6 +29,9 @@ class SchemaResolver {
  public:
   virtual ~SchemaResolver() = default;
   virtual Result<ResolvedTable> Resolve(std::string_view database, std::string_view table) = 0;
+  // Whether the table's description is worth asking for: tables nobody replicates are
+  // described from their TABLE_MAP alone (their rows are dropped anyway).
+  virtual bool Wants(std::string_view /*database*/, std::string_view /*table*/) { return true; }
 };
 
 // A table id's current mapping: the TABLE_MAP and the schema published for it.
@@ -68,6 +71,7 @@ class TableMapCache {
                                      bool* names_guessed);
 
   SchemaResolver* resolver_;
+  bool warned_minimal_ = false;
   std::unordered_map<uint64_t, TableEntry> by_id_;
   std::unordered_map<std::string, Published> by_name_;
 };

@@ -86,6 +86,10 @@ class ChangeLogSink : public ChangeSink {
   // True while replaying towards a crashed batch's recorded end (the source must not stop).
   bool replaying() const { return replay_.has_value(); }
   const Checkpoint& checkpoint() const { return checkpoint_; }
+  // Whether rows of the table are written (the table filter in effect, a replayed batch's).
+  bool Replicates(std::string_view database, std::string_view table) const {
+    return filter().Matches(database, table);
+  }
   // The lake schema (version, field ids) for a schema read from the server, shared with the
   // CDC side so LOAD and CDC files of a table agree. Thread-safe (the full load calls it).
   Result<TableSchemaPtr> LakeSchema(const TableSchemaPtr& described);

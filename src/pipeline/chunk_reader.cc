@@ -300,7 +300,9 @@ Status ChunkReader::CollectWindowKeys(const LoadTable& t, const BinlogPosition& 
   EventStream stream(source.get());
   stream.mutable_decoder()->set_checksum(source->info().checksums ? ChecksumAlgorithm::kCrc32
                                                                   : ChecksumAlgorithm::kOff);
-  InformationSchemaResolver resolver(connect_);
+  InformationSchemaResolver resolver(connect_, [&t](std::string_view db, std::string_view name) {
+    return db == t.server.database && name == t.server.table;
+  });
   AssemblerOptions ao;
   ao.binlog_file = low.file;
   ao.resolver = &resolver;

@@ -231,7 +231,9 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
   ro.heartbeat_period = heartbeat;
 
   // Names, keys and ENUM/SET members for TABLE_MAPs without them (binlog_row_metadata=MINIMAL).
-  InformationSchemaResolver resolver(connect_);
+  InformationSchemaResolver resolver(connect_, [this](std::string_view db, std::string_view t) {
+    return sink_->Replicates(db, t);
+  });
 
   std::mt19937_64 rng(std::random_device{}());
   int64_t backoff_ms = 100;
