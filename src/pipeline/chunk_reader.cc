@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "binlog/event_stream.h"
+#include "binlog/event_type.h"
 #include "binlog/information_schema_resolver.h"
 #include "binlog/replication_source.h"
 #include "binlog/transaction_assembler.h"
@@ -311,6 +312,8 @@ Status ChunkReader::CollectWindowKeys(const LoadTable& t, const BinlogPosition& 
     ASSIGN_OR_RETURN(const Event* event, stream.Next());
     if (event == nullptr) return Status::OK();  // the end of the binlog
     RETURN_IF_ERROR(assembler.Consume(*event));
+    // A ROTATE's offset belongs to the file it ends, not to the next one the assembler names.
+    if (event->header.type == event_type::kRotate) continue;
     BinlogPosition at{assembler.binlog_file(), event->next_position};
     if (event->next_position > 0 && !assembler.in_transaction() && !(at < high)) {
       return Status::OK();

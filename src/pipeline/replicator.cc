@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "binlog/event_stream.h"
+#include "binlog/event_type.h"
 #include "binlog/gtid_start.h"
 #include "binlog/information_schema_resolver.h"
 #include "binlog/replication_source.h"
@@ -294,9 +295,13 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
       }
       backoff_ms = 100;
       RETURN_IF_ERROR(assembler.Consume(*event));
-      // The FORMAT_DESCRIPTION a dump starts with carries its own (earlier) offset.
+      // The FORMAT_DESCRIPTION a dump starts with carries its own (earlier) offset, and a
+      // ROTATE's offset is in the file it ends while the assembler already names the next one:
+      // neither may move the position read so far (else --stop-at-end stops early).
       BinlogPosition at{assembler.binlog_file(), event->next_position};
-      if (event->next_position > 0 && seen < at) seen = at;
+      if (event->next_position > 0 && event->header.type != event_type::kRotate && seen < at) {
+        seen = at;
+      }
     }
     if (!broken.IsRetryable()) return broken;
     if (assembler.in_transaction()) {

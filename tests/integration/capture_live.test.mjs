@@ -183,6 +183,24 @@ test('start.timestamp: binlake run begins at the first transaction committed at 
   ]);
 });
 
+test('--stop-at-end reads past a binlog rotation to the end it saw at start', async () => {
+  await sql(`CREATE TABLE ${DB}.rot (id INT PRIMARY KEY, pad VARCHAR(200))`);
+  const lake = await localLake(join(work, 'rotation-lake'));
+  const config = writeConfig(join(work, 'rotation'), DB, { lake, output: { format: 'jsonl' } });
+  await runBinlake(config, { check: true });  // the lake starts here
+  // A long run of the old file, then a rotation, then a short run of the new one: the
+  // ROTATE's offset (in the old file) is far beyond the new file's end.
+  await sql(`INSERT INTO ${DB}.rot SELECT seq, REPEAT('x', 200) FROM seq_1_to_2000`,
+      { database: DB });
+  await sql('FLUSH BINARY LOGS');
+  await sql(`INSERT INTO ${DB}.rot VALUES (5001, 'after the rotation')`);
+  await runBinlake(config, { check: true });
+  const objects = await lakeObjects(lake);
+  const rows = await readJsonChanges(objects, tableFiles(objects, DB, 'rot'), ['id']);
+  assert.equal(rows.length, 2001);
+  assert.equal(rows.at(-1).data.id.text, '5001');
+});
+
 test('start.gtid the server never wrote fails naming the set', async () => {
   const lake = await localLake(join(work, 'bad-gtid-lake'));
   const config = writeConfig(join(work, 'bad-gtid'), DB, {
