@@ -151,14 +151,19 @@ class WrongResolver : public SchemaResolver {
   }
 };
 
-TEST(TransactionAssemblerTest, ResolverWithOtherColumnCountFails) {
-  if (!testing::FixturesDir()) GTEST_SKIP() << "../shared/fixtures is absent";
-  auto dir = testing::FixturesDir();
-  std::ifstream in(*dir + "/binlogs/rust_mysql_common/minimal_row_metadata.000001",
-                   std::ios::binary);
+// A MySQL binlog written with binlog_row_metadata=MINIMAL (TABLE_MAPs without names).
+std::string MinimalMetadataFixture() {
+  std::ifstream in(
+      *testing::FixturesDir() + "/binlogs/rust_mysql_common/minimal_row_metadata.000001",
+      std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
-  std::string bytes = ss.str();
+  return ss.str();
+}
+
+TEST(TransactionAssemblerTest, ResolverWithOtherColumnCountFails) {
+  if (!testing::FixturesDir()) GTEST_SKIP() << "../shared/fixtures is absent";
+  std::string bytes = MinimalMetadataFixture();
   auto reader = BinlogFileReader::FromBuffer(bytes, "binlog.000001");
   ASSERT_TRUE(reader.ok());
   EventStream stream(reader->get());
@@ -193,12 +198,7 @@ class UnwantedResolver : public SchemaResolver {
 
 TEST(TransactionAssemblerTest, TablesTheResolverDoesNotWantAreDescribedByTheirTableMap) {
   if (!testing::FixturesDir()) GTEST_SKIP() << "../shared/fixtures is absent";
-  std::ifstream in(
-      *testing::FixturesDir() + "/binlogs/rust_mysql_common/minimal_row_metadata.000001",
-      std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string bytes = ss.str();
+  std::string bytes = MinimalMetadataFixture();
   auto reader = BinlogFileReader::FromBuffer(bytes, "binlog.000001");
   ASSERT_TRUE(reader.ok());
   EventStream stream(reader->get());
