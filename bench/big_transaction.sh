@@ -20,13 +20,9 @@ bench_generate_inserts "$ROWS"
 bench_log "workload: $GEN_FILE:$GEN_START..$GEN_END ($(((GEN_END - GEN_START) / 1000000)) MB)"
 
 mkdir -p "$BENCH_TMP/lake" "$BENCH_TMP/spill"
-cat >"$BENCH_TMP/binlake.yaml" <<EOF
-source:
-  host: 127.0.0.1
-  port: $MARIADB_PORT
-  user: $BINLAKE_USER
-  password: $BINLAKE_PASSWORD
-  tls: { mode: disabled }
+{
+  bench_source_yaml
+  cat <<EOF
 target:
   url: file://$BENCH_TMP/lake
 output:
@@ -36,6 +32,7 @@ start: { file: $GEN_FILE, pos: $GEN_START }
 spill: { dir: $BENCH_TMP/spill }
 log: { level: warn }
 EOF
+} >"$BENCH_TMP/binlake.yaml"
 
 bench_log "binlake run"
 bench_timed "$BENCH_TMP/binlake.time" "$BUILD/src/cli/binlake" run -c "$BENCH_TMP/binlake.yaml" \

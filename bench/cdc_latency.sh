@@ -32,13 +32,9 @@ while [ ! -f "$BENCH_TMP/ready" ]; do
 done
 
 mkdir -p "$BENCH_TMP/spill"
-cat >"$BENCH_TMP/binlake.yaml" <<EOT
-source:
-  host: 127.0.0.1
-  port: $MARIADB_PORT
-  user: $BINLAKE_USER
-  password: $BINLAKE_PASSWORD
-  tls: { mode: disabled }
+{
+  bench_source_yaml
+  cat <<EOT
 target:
   url: s3://bench-lat/lake
   s3:
@@ -54,6 +50,7 @@ full_load: false
 spill: { dir: $BENCH_TMP/spill }
 log: { level: warn }
 EOT
+} >"$BENCH_TMP/binlake.yaml"
 # Without start: CDC begins at the binlog end, before any workload row.
 /usr/bin/time -f '%e %U %S %M' -o "$BENCH_TMP/binlake.time" "$BUILD/src/cli/binlake" run \
   -c "$BENCH_TMP/binlake.yaml" 2>"$BENCH_TMP/binlake.log" &

@@ -58,16 +58,9 @@ MYDUMPER_ROWS="$(zcat -f "${dump_files[@]}" | grep -c '^(' || true)"
 # --- binlake ---
 LAKE="$BENCH_TMP/lake"
 mkdir -p "$LAKE" "$BENCH_TMP/spill"
-cat >"$BENCH_TMP/binlake.yaml" <<EOF
-source:
-  host: 127.0.0.1
-  port: $MARIADB_PORT
-  user: $BINLAKE_USER
-  password: $BINLAKE_PASSWORD
-  tls: { mode: disabled }
-  # --stop-at-end notices the finished load between binlog events; on this idle binlog the
-  # next one is a heartbeat, by default up to 5 s after the load.
-  heartbeat_interval: 200ms
+{
+  bench_source_yaml
+  cat <<EOF
 target:
   url: file://$LAKE
 output:
@@ -82,6 +75,7 @@ full_load:
 spill: { dir: $BENCH_TMP/spill }
 log: { level: warn }
 EOF
+} >"$BENCH_TMP/binlake.yaml"
 bench_log "binlake run: full load, $THREADS threads, chunk_rows $CHUNK_ROWS, parquet zstd"
 bench_timed "$BENCH_TMP/binlake.time" "$BUILD/src/cli/binlake" run -c "$BENCH_TMP/binlake.yaml" \
   --stop-at-end >&2 || bench_die "binlake run failed (exit $?); its log is above"

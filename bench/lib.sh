@@ -171,6 +171,19 @@ bench_generate_inserts() {
   bench_run_workload <"$BENCH_TMP/workload.sql"
 }
 
+# bench_source_yaml: the `source:` block of a binlake config for the rig server (plain TCP);
+# the scripts write the rest of their config after it.
+bench_source_yaml() {
+  cat <<EOF
+source:
+  host: 127.0.0.1
+  port: $MARIADB_PORT
+  user: $BINLAKE_USER
+  password: $BINLAKE_PASSWORD
+  tls: { mode: disabled }
+EOF
+}
+
 # bench_timed OUT CMD...: runs CMD with /usr/bin/time; OUT gets "seconds user sys max_rss_kib".
 bench_timed() {
   local out="$1"
