@@ -241,13 +241,13 @@ test('a table added to tables.include later is loaded while CDC of the others go
              INSERT INTO two SELECT seq, -seq FROM seq_1_to_50;`);
   const dir = join(work, 'add');
   const lake = await localLake(join(dir, 'lake'));
-  const opts = (include) => ({
+  const opts = (include, fullLoad = true) => ({
     lake,
     output: {
       format: 'csv', sequence_column_name: '_seq', include_op_for_full_load: true,
       cdc_max_batch_interval: '1s',
     },
-    extra: { full_load: true, tables: { include } },
+    extra: { full_load: fullLoad, tables: { include } },
   });
   await runBinlake(writeConfig(dir, db, opts([`${db}.one`])), { check: true });
   await sql(`UPDATE ${db}.one SET v = 0 WHERE id = 1; UPDATE ${db}.two SET v = 0 WHERE id = 1;`);
@@ -267,6 +267,18 @@ test('a table added to tables.include later is loaded while CDC of the others go
   assert.equal(last.get('2').v, '7');
   assert.equal(last.size, 50);
   assert.ok(two.filter((r) => r.Op === 'I' && r.id === '2').length === 1, 'row 2 loaded once');
+
+  // A table CDC has written (here with full_load off) is not loaded when full_load is on
+  // again: CDC already has its rows.
+  const both = [`${db}.%`];
+  await sql(`CREATE TABLE ${db}.three (id INT PRIMARY KEY); INSERT INTO ${db}.three VALUES (1), (2)`);
+  await runBinlake(writeConfig(dir, db, opts(both, false)), { check: true });
+  await runBinlake(writeConfig(dir, db, opts(both)), { check: true });
+  const after = await lakeObjects(lake);
+  const three = tableFiles(after, db, 'three');
+  assert.ok(three.length > 0, 'CDC wrote three');
+  assert.deepEqual(three.filter((k) => /\/LOAD/.test(k)), [], 'three was not loaded');
+  assert.ok(![...after.keys()].some((k) => k.startsWith(`_binlake/loads/${db}/three/`)));
   await sql(`DROP DATABASE ${db}`);
 });
 
