@@ -32,18 +32,28 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep) {
   return out;
 }
 
-// The key literals of the row just read: the plain key columns at the end of the select list.
-Result<KeyBound> KeyOfRow(const LoadTable& t, const TextRowView& row) {
-  KeyBound key;
-  size_t base = t.described->columns.size();
+// Copies the key columns' text of a row (`first`: where they start in it) into raw.
+template <typename Text>
+Status CopyKeyText(const LoadTable& t, const std::vector<Text>& row, size_t first,
+                   std::vector<std::string>* raw) {
+  raw->resize(t.key.size());
   for (size_t j = 0; j < t.key.size(); ++j) {
-    const std::optional<std::string_view>& raw = row[base + j];
-    const Column& c = t.described->columns[t.key[j]];
-    if (!raw) {
-      return FailedPreconditionError("{}: key column {} is NULL in a row", t.QualifiedName(),
-                                     c.name);
+    if (!row[first + j]) {
+      return FailedPreconditionError(
+          "{}: key column {} holds NULL, so the table cannot be split into ranges of its key; "
+          "make the key's columns NOT NULL",
+          t.QualifiedName(), t.described->columns[t.key[j]].name);
     }
-    key.push_back(KeyLiteral(c, t.server.charsets[t.key[j]], *raw));
+    (*raw)[j].assign(*row[first + j]);
+  }
+  return Status::OK();
+}
+
+// The key as SQL literals, from the key columns' plain SELECT text.
+KeyBound KeyLiterals(const LoadTable& t, const std::vector<std::string>& raw) {
+  KeyBound key;
+  for (size_t j = 0; j < t.key.size(); ++j) {
+    key.push_back(KeyLiteral(t.described->columns[t.key[j]], t.server.charsets[t.key[j]], raw[j]));
   }
   return key;
 }
@@ -183,15 +193,9 @@ Result<std::optional<KeyBound>> ChunkReader::Boundary(const LoadTable& t,
   ASSIGN_OR_RETURN_CTX(QueryResult r, connection_->Query(sql), "finding a chunk boundary of {}",
                        t.QualifiedName());
   if (r.rows.empty()) return std::optional<KeyBound>();
-  KeyBound key;
-  for (size_t j = 0; j < t.key.size(); ++j) {
-    const Column& c = t.described->columns[t.key[j]];
-    if (!r.rows[0][j]) {
-      return FailedPreconditionError("{}: key column {} is NULL", t.QualifiedName(), c.name);
-    }
-    key.push_back(KeyLiteral(c, t.server.charsets[t.key[j]], *r.rows[0][j]));
-  }
-  return std::optional<KeyBound>(std::move(key));
+  std::vector<std::string> raw;
+  RETURN_IF_ERROR(CopyKeyText(t, r.rows[0], 0, &raw));
+  return std::optional<KeyBound>(KeyLiterals(t, raw));
 }
 
 Result<BinlogPosition> ChunkReader::BeginSnapshot() {
@@ -243,6 +247,7 @@ Status ChunkReader::Read(const LoadTable& t, const Chunk& chunk,
   std::vector<Row> buffered;  // window mode: rows wait for the binlog check
   uint64_t seen = 0;
   Row row;
+  std::vector<std::string> last_raw;  // the key text of the last row read
   Status read = connection_->QueryEach(sql, nullptr, [&](const TextRowView& text) -> Status {
     ++seen;
     if (tail && seen > t.chunk_rows) {
@@ -254,9 +259,8 @@ Status ChunkReader::Read(const LoadTable& t, const Chunk& chunk,
       Status parsed = ParseSelectedValue(columns[i], text[i], &row[i]);
       if (!parsed.ok()) return parsed.Context(fmt::format("reading {}", t.QualifiedName()));
     }
-    if (t.chunked) {
-      ASSIGN_OR_RETURN(result->last_key, KeyOfRow(t, text));
-    }
+    // Only the last row's key is needed, as literals: keep its text, convert once.
+    if (t.chunked) RETURN_IF_ERROR(CopyKeyText(t, text, columns.size(), &last_raw));
     if (window) {
       buffered.push_back(std::move(row));
       row = Row();
@@ -268,6 +272,7 @@ Status ChunkReader::Read(const LoadTable& t, const Chunk& chunk,
   Status ended = connection_->Execute("COMMIT");
   RETURN_IF_ERROR(read.Context(fmt::format("reading a chunk of {}", t.QualifiedName())));
   RETURN_IF_ERROR(ended);
+  if (t.chunked && seen > 0) result->last_key = KeyLiterals(t, last_raw);
   if (!window) return Status::OK();
 
   // High watermark; drop rows the binlog changed in between.
