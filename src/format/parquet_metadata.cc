@@ -80,7 +80,9 @@ void WriteDictionaryPageHeader(int32_t uncompressed_size, int32_t compressed_siz
 
 void WriteFileMetaData(const std::vector<ParquetColumnPlan>& columns,
                        const std::vector<RowGroupMeta>& row_groups, int64_t num_rows,
-                       const std::string& created_by, std::string* out) {
+                       const std::string& created_by,
+                       const std::vector<std::pair<std::string, std::string>>& key_values,
+                       std::string* out) {
   ThriftCompactWriter w(out);
   w.BeginStruct();
   w.I32Field(1, 2);  // version: logical types and v2 statistics are used
@@ -103,6 +105,15 @@ void WriteFileMetaData(const std::vector<ParquetColumnPlan>& columns,
     w.I64Field(6, rg.total_compressed_size);
     if (i <= 32767) w.I16Field(7, static_cast<int16_t>(i));  // ordinal is an i16
     w.EndStruct();
+  }
+  if (!key_values.empty()) {
+    w.ListField(5, TType::kStruct, static_cast<uint32_t>(key_values.size()));
+    for (const auto& [key, value] : key_values) {
+      w.BeginStruct();
+      w.BinaryField(1, key);
+      w.BinaryField(2, value);
+      w.EndStruct();
+    }
   }
   w.BinaryField(6, created_by);
   // column_orders: TypeDefinedOrder for every leaf, so readers trust min_value/max_value.

@@ -54,6 +54,8 @@ void WriteDictionaryPageHeader(int32_t uncompressed_size, int32_t compressed_siz
 // Appends the FileMetaData of a flat schema (root + one leaf per plan) to *out.
 void WriteFileMetaData(const std::vector<ParquetColumnPlan>& columns,
                        const std::vector<RowGroupMeta>& row_groups, int64_t num_rows,
-                       const std::string& created_by, std::string* out);
+                       const std::string& created_by,
+                       const std::vector<std::pair<std::string, std::string>>& key_values,
+                       std::string* out);
 
 }  // namespace binlake

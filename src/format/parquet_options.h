@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace binlake {
 
@@ -54,6 +56,8 @@ struct ParquetOptions {
   // Written to FileMetaData.created_by. Readers parse "<app> version <x.y.z> (build <h>)"
   // to decide which statistics to trust, so keep that shape.
   std::string created_by = "binlake version 0.1.0 (build 0)";
+  // FileMetaData.key_value_metadata, in order (Iceberg writes its schema as "iceberg.schema").
+  std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };
 
 }  // namespace binlake

@@ -14,6 +14,13 @@ constexpr uint64_t kFooterBytesPerChunk = 96;
 Result<std::unique_ptr<RowWriter>> ParquetWriter::Create(std::vector<Column> columns,
                                                          const ParquetOptions& options,
                                                          OutputStream* out) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ParquetWriter> w, Open(std::move(columns), options, out));
+  return std::unique_ptr<RowWriter>(std::move(w));
+}
+
+Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(std::vector<Column> columns,
+                                                           const ParquetOptions& options,
+                                                           OutputStream* out) {
   if (columns.empty()) {
     return InvalidArgumentError("a Parquet file needs at least one column; none were given");
   }
@@ -33,7 +40,7 @@ Result<std::unique_ptr<RowWriter>> ParquetWriter::Create(std::vector<Column> col
   for (const ParquetColumnPlan& plan : w->plans_) {
     w->encoders_.push_back(ColumnEncoder::Make(&plan, &w->options_, w->compressor_.get()));
   }
-  return std::unique_ptr<RowWriter>(std::move(w));
+  return w;
 }
 
 Status ParquetWriter::EnsureMagic() {
@@ -105,7 +112,8 @@ Status ParquetWriter::Finish() {
   RETURN_IF_ERROR(FlushRowGroup());
   RETURN_IF_ERROR(EnsureMagic());
   std::string footer;
-  WriteFileMetaData(plans_, row_groups_, static_cast<int64_t>(rows_), options_.created_by, &footer);
+  WriteFileMetaData(plans_, row_groups_, static_cast<int64_t>(rows_), options_.created_by,
+                    options_.key_value_metadata, &footer);
   const uint32_t n = static_cast<uint32_t>(footer.size());
   for (int i = 0; i < 4; ++i) footer.push_back(static_cast<char>(n >> (8 * i)));
   footer.append(kMagic);

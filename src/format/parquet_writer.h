@@ -33,11 +33,20 @@ class ParquetWriter final : public RowWriter {
                                                    const ParquetOptions& options,
                                                    OutputStream* out);
 
+  // The same, typed: for callers that read the file's metadata after Finish.
+  static Result<std::unique_ptr<ParquetWriter>> Open(std::vector<Column> columns,
+                                                     const ParquetOptions& options,
+                                                     OutputStream* out);
+
   Status Append(const Row& row) override;
   uint64_t rows() const override { return rows_; }
   uint64_t EstimatedSize() const override;
   Status Finish() override;
   void Abandon() override;
+
+  // What Finish wrote: each row group's column chunks (sizes, counts, PLAIN min/max), in
+  // column order. REQUIRES: Finish succeeded.
+  const std::vector<RowGroupMeta>& row_groups() const { return row_groups_; }
 
  private:
   ParquetWriter(const ParquetOptions& options, OutputStream* out) : options_(options), out_(out) {}

@@ -1,0 +1,615 @@
+#include "iceberg/iceberg_table.h"
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "common/logging.h"
+#include "format/parquet_writer.h"
+
+namespace binlake {
+namespace {
+
+constexpr int32_t kDeleteFilePathId = 2147483546;
+constexpr int32_t kDeletePosId = 2147483545;
+constexpr const char* kKeyProperty = "binlake.key-field-ids";
+
+std::mt19937_64& Rng() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  return rng;
+}
+
+std::string JoinIds(const IcebergSchema& s) {
+  std::string out;
+  for (int k : s.key_columns) {
+    if (!out.empty()) out += ",";
+    out += std::to_string(s.columns[static_cast<size_t>(k)].file_column.field_id);
+  }
+  return out;
+}
+
+// Whether Iceberg lets a field's type change from `from` to `to` in place.
+bool Promotable(const std::string& from, const std::string& to) {
+  if (from == to) return true;
+  if (from == "int" && to == "long") return true;
+  if (from == "float" && to == "double") return true;
+  int p1, s1, p2, s2;
+  if (std::sscanf(from.c_str(), "decimal(%d, %d)", &p1, &s1) == 2 &&
+      std::sscanf(to.c_str(), "decimal(%d, %d)", &p2, &s2) == 2) {
+    return s1 == s2 && p2 >= p1;
+  }
+  return false;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A finished Parquet file and its manifest description.
+struct WrittenFile {
+  std::string key;
+  std::string bytes;
+  DataFile file;
+};
+
+// Fills a DataFile's metrics from the writer's row groups (bounds only for single row group
+// files, where the chunk statistics are the file's).
+void FillMetrics(const ParquetWriter& writer, const std::vector<const IcebergColumn*>& columns,
+                 DataFile* f) {
+  const auto& groups = writer.row_groups();
+  for (const RowGroupMeta& g : groups) {
+    f->split_offsets.push_back(g.file_offset);
+    for (size_t i = 0; i < g.columns.size() && i < columns.size(); ++i) {
+      int32_t id = columns[i]->file_column.field_id;
+      const ColumnChunkMeta& c = g.columns[i];
+      f->column_sizes[id] += c.total_compressed_size;
+      f->value_counts[id] += c.num_values;
+      f->null_value_counts[id] += c.stats.null_count;
+    }
+  }
+  if (groups.size() != 1) return;
+  for (size_t i = 0; i < groups[0].columns.size() && i < columns.size(); ++i) {
+    const ParquetStatistics& st = groups[0].columns[i].stats;
+    if (!st.has_min_max) continue;
+    std::string lo, hi;
+    if (IcebergBound(*columns[i], st.min, &lo) && IcebergBound(*columns[i], st.max, &hi)) {
+      f->lower_bounds[columns[i]->file_column.field_id] = lo;
+      f->upper_bounds[columns[i]->file_column.field_id] = hi;
+    }
+  }
+}
+
+}  // namespace
+
+struct IcebergTable::Plan {
+  std::vector<Row> appends;
+  std::vector<std::string> append_keys;
+  std::map<uint32_t, std::vector<int64_t>> deletes;  // data file → positions
+  std::vector<std::pair<std::string, RowLocation>> removed;
+};
+
+IcebergTable::IcebergTable(ObjectStore* store, TableCatalog* catalog, Clock* clock,
+                           IcebergTableOptions options)
+    : store_(store), catalog_(catalog), clock_(clock), options_(std::move(options)) {
+  run_id_ = fmt::format("{:016x}", Rng()());
+}
+
+Result<std::unique_ptr<IcebergTable>> IcebergTable::Open(ObjectStore* store, TableCatalog* catalog,
+                                                         Clock* clock,
+                                                         IcebergTableOptions options) {
+  std::unique_ptr<IcebergTable> t(new IcebergTable(store, catalog, clock, std::move(options)));
+  RETURN_IF_ERROR(t->Load());
+  return t;
+}
+
+Status IcebergTable::Load() {
+  ASSIGN_OR_RETURN(loaded_, catalog_->Load(options_.table_key));
+  index_.Clear();
+  if (loaded_ && !schema_.columns.empty()) RETURN_IF_ERROR(RebuildIndex());
+  return Status::OK();
+}
+
+std::map<std::string, std::string> IcebergTable::CommittedSummary() const {
+  if (!loaded_) return {};
+  return loaded_->metadata.CurrentSummary();
+}
+
+Status IcebergTable::RebuildIndex() {
+  index_.Clear();
+  if (!loaded_) return Status::OK();
+  const TableMetadata::Json* snapshot = loaded_->metadata.CurrentSnapshot();
+  if (!snapshot || !snapshot->contains("manifest-list")) return Status::OK();
+  std::string list_uri = (*snapshot)["manifest-list"].get<std::string>();
+  ASSIGN_OR_RETURN(std::string list_key, StoreKeyOf(*store_, list_uri));
+  ASSIGN_OR_RETURN(std::string list_bytes, store_->Get(list_key));
+  ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, ReadManifestList(list_bytes, list_uri));
+  std::vector<DataFile> data_files;
+  std::map<std::string, std::vector<int64_t>> deleted;
+  for (const ManifestFile& m : manifests) {
+    ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store_, m.path));
+    ASSIGN_OR_RETURN(std::string bytes, store_->Get(key));
+    ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifest(bytes, m));
+    for (ManifestEntry& e : entries) {
+      if (e.status == EntryStatus::kDeleted) continue;
+      if (e.file.format != "PARQUET" && e.file.format != "parquet") {
+        return UnimplementedError("{}: data file {} is {}; binlake reads Parquet tables only",
+                                  options_.table_key, e.file.path, e.file.format);
+      }
+      switch (e.file.content) {
+        case FileContent::kData:
+          data_files.push_back(std::move(e.file));
+          break;
+        case FileContent::kPositionDeletes: {
+          ASSIGN_OR_RETURN(std::string dkey, StoreKeyOf(*store_, e.file.path));
+          ASSIGN_OR_RETURN(std::string dbytes, store_->Get(dkey));
+          RETURN_IF_ERROR(ReadPositionDeletes(dbytes, e.file.path, &deleted));
+          break;
+        }
+        case FileContent::kEqualityDeletes:
+          return UnimplementedError(
+              "table {} has an equality delete file ({}), written by another engine; binlake "
+              "maintains tables with position deletes only. Rewrite the table's deletes (Spark: "
+              "CALL system.rewrite_position_delete_files, or rewrite_data_files) and restart",
+              options_.table_key, e.file.path);
+      }
+    }
+  }
+  for (const DataFile& f : data_files) {
+    ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store_, f.path));
+    ASSIGN_OR_RETURN(std::string bytes, store_->Get(key));
+    static const std::vector<int64_t> kNone;
+    auto d = deleted.find(f.path);
+    RETURN_IF_ERROR(
+        IndexDataFile(schema_, bytes, f.path, d == deleted.end() ? kNone : d->second, &index_));
+  }
+  LOG_INFO("iceberg table {}: indexed {} live rows in {} data files", options_.table_key,
+           index_.size(), data_files.size());
+  return Status::OK();
+}
+
+bool IcebergTable::SchemaDiffers(const TableSchema& schema) const {
+  if (!source_schema_) return true;
+  if (source_schema_.get() == &schema) return false;
+  const TableSchema& a = *source_schema_;
+  if (a.columns.size() != schema.columns.size() || a.key_columns != schema.key_columns) {
+    return true;
+  }
+  for (size_t i = 0; i < a.columns.size(); ++i) {
+    const Column& x = a.columns[i];
+    const Column& y = schema.columns[i];
+    if (x.name != y.name || x.type != y.type || x.is_unsigned != y.is_unsigned ||
+        x.nullable != y.nullable || x.precision != y.precision || x.scale != y.scale ||
+        x.elements != y.elements) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Status IcebergTable::SetSchema(TableSchemaPtr source) {
+  // Field ids: a column keeps the id of the Iceberg field of its name while its type stays
+  // promotable (int → long, float → double, a wider decimal); any other column gets a new id.
+  std::map<std::string, std::pair<int32_t, std::pair<std::string, bool>>> existing;
+  int32_t last_id = 0;
+  if (loaded_) {
+    last_id = loaded_->metadata.last_column_id();
+    if (const TableMetadata::Json* s = loaded_->metadata.CurrentSchema()) {
+      for (const auto& f : (*s)["fields"]) {
+        if (!f["type"].is_string()) continue;
+        existing[Lower(f["name"].get<std::string>())] = {
+            f["id"].get<int32_t>(), {f["type"].get<std::string>(), f["required"].get<bool>()}};
+      }
+    }
+  }
+  auto with_ids = std::make_shared<TableSchema>(*source);
+  for (Column& c : with_ids->columns) c.field_id = 0;
+  ASSIGN_OR_RETURN(IcebergSchema probe, [&]() -> Result<IcebergSchema> {
+    TableSchema tmp = *with_ids;
+    for (size_t i = 0; i < tmp.columns.size(); ++i) tmp.columns[i].field_id = 1;
+    return MapIcebergSchema(tmp);
+  }());
+  for (size_t i = 0; i < with_ids->columns.size(); ++i) {
+    Column& c = with_ids->columns[i];
+    auto it = existing.find(Lower(c.name));
+    if (it != existing.end() && Promotable(it->second.second.first, probe.columns[i].type)) {
+      c.field_id = it->second.first;
+    } else {
+      if (it != existing.end()) {
+        LOG_WARN(
+            "iceberg table {}: column '{}' changed from {} to {}, which Iceberg cannot promote; "
+            "it becomes a new field (rows written before the change read NULL in it)",
+            options_.table_key, c.name, it->second.second.first, probe.columns[i].type);
+      }
+      c.field_id = ++last_id;
+    }
+  }
+  ASSIGN_OR_RETURN(IcebergSchema mapped, MapIcebergSchema(*with_ids));
+  // A field that was optional stays optional: its older files may hold NULLs.
+  for (IcebergColumn& c : mapped.columns) {
+    auto it = existing.find(Lower(c.file_column.name));
+    if (it != existing.end() && it->second.first == c.file_column.field_id &&
+        !it->second.second.second) {
+      c.required = false;
+    }
+  }
+  if (!mapped.identifier_ids.empty()) {
+    for (int k : mapped.key_columns) {
+      if (!mapped.columns[static_cast<size_t>(k)].required) mapped.identifier_ids.clear();
+    }
+  }
+  bool keys_changed = JoinIds(mapped) != JoinIds(schema_) || schema_.columns.empty();
+  std::string old_json = schema_.columns.empty() ? "" : IcebergSchemaJson(schema_, 0);
+  if (old_json != IcebergSchemaJson(mapped, 0)) schema_dirty_ = true;
+  source_schema_ = std::move(with_ids);
+  schema_ = std::move(mapped);
+  ASSIGN_OR_RETURN(plans_, IcebergPlans(schema_));
+  if (loaded_) {
+    if (const TableMetadata::Json* s = loaded_->metadata.CurrentSchema()) {
+      // The table's current schema may already be this one (a restart): nothing to commit.
+      TableMetadata::Json current = *s;
+      current.erase("schema-id");
+      TableMetadata::Json mine = TableMetadata::Json::parse(IcebergSchemaJson(schema_, 0));
+      mine.erase("schema-id");
+      if (current == mine) schema_dirty_ = false;
+    }
+  }
+  if (keys_changed && loaded_) RETURN_IF_ERROR(RebuildIndex());
+  return Status::OK();
+}
+
+Status IcebergTable::AddRow(const Row& source, bool insert) {
+  Row row;
+  RETURN_IF_ERROR(ToIcebergRow(schema_, source, &row));
+  ASSIGN_OR_RETURN(std::string key, CanonicalKey(schema_, plans_, row));
+  bool keyed = !source_schema_->key_columns.empty();
+  Pending& p = pending_[key];
+  p.keyed = keyed;
+  if (keyed) {
+    p.row = insert ? std::optional<Row>(std::move(row)) : std::nullopt;
+  } else {
+    p.copies += insert ? 1 : -1;
+    p.copy_row = std::move(row);
+  }
+  return Status::OK();
+}
+
+Status IcebergTable::Add(const RowChange& change) {
+  switch (change.op) {
+    case Op::kInsert:
+      return AddRow(change.after, true);
+    case Op::kDelete:
+      return AddRow(change.before, false);
+    case Op::kUpdate: {
+      if (!source_schema_->key_columns.empty()) {
+        // Same key: the after-image replaces the row. A key move: delete + upsert.
+        Row before, after;
+        RETURN_IF_ERROR(ToIcebergRow(schema_, change.before, &before));
+        RETURN_IF_ERROR(ToIcebergRow(schema_, change.after, &after));
+        ASSIGN_OR_RETURN(std::string kb, CanonicalKey(schema_, plans_, before));
+        ASSIGN_OR_RETURN(std::string ka, CanonicalKey(schema_, plans_, after));
+        if (kb != ka) RETURN_IF_ERROR(AddRow(change.before, false));
+        return AddRow(change.after, true);
+      }
+      RETURN_IF_ERROR(AddRow(change.before, false));
+      return AddRow(change.after, true);
+    }
+  }
+  return Status::OK();
+}
+
+void IcebergTable::DropPending() { pending_.clear(); }
+
+Result<IcebergTable::Plan> IcebergTable::MakePlan() {
+  Plan plan;
+  for (auto& [key, p] : pending_) {
+    const std::vector<RowLocation>* at = index_.Find(key);
+    if (p.keyed) {
+      if (at) {
+        for (const RowLocation& l : *at) {
+          plan.deletes[l.file].push_back(l.pos);
+          plan.removed.emplace_back(key, l);
+        }
+      }
+      if (p.row) {
+        plan.appends.push_back(*p.row);
+        plan.append_keys.push_back(key);
+      }
+      continue;
+    }
+    if (p.copies < 0) {
+      size_t want = static_cast<size_t>(-p.copies);
+      size_t have = at ? at->size() : 0;
+      if (have < want) {
+        LOG_WARN(
+            "iceberg table {}: the source deleted {} copies of a row the table holds {} of (a "
+            "table without a primary key changed while binlake was not following it); the "
+            "table keeps none",
+            options_.table_key, want, have);
+      }
+      for (size_t i = 0; i < std::min(want, have); ++i) {
+        plan.deletes[(*at)[i].file].push_back((*at)[i].pos);
+        plan.removed.emplace_back(key, (*at)[i]);
+      }
+    }
+    for (int64_t i = 0; i < p.copies; ++i) {
+      plan.appends.push_back(p.copy_row);
+      plan.append_keys.push_back(key);
+    }
+  }
+  for (auto& [file, positions] : plan.deletes) std::sort(positions.begin(), positions.end());
+  return plan;
+}
+
+std::string IcebergTable::NewFileName(const std::string& kind) {
+  return fmt::format("{}-{}-{:05}", kind, run_id_, ++file_counter_);
+}
+
+Status IcebergTable::Commit(const std::map<std::string, std::string>& summary) {
+  if (!has_pending()) return Status::OK();
+  for (int attempt = 1;; ++attempt) {
+    ASSIGN_OR_RETURN(Plan plan, MakePlan());
+    Status s = TryCommit(&plan, summary);
+    if (s.ok()) {
+      pending_.clear();
+      schema_dirty_ = false;
+      return Status::OK();
+    }
+    if (s.code() != StatusCode::kAborted || attempt >= options_.max_commit_attempts) return s;
+    LOG_INFO("iceberg table {}: {}; reloading and retrying", options_.table_key, s.message());
+    RETURN_IF_ERROR(Load());
+    // Another binlake writing the same table would commit binlog positions too: two writers
+    // would each apply changes twice. Refuse instead of racing it.
+    auto theirs = CommittedSummary();
+    auto mine = summary.find("binlake.position");
+    auto other = theirs.find("binlake.position");
+    if (mine != summary.end() && other != theirs.end() && other->second == mine->second) {
+      return AbortedError(
+          "iceberg table {} was committed at binlog position {} by another binlake process: "
+          "two binlake processes write the same lake; stop one of them",
+          options_.table_key, other->second);
+    }
+  }
+}
+
+Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::string>& summary) {
+  const std::string data_prefix = options_.table_key + "/data/";
+  const std::string meta_prefix = options_.table_key + "/metadata/";
+  const int64_t now_ms = clock_->NowMicros() / 1000;
+  TableMetadata metadata =
+      loaded_ ? loaded_->metadata
+              : TableMetadata::Create(
+                    StoreUri(*store_, options_.table_key),
+                    fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", Rng()() & 0xffffffff,
+                                Rng()() & 0xffff, Rng()() & 0xfff, Rng()() & 0xfff,
+                                Rng()() & 0xffffffffffff),
+                    IcebergSchemaJson(schema_, 0), 0, now_ms);
+  int32_t max_id = 0;
+  for (const auto& c : schema_.columns) max_id = std::max(max_id, c.file_column.field_id);
+  metadata.SetCurrentSchema(IcebergSchemaJson(schema_, 0), max_id);
+  metadata.SetProperty(kKeyProperty, JoinIds(schema_));
+  const int32_t schema_id = metadata.current_schema_id();
+  const std::string schema_json = metadata.CurrentSchema()->dump();
+  const int64_t snapshot_id = static_cast<int64_t>(Rng()() >> 1) | 1;
+  const int64_t sequence = metadata.next_sequence_number();
+
+  // Data files: the appended rows in order, a new file past the target size.
+  std::vector<WrittenFile> written;
+  std::vector<std::pair<size_t, int64_t>> append_at;  // (written index, position)
+  std::vector<const IcebergColumn*> columns;
+  std::vector<Column> file_columns;
+  for (const auto& c : schema_.columns) {
+    columns.push_back(&c);
+    file_columns.push_back(c.file_column);
+    file_columns.back().nullable = !c.required;
+  }
+  ParquetOptions options = IcebergParquetOptions();
+  options.key_value_metadata = {{"iceberg.schema", schema_json}};
+  size_t next = 0;
+  while (next < plan->appends.size()) {
+    StringOutputStream out;
+    ASSIGN_OR_RETURN(std::unique_ptr<ParquetWriter> w,
+                     ParquetWriter::Open(file_columns, options, &out));
+    int64_t pos = 0;
+    while (next < plan->appends.size()) {
+      RETURN_IF_ERROR_CTX(w->Append(plan->appends[next]), "iceberg table {}", options_.table_key);
+      append_at.emplace_back(written.size(), pos++);
+      ++next;
+      if (w->EstimatedSize() >= options_.target_file_size) break;
+    }
+    RETURN_IF_ERROR(w->Finish());
+    WrittenFile f;
+    f.key = data_prefix + NewFileName("data") + ".parquet";
+    f.file.path = StoreUri(*store_, f.key);
+    f.file.record_count = pos;
+    FillMetrics(*w, columns, &f.file);
+    f.bytes = out.Release();
+    f.file.file_size = static_cast<int64_t>(f.bytes.size());
+    written.push_back(std::move(f));
+  }
+  const size_t data_count = written.size();
+
+  // Position deletes: one file per data file they touch.
+  IcebergColumn path_column, pos_column;
+  path_column.file_column.name = "file_path";
+  path_column.file_column.type = LogicalType::kString;
+  path_column.file_column.nullable = false;
+  path_column.file_column.field_id = kDeleteFilePathId;
+  path_column.type = "string";
+  pos_column.file_column.name = "pos";
+  pos_column.file_column.type = LogicalType::kInt64;
+  pos_column.file_column.nullable = false;
+  pos_column.file_column.field_id = kDeletePosId;
+  pos_column.type = "long";
+  ParquetOptions delete_options = IcebergParquetOptions();
+  delete_options.key_value_metadata = {
+      {"iceberg.schema",
+       fmt::format(R"({{"type":"struct","schema-id":0,"fields":[{{"id":{},"name":"file_path",)"
+                   R"("required":true,"type":"string"}},{{"id":{},"name":"pos","required":true,)"
+                   R"("type":"long"}}]}})",
+                   kDeleteFilePathId, kDeletePosId)}};
+  int64_t deleted_rows = 0;
+  for (const auto& [file, positions] : plan->deletes) {
+    const std::string& target = index_.FilePath(file);
+    StringOutputStream out;
+    ASSIGN_OR_RETURN(std::unique_ptr<ParquetWriter> w,
+                     ParquetWriter::Open({path_column.file_column, pos_column.file_column},
+                                         delete_options, &out));
+    for (int64_t p : positions) {
+      RETURN_IF_ERROR(w->Append({Value::String(target), Value::Int(p)}));
+    }
+    RETURN_IF_ERROR(w->Finish());
+    WrittenFile f;
+    f.key = data_prefix + NewFileName("delete") + ".parquet";
+    f.file.content = FileContent::kPositionDeletes;
+    f.file.path = StoreUri(*store_, f.key);
+    f.file.record_count = static_cast<int64_t>(positions.size());
+    f.file.referenced_data_file = target;
+    FillMetrics(*w, {&path_column, &pos_column}, &f.file);
+    f.bytes = out.Release();
+    f.file.file_size = static_cast<int64_t>(f.bytes.size());
+    deleted_rows += static_cast<int64_t>(positions.size());
+    written.push_back(std::move(f));
+  }
+  for (const WrittenFile& f : written) {
+    RETURN_IF_ERROR_CTX(store_->Put(f.key, f.bytes, PutOptions::CreateOnly()),
+                        "writing iceberg file {}", f.file.path);
+  }
+
+  // Manifests: the current snapshot's, plus one for the new data files and one for the
+  // new delete files; merged into at most two once there are too many.
+  std::vector<ManifestFile> manifests;
+  if (const TableMetadata::Json* current = metadata.CurrentSnapshot()) {
+    std::string uri = (*current)["manifest-list"].get<std::string>();
+    ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store_, uri));
+    ASSIGN_OR_RETURN(std::string bytes, store_->Get(key));
+    ASSIGN_OR_RETURN(manifests, ReadManifestList(bytes, uri));
+  }
+  std::vector<ManifestEntry> new_data, new_deletes;
+  for (size_t i = 0; i < written.size(); ++i) {
+    ManifestEntry e;
+    e.status = EntryStatus::kAdded;
+    e.snapshot_id = snapshot_id;
+    e.file = written[i].file;
+    (i < data_count ? new_data : new_deletes).push_back(std::move(e));
+  }
+  auto write_manifest = [&](const std::vector<ManifestEntry>& entries,
+                            bool deletes) -> Result<ManifestFile> {
+    ASSIGN_OR_RETURN(std::string bytes, WriteManifest(entries, deletes, schema_json, schema_id));
+    std::string key = meta_prefix + NewFileName(deletes ? "deletes" : "data") + "-m0.avro";
+    RETURN_IF_ERROR(store_->Put(key, bytes, PutOptions::CreateOnly()));
+    ManifestFile m;
+    m.path = StoreUri(*store_, key);
+    m.length = static_cast<int64_t>(bytes.size());
+    m.content = deletes ? 1 : 0;
+    m.sequence_number = sequence;
+    m.min_sequence_number = sequence;
+    m.added_snapshot_id = snapshot_id;
+    for (const ManifestEntry& e : entries) {
+      int64_t seq = e.sequence_number.value_or(sequence);
+      m.min_sequence_number = std::min(m.min_sequence_number, seq);
+      if (e.status == EntryStatus::kAdded) {
+        ++m.added_files;
+        m.added_rows += e.file.record_count;
+      } else {
+        ++m.existing_files;
+        m.existing_rows += e.file.record_count;
+      }
+    }
+    return m;
+  };
+  if (manifests.size() + 2 > static_cast<size_t>(options_.max_manifests)) {
+    // Merge: every live entry into one data and one delete manifest, dropping data files
+    // whose rows are all deleted (after this commit) together with their delete files.
+    std::set<std::string> dead;
+    for (uint32_t f = 0; f < index_.file_count(); ++f) {
+      int64_t live = index_.LiveRows(f);
+      auto d = plan->deletes.find(f);
+      if (d != plan->deletes.end()) live -= static_cast<int64_t>(d->second.size());
+      if (live == 0) dead.insert(index_.FilePath(f));
+    }
+    std::vector<ManifestEntry> data = new_data, deletes;
+    for (const ManifestEntry& e : new_deletes) {
+      if (!dead.count(*e.file.referenced_data_file)) deletes.push_back(e);
+    }
+    for (const ManifestFile& m : manifests) {
+      ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store_, m.path));
+      ASSIGN_OR_RETURN(std::string bytes, store_->Get(key));
+      ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifest(bytes, m));
+      for (ManifestEntry& e : entries) {
+        if (e.status == EntryStatus::kDeleted) continue;
+        if (e.file.partitioned || m.spec_id != 0) {
+          return UnimplementedError(
+              "iceberg table {} is partitioned (written by another engine); binlake maintains "
+              "unpartitioned tables only",
+              options_.table_key);
+        }
+        e.status = EntryStatus::kExisting;
+        if (e.file.content == FileContent::kData) {
+          if (!dead.count(e.file.path)) data.push_back(std::move(e));
+        } else if (!e.file.referenced_data_file || !dead.count(*e.file.referenced_data_file)) {
+          deletes.push_back(std::move(e));
+        }
+      }
+    }
+    manifests.clear();
+    if (!data.empty()) {
+      ASSIGN_OR_RETURN(ManifestFile m, write_manifest(data, false));
+      manifests.push_back(std::move(m));
+    }
+    if (!deletes.empty()) {
+      ASSIGN_OR_RETURN(ManifestFile m, write_manifest(deletes, true));
+      manifests.push_back(std::move(m));
+    }
+  } else {
+    if (!new_data.empty()) {
+      ASSIGN_OR_RETURN(ManifestFile m, write_manifest(new_data, false));
+      manifests.push_back(std::move(m));
+    }
+    if (!new_deletes.empty()) {
+      ASSIGN_OR_RETURN(ManifestFile m, write_manifest(new_deletes, true));
+      manifests.push_back(std::move(m));
+    }
+  }
+  std::optional<int64_t> parent;
+  if (metadata.current_snapshot_id() >= 0) parent = metadata.current_snapshot_id();
+  ASSIGN_OR_RETURN(std::string list, WriteManifestList(manifests, snapshot_id, parent, sequence));
+  std::string list_key = meta_prefix + fmt::format("snap-{}-{}.avro", snapshot_id, run_id_);
+  RETURN_IF_ERROR(store_->Put(list_key, list, PutOptions::CreateOnly()));
+
+  TableMetadata::NewSnapshot snap;
+  snap.snapshot_id = snapshot_id;
+  snap.manifest_list = StoreUri(*store_, list_key);
+  snap.timestamp_ms = now_ms;
+  snap.summary = summary;
+  snap.summary["operation"] =
+      deleted_rows > 0 ? (plan->appends.empty() ? "delete" : "overwrite") : "append";
+  snap.summary["added-data-files"] = std::to_string(data_count);
+  snap.summary["added-records"] = std::to_string(plan->appends.size());
+  snap.summary["added-delete-files"] = std::to_string(written.size() - data_count);
+  snap.summary["added-position-delete-files"] = std::to_string(written.size() - data_count);
+  snap.summary["added-position-deletes"] = std::to_string(deleted_rows);
+  metadata.AddSnapshot(snap, loaded_ ? loaded_->metadata_file : "", options_.max_metadata_log);
+  std::vector<std::string> expired = metadata.ExpireSnapshots(options_.max_snapshots);
+
+  ASSIGN_OR_RETURN(
+      LoadedTable committed,
+      catalog_->Commit(options_.table_key, loaded_ ? loaded_->version : 0, std::move(metadata)));
+  loaded_ = std::move(committed);
+  // The index follows the committed snapshot.
+  for (const auto& [key, at] : plan->removed) index_.Remove(key, at);
+  std::vector<uint32_t> numbers;
+  for (size_t i = 0; i < data_count; ++i)
+    numbers.push_back(index_.FileNumber(written[i].file.path));
+  for (size_t i = 0; i < plan->appends.size(); ++i) {
+    index_.Add(plan->append_keys[i], RowLocation{numbers[append_at[i].first], append_at[i].second});
+  }
+  // Expired snapshots' manifest lists belong to no other snapshot.
+  for (const std::string& uri : expired) {
+    Result<std::string> key = StoreKeyOf(*store_, uri);
+    if (key.ok()) store_->Delete(*key).IgnoreError();
+  }
+  return Status::OK();
+}
+
+}  // namespace binlake

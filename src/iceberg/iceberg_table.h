@@ -1,0 +1,116 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "iceberg/catalog.h"
+#include "iceberg/iceberg_schema.h"
+#include "iceberg/key_index.h"
+#include "iceberg/manifest.h"
+#include "model/change.h"
+#include "storage/object_store.h"
+
+namespace binlake {
+
+struct IcebergTableOptions {
+  // The table's root as a store key ("iceberg/shop/orders").
+  std::string table_key;
+  // A data file is closed once it would pass this many bytes.
+  uint64_t target_file_size = 128ull << 20;
+  // Manifests a snapshot may list before a commit merges them (and drops data files whose
+  // every row is deleted, with their delete files).
+  int max_manifests = 16;
+  // Snapshots kept in the metadata; older ones are expired (their manifest lists removed).
+  int max_snapshots = 20;
+  // Entries kept in the metadata-log.
+  int max_metadata_log = 20;
+  // Attempts at a commit that meets other writers' commits before giving up.
+  int max_commit_attempts = 10;
+};
+
+// One Iceberg v2 table kept equal to a source table: row changes are collected and
+// collapsed to the last change of each row identity, and Commit turns them into one
+// snapshot: new rows in new Parquet data files, replaced and deleted rows removed with
+// position-delete files (one per data file they touch, referenced_data_file set). Never
+// equality deletes.
+//
+// The table's current snapshot is the only state: Open rebuilds the key index from its
+// files, and each snapshot's summary carries what the caller passes to Commit (binlake
+// stores the binlog position there), so data and position change in one atomic step.
+// Commits go through a TableCatalog; a commit that meets another writer's (a compaction by
+// Spark, say) reloads the table, rebuilds the index and tries again, so neither side's work
+// is lost.
+//
+// `store`, `catalog` and `clock` must outlive the table. Not thread-safe.
+class IcebergTable {
+ public:
+  static Result<std::unique_ptr<IcebergTable>> Open(ObjectStore* store, TableCatalog* catalog,
+                                                    Clock* clock, IcebergTableOptions options);
+
+  // The summary of the current snapshot (empty for a table without one).
+  std::map<std::string, std::string> CommittedSummary() const;
+  bool exists() const { return loaded_.has_value(); }
+  // Rows in the index (the table's live rows).
+  size_t live_rows() const { return index_.size(); }
+
+  // Whether rows of `schema` need the table's schema changed first.
+  bool SchemaDiffers(const TableSchema& schema) const;
+  // Makes `schema` (columns with field ids) the table's schema for the next rows.
+  // REQUIRES: nothing pending (commit first) when the Iceberg schema changes.
+  Status SetSchema(TableSchemaPtr schema);
+  bool has_pending() const { return !pending_.empty() || schema_dirty_; }
+
+  // Adds one change. REQUIRES: SetSchema was given a schema whose shape the change has.
+  Status Add(const RowChange& change);
+  // Forgets everything added since the last Commit.
+  void DropPending();
+
+  // Writes the pending changes as one snapshot whose summary holds `summary` too. No-op
+  // without pending changes.
+  Status Commit(const std::map<std::string, std::string>& summary);
+
+ private:
+  // What a batch does to one row identity: the final row (a keyed table), or how many
+  // copies to add (positive) or remove (negative) (a table without a key).
+  struct Pending {
+    std::optional<Row> row;  // keyed: the row after the batch; nullopt: deleted
+    int64_t copies = 0;      // keyless: net copies added
+    Row copy_row;            // keyless: the row
+    bool keyed = true;
+  };
+  struct Plan;
+
+  IcebergTable(ObjectStore* store, TableCatalog* catalog, Clock* clock,
+               IcebergTableOptions options);
+  Status Load();
+  Status RebuildIndex();
+  Status AddRow(const Row& source, bool insert);
+  Result<Plan> MakePlan();
+  Status TryCommit(Plan* plan, const std::map<std::string, std::string>& summary);
+  Result<std::vector<ManifestFile>> MergeManifests(const std::vector<ManifestFile>& manifests,
+                                                   int64_t snapshot_id, int64_t sequence);
+  std::string NewFileName(const std::string& kind);
+
+  ObjectStore* const store_;
+  TableCatalog* const catalog_;
+  Clock* const clock_;
+  const IcebergTableOptions options_;
+
+  std::optional<LoadedTable> loaded_;  // the current metadata (nullopt: no table yet)
+  TableSchemaPtr source_schema_;
+  IcebergSchema schema_;
+  std::vector<ParquetColumnPlan> plans_;
+  bool schema_dirty_ = false;  // the schema changed since the last commit
+  KeyIndex index_;
+  std::map<std::string, Pending> pending_;
+  uint64_t file_counter_ = 0;
+  std::string run_id_;  // makes this process's file names unique
+};
+
+}  // namespace binlake

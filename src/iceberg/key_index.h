@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.h"
+#include "format/parquet_reader.h"
+#include "iceberg/iceberg_schema.h"
+#include "storage/object_store.h"
+
+namespace binlake {
+
+// Where a live row of an Iceberg table is: a data file and the row's position in it.
+struct RowLocation {
+  uint32_t file = 0;  // KeyIndex file number
+  int64_t pos = 0;
+};
+
+// Row identity → location of the live rows of one Iceberg table: what a commit needs to
+// write position deletes for replaced and deleted rows. A keyed table has at most one
+// location per key; a table without a key keys on the whole row and may hold duplicates.
+//
+// Keys are canonical bytes of the identity columns' physical values (see CanonicalKey), the
+// same whether they come from a change row or from a data file written by any engine, and
+// across widening type changes (int → long, a larger decimal).
+//
+// The index lives in memory and is rebuilt from the table's files on start (KeyIndexBuilder);
+// it always describes the table's current snapshot. Not thread-safe.
+class KeyIndex {
+ public:
+  uint32_t FileNumber(const std::string& path);
+  const std::string& FilePath(uint32_t file) const { return files_[file]; }
+  // Live rows of a data file (0 once every row is deleted).
+  int64_t LiveRows(uint32_t file) const { return file < live_.size() ? live_[file] : 0; }
+  size_t file_count() const { return files_.size(); }
+
+  // The locations of a key (empty when none).
+  const std::vector<RowLocation>* Find(const std::string& key) const;
+  void Add(const std::string& key, RowLocation at);
+  // Removes one location of the key (the given one). REQUIRES: it is there.
+  void Remove(const std::string& key, RowLocation at);
+  size_t size() const { return rows_; }
+  void Clear();
+
+ private:
+  std::unordered_map<std::string, std::vector<RowLocation>> keys_;
+  std::vector<std::string> files_;
+  std::unordered_map<std::string, uint32_t> file_numbers_;
+  std::vector<int64_t> live_;
+  size_t rows_ = 0;
+};
+
+// One identity column's value in canonical form: NULL as one 0 byte; else 1, a 4-byte length
+// and the bytes, where integers of every width become 8-byte little-endian, floats become
+// doubles and decimals become minimal big-endian unscaled integers.
+void AppendCanonicalKeyPart(const IcebergColumn& column, ParquetType physical,
+                            const std::optional<std::string>& plain, std::string* key);
+
+// The canonical key of a data-file row (already converted by ToIcebergRow).
+Result<std::string> CanonicalKey(const IcebergSchema& schema,
+                                 const std::vector<ParquetColumnPlan>& plans, const Row& row);
+
+// Physical plans of the schema's data-file columns (for CanonicalKey).
+Result<std::vector<ParquetColumnPlan>> IcebergPlans(const IcebergSchema& schema);
+
+// Adds the live rows of one data file to the index: reads its identity columns by field id
+// (a column the file lacks reads as NULL) and skips positions in `deleted`.
+Status IndexDataFile(const IcebergSchema& schema, std::string_view bytes, const std::string& path,
+                     const std::vector<int64_t>& deleted, KeyIndex* index);
+
+// Reads a position delete file: (file_path, pos) pairs, appended to *out per data file.
+Status ReadPositionDeletes(std::string_view bytes, const std::string& path,
+                           std::map<std::string, std::vector<int64_t>>* out);
+
+}  // namespace binlake
