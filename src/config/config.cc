@@ -370,6 +370,30 @@ Status ParseStart(Section& s, StartConfig* c) {
   return s.CheckNoUnknownKeys();
 }
 
+Status ParseIceberg(Section& s, IcebergConfig* c) {
+  RETURN_IF_ERROR(s.Bool("enabled", &c->enabled));
+  if (s.Has("path")) RETURN_IF_ERROR(s.String("path", &c->path));
+  if (c->path.empty() || c->path.front() == '/' || c->path.back() == '/') {
+    return InvalidArgumentError(
+        "iceberg.path '{}' must be a relative folder under the target, e.g. 'iceberg'", c->path);
+  }
+  RETURN_IF_ERROR(s.StringList("include", &c->include));
+  RETURN_IF_ERROR(s.StringList("exclude", &c->exclude));
+  RETURN_IF_ERROR(s.DurationMs("commit_interval", &c->commit_interval_ms));
+  if (c->commit_interval_ms < 100) {
+    return InvalidArgumentError("iceberg.commit_interval must be at least 100ms (got {} ms)",
+                                c->commit_interval_ms);
+  }
+  RETURN_IF_ERROR(s.Bytes("target_file_size", &c->target_file_size));
+  if (c->target_file_size < (1u << 20)) {
+    return InvalidArgumentError("iceberg.target_file_size must be at least 1MiB");
+  }
+  RETURN_IF_ERROR(s.Integer("max_manifests", &c->max_manifests, 4, 10'000));
+  RETURN_IF_ERROR(s.Integer("retain_snapshots", &c->retain_snapshots, 1, 100'000));
+  RETURN_IF_ERROR(s.Integer("metadata_log_entries", &c->metadata_log_entries, 1, 100'000));
+  return s.CheckNoUnknownKeys();
+}
+
 Status ParseRoot(Section& root, Config* c) {
   RETURN_IF_ERROR(root.CheckIsMap());
   ASSIGN_OR_RETURN(Section source, root.Child("source"));
@@ -397,6 +421,8 @@ Status ParseRoot(Section& root, Config* c) {
   } else {
     RETURN_IF_ERROR(root.Bool("full_load", &c->full_load.enabled));
   }
+  ASSIGN_OR_RETURN(Section ice, root.Child("iceberg"));
+  RETURN_IF_ERROR(ParseIceberg(ice, &c->iceberg));
   ASSIGN_OR_RETURN(Section spill, root.Child("spill"));
   RETURN_IF_ERROR(spill.String("dir", &c->spill.dir));
   RETURN_IF_ERROR(spill.Bytes("transaction_memory_limit", &c->spill.transaction_memory_limit));

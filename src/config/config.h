@@ -117,6 +117,25 @@ struct FullLoadConfig {
   std::string watermarks = "auto";
 };
 
+// Apache Iceberg latest-state tables beside the change log (docs/iceberg.md).
+struct IcebergConfig {
+  bool enabled = false;
+  // Folder under the target root: tables live in <root>/<path>/<schema>/<table>/.
+  std::string path = "iceberg";
+  // Which replicated tables get an Iceberg table (patterns as tables.include).
+  std::vector<std::string> include = {"%.%"};
+  std::vector<std::string> exclude;
+  // How often pending changes become a snapshot (at a transaction boundary).
+  int64_t commit_interval_ms = 5'000;
+  // A data file is closed at about this size.
+  uint64_t target_file_size = 128ull << 20;
+  // Maintenance: manifests a snapshot may list before they are merged (dropping data files
+  // whose every row is deleted); snapshots and metadata-log entries kept.
+  int max_manifests = 16;
+  int retain_snapshots = 20;
+  int metadata_log_entries = 20;
+};
+
 struct SpillConfig {
   std::string dir;  // empty: $TMPDIR
   uint64_t transaction_memory_limit = 64ull << 20;
@@ -134,6 +153,7 @@ struct Config {
   TablesConfig tables;
   StartConfig start;
   FullLoadConfig full_load;
+  IcebergConfig iceberg;
   SpillConfig spill;
   LogConfig log;
   std::string metrics_listen;  // e.g. 127.0.0.1:9187; empty disables /metrics

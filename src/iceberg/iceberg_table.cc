@@ -298,7 +298,19 @@ Status IcebergTable::Add(const RowChange& change) {
   return Status::OK();
 }
 
-void IcebergTable::DropPending() { pending_.clear(); }
+void IcebergTable::DropPending() {
+  pending_.clear();
+  if (truncate_) {
+    truncate_ = false;
+    Load().IgnoreError();  // the index went with the truncate; the next commit reloads it
+  }
+}
+
+void IcebergTable::Truncate() {
+  pending_.clear();
+  index_.Clear();
+  truncate_ = true;
+}
 
 Result<IcebergTable::Plan> IcebergTable::MakePlan() {
   Plan plan;
@@ -345,19 +357,21 @@ std::string IcebergTable::NewFileName(const std::string& kind) {
   return fmt::format("{}-{}-{:05}", kind, run_id_, ++file_counter_);
 }
 
-Status IcebergTable::Commit(const std::map<std::string, std::string>& summary) {
-  if (!has_pending()) return Status::OK();
+Status IcebergTable::Commit(const std::map<std::string, std::string>& summary, bool force) {
+  if (!has_pending() && !force) return Status::OK();
   for (int attempt = 1;; ++attempt) {
     ASSIGN_OR_RETURN(Plan plan, MakePlan());
     Status s = TryCommit(&plan, summary);
     if (s.ok()) {
       pending_.clear();
       schema_dirty_ = false;
+      truncate_ = false;
       return Status::OK();
     }
     if (s.code() != StatusCode::kAborted || attempt >= options_.max_commit_attempts) return s;
     LOG_INFO("iceberg table {}: {}; reloading and retrying", options_.table_key, s.message());
     RETURN_IF_ERROR(Load());
+    if (truncate_) index_.Clear();
     // Another binlake writing the same table would commit binlog positions too: two writers
     // would each apply changes twice. Refuse instead of racing it.
     auto theirs = CommittedSummary();
@@ -384,10 +398,12 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
                                 Rng()() & 0xffff, Rng()() & 0xfff, Rng()() & 0xfff,
                                 Rng()() & 0xffffffffffff),
                     IcebergSchemaJson(schema_, 0), 0, now_ms);
-  int32_t max_id = 0;
-  for (const auto& c : schema_.columns) max_id = std::max(max_id, c.file_column.field_id);
-  metadata.SetCurrentSchema(IcebergSchemaJson(schema_, 0), max_id);
-  metadata.SetProperty(kKeyProperty, JoinIds(schema_));
+  if (!schema_.columns.empty()) {
+    int32_t max_id = 0;
+    for (const auto& c : schema_.columns) max_id = std::max(max_id, c.file_column.field_id);
+    metadata.SetCurrentSchema(IcebergSchemaJson(schema_, 0), max_id);
+    metadata.SetProperty(kKeyProperty, JoinIds(schema_));
+  }
   const int32_t schema_id = metadata.current_schema_id();
   const std::string schema_json = metadata.CurrentSchema()->dump();
   const int64_t snapshot_id = static_cast<int64_t>(Rng()() >> 1) | 1;
@@ -479,7 +495,8 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
   // Manifests: the current snapshot's, plus one for the new data files and one for the
   // new delete files; merged into at most two once there are too many.
   std::vector<ManifestFile> manifests;
-  if (const TableMetadata::Json* current = metadata.CurrentSnapshot()) {
+  const TableMetadata::Json* current = truncate_ ? nullptr : metadata.CurrentSnapshot();
+  if (current) {
     std::string uri = (*current)["manifest-list"].get<std::string>();
     ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store_, uri));
     ASSIGN_OR_RETURN(std::string bytes, store_->Get(key));
@@ -583,7 +600,7 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
   snap.timestamp_ms = now_ms;
   snap.summary = summary;
   snap.summary["operation"] =
-      deleted_rows > 0 ? (plan->appends.empty() ? "delete" : "overwrite") : "append";
+      deleted_rows > 0 || truncate_ ? (plan->appends.empty() ? "delete" : "overwrite") : "append";
   snap.summary["added-data-files"] = std::to_string(data_count);
   snap.summary["added-records"] = std::to_string(plan->appends.size());
   snap.summary["added-delete-files"] = std::to_string(written.size() - data_count);

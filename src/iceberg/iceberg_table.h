@@ -64,16 +64,18 @@ class IcebergTable {
   // Makes `schema` (columns with field ids) the table's schema for the next rows.
   // REQUIRES: nothing pending (commit first) when the Iceberg schema changes.
   Status SetSchema(TableSchemaPtr schema);
-  bool has_pending() const { return !pending_.empty() || schema_dirty_; }
+  bool has_pending() const { return !pending_.empty() || schema_dirty_ || truncate_; }
 
   // Adds one change. REQUIRES: SetSchema was given a schema whose shape the change has.
   Status Add(const RowChange& change);
+  // Makes the next Commit empty the table (TRUNCATE TABLE): a snapshot without files.
+  void Truncate();
   // Forgets everything added since the last Commit.
   void DropPending();
 
   // Writes the pending changes as one snapshot whose summary holds `summary` too. No-op
-  // without pending changes.
-  Status Commit(const std::map<std::string, std::string>& summary);
+  // without pending changes unless `force` (a snapshot that only moves the summary on).
+  Status Commit(const std::map<std::string, std::string>& summary, bool force = false);
 
  private:
   // What a batch does to one row identity: the final row (a keyed table), or how many
@@ -107,6 +109,7 @@ class IcebergTable {
   IcebergSchema schema_;
   std::vector<ParquetColumnPlan> plans_;
   bool schema_dirty_ = false;  // the schema changed since the last commit
+  bool truncate_ = false;      // the next commit drops every file
   KeyIndex index_;
   std::map<std::string, Pending> pending_;
   uint64_t file_counter_ = 0;

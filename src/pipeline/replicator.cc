@@ -13,6 +13,7 @@
 #include "binlog/transaction_assembler.h"
 #include "common/logging.h"
 #include "mysql/connection.h"
+#include "pipeline/iceberg_load.h"
 
 namespace binlake {
 namespace {
@@ -85,14 +86,42 @@ uint32_t LakeServerId(const std::string& lake_url) {
 }
 
 Replicator::Replicator(const Config& config, ConnectOptions connect,
-                       std::unique_ptr<ChangeLogSink> sink, uint32_t server_id, ObjectStore* store,
-                       Clock* clock)
+                       std::unique_ptr<ChangeLogSink> sink, std::unique_ptr<IcebergSink> iceberg,
+                       uint32_t server_id, ObjectStore* store, Clock* clock)
     : config_(config),
       connect_(std::move(connect)),
       sink_(std::move(sink)),
+      iceberg_(std::move(iceberg)),
       server_id_(server_id),
       store_(store),
-      clock_(clock) {}
+      clock_(clock) {
+  if (iceberg_) tee_ = std::make_unique<TeeSink>(sink_.get(), iceberg_.get());
+}
+
+ChangeSink* Replicator::Output() {
+  if (tee_) return tee_.get();
+  return sink_.get();
+}
+
+Status Replicator::TickOutputs() {
+  RETURN_IF_ERROR(sink_->Tick());
+  if (iceberg_) RETURN_IF_ERROR(iceberg_->Tick());
+  return Status::OK();
+}
+
+Status Replicator::FlushOutputs() {
+  RETURN_IF_ERROR(sink_->Flush());
+  if (iceberg_) RETURN_IF_ERROR(iceberg_->Flush());
+  return Status::OK();
+}
+
+BinlogPosition Replicator::RestartPosition() const {
+  BinlogPosition p = sink_->RestartPosition();
+  if (iceberg_ && iceberg_->RestartPosition() && *iceberg_->RestartPosition() < p) {
+    p = *iceberg_->RestartPosition();
+  }
+  return p;
+}
 
 Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& config, ObjectStore* store,
                                                        Clock* clock) {
@@ -104,10 +133,14 @@ Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& config, Obj
   o.spill_dir = config.spill.dir;
   o.memory_limit = config.spill.transaction_memory_limit;
   ASSIGN_OR_RETURN(std::unique_ptr<ChangeLogSink> sink, ChangeLogSink::Create(o, store, clock));
+  std::unique_ptr<IcebergSink> iceberg;
+  if (config.iceberg.enabled) {
+    ASSIGN_OR_RETURN(iceberg, IcebergSink::Create(config.iceberg, config.tables, store, clock));
+  }
   uint32_t server_id =
       config.source.server_id ? config.source.server_id : LakeServerId(store->Url());
-  return std::unique_ptr<Replicator>(
-      new Replicator(config, std::move(connect), std::move(sink), server_id, store, clock));
+  return std::unique_ptr<Replicator>(new Replicator(config, std::move(connect), std::move(sink),
+                                                    std::move(iceberg), server_id, store, clock));
 }
 
 Result<BinlogPosition> Replicator::FirstStart() {
@@ -140,6 +173,19 @@ Result<BinlogPosition> Replicator::FirstStart() {
 
 Status Replicator::Run(const RunOptions& run) {
   ASSIGN_OR_RETURN(BinlogPosition position, sink_->Recover([this]() { return FirstStart(); }));
+  const BinlogPosition log_position = position;
+  if (iceberg_) {
+    // The Iceberg tables may be behind the change log (a crash between their commits): read
+    // from the earlier of the two; each output skips what it already holds.
+    ASSIGN_OR_RETURN(std::optional<BinlogPosition> ice, iceberg_->Recover());
+    if (ice && *ice < position) position = *ice;
+    if (config_.full_load.enabled) {
+      ASSIGN_OR_RETURN(TableFilter filter,
+                       TableFilter::Create(config_.tables.include, config_.tables.exclude));
+      RETURN_IF_ERROR(
+          LoadIcebergTables(connect_, server_id_, filter, iceberg_.get(), run.stop_requested));
+    }
+  }
 
   // Tables to load are recorded before CDC streams, so a restart finishes their load.
   std::vector<std::pair<std::string, std::string>> load_tables;
@@ -150,7 +196,7 @@ Status Replicator::Run(const RunOptions& run) {
     CheckpointStore checkpoints(store_);
     ASSIGN_OR_RETURN(load_tables,
                      PrepareFullLoad(c.get(), filter, &checkpoints, sink_->checkpoint(),
-                                     config_.full_load.enabled, position, clock_));
+                                     config_.full_load.enabled, log_position, clock_));
   }
   if (load_tables.empty()) return Stream(run, position, nullptr, nullptr);
 
@@ -239,7 +285,7 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
   std::mt19937_64 rng(std::random_device{}());
   int64_t backoff_ms = 100;
   while (true) {
-    if (stopping() && !sink_->replaying()) return sink_->Flush();
+    if (stopping() && !sink_->replaying()) return FlushOutputs();
     ro.start = position;
     Result<std::unique_ptr<ReplicationSource>> opened = ReplicationSource::Open(ro);
     if (!opened.ok()) {
@@ -265,19 +311,19 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
     AssemblerOptions ao;
     ao.binlog_file = position.file;
     ao.resolver = &resolver;
-    TransactionAssembler assembler(sink_.get(), ao);
+    TransactionAssembler assembler(Output(), ao);
     BinlogPosition seen = position;
     Status broken;
     while (true) {
       bool between = !assembler.in_transaction();
       if (between && !sink_->replaying()) {
-        if (stopping()) return sink_->Flush();
+        if (stopping()) return FlushOutputs();
         Status load = check_load();
         if (!load.ok()) {
-          RETURN_IF_ERROR(sink_->Flush());
+          RETURN_IF_ERROR(FlushOutputs());
           return load;
         }
-        if (stop_at && seen >= *stop_at) return sink_->Flush();
+        if (stop_at && seen >= *stop_at) return FlushOutputs();
       }
       Result<const Event*> next = stream.Next();
       if (!next.ok()) {
@@ -290,7 +336,7 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
         break;
       }
       if (IsHeartbeat(*event)) {
-        RETURN_IF_ERROR(sink_->Tick());
+        RETURN_IF_ERROR(TickOutputs());
         continue;
       }
       backoff_ms = 100;
@@ -305,8 +351,8 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
     }
     if (!broken.IsRetryable()) return broken;
     if (assembler.in_transaction()) {
-      sink_->Discard();
-      position = sink_->RestartPosition();
+      Output()->Discard();
+      position = RestartPosition();
     } else if (!assembler.resume_position().empty()) {
       position = assembler.resume_position();
     }

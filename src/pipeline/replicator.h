@@ -6,10 +6,12 @@
 
 #include "common/clock.h"
 #include "config/config.h"
+#include "iceberg/iceberg_sink.h"
 #include "model/change.h"
 #include "mysql/connect_options.h"
 #include "pipeline/change_log_sink.h"
 #include "pipeline/full_loader.h"
+#include "pipeline/tee_sink.h"
 #include "storage/object_store.h"
 
 namespace binlake {
@@ -44,7 +46,14 @@ class Replicator {
 
  private:
   Replicator(const Config& config, ConnectOptions connect, std::unique_ptr<ChangeLogSink> sink,
-             uint32_t server_id, ObjectStore* store, Clock* clock);
+             std::unique_ptr<IcebergSink> iceberg, uint32_t server_id, ObjectStore* store,
+             Clock* clock);
+  // The sink the binlog stream feeds: the change log, or both outputs.
+  ChangeSink* Output();
+  Status TickOutputs();
+  Status FlushOutputs();
+  // Where to read again after a transaction was discarded.
+  BinlogPosition RestartPosition() const;
   Status Stream(const RunOptions& options, BinlogPosition position, FullLoader* loader,
                 const std::atomic<bool>* load_done);
   Result<BinlogPosition> FirstStart();
@@ -52,7 +61,9 @@ class Replicator {
   const Config config_;
   const ConnectOptions connect_;
   std::unique_ptr<ChangeLogSink> sink_;
-  const uint32_t server_id_;  // replica id on the replication connection
+  std::unique_ptr<IcebergSink> iceberg_;  // null without iceberg.enabled
+  std::unique_ptr<TeeSink> tee_;          // both outputs, when iceberg_ is set
+  const uint32_t server_id_;              // replica id on the replication connection
   ObjectStore* const store_;
   Clock* const clock_;
   std::vector<FullLoadStats> load_stats_;

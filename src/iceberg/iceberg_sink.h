@@ -1,0 +1,104 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "common/clock.h"
+#include "config/config.h"
+#include "config/table_filter.h"
+#include "iceberg/catalog.h"
+#include "iceberg/iceberg_table.h"
+#include "model/change.h"
+#include "storage/object_store.h"
+
+namespace binlake {
+
+// Keeps one Iceberg table per replicated table equal to the source (docs/iceberg.md).
+//
+// Changes are collected per table and committed every commit_interval, always at a
+// transaction boundary: each table with changes gets one snapshot whose summary holds the
+// binlog position after the last transaction it contains (binlake.position,
+// binlake.gtid-set). After all tables of a round have committed, the position is also
+// written to <root>/_binlake/iceberg/position.json: every table holds every change up to it.
+//
+// Restart: Recover returns that position; the stream starts there (or earlier, for the change
+// log), and a table whose own snapshot is further ahead skips the transactions it already
+// holds, so no change is applied twice and none is lost. A transaction that begins before
+// the position this sink has already received is skipped as a whole (replays after a
+// reconnect).
+//
+// `store` and `clock` must outlive the sink. Single-threaded, as every ChangeSink.
+class IcebergSink : public ChangeSink {
+ public:
+  static Result<std::unique_ptr<IcebergSink>> Create(const IcebergConfig& config,
+                                                     const TablesConfig& tables, ObjectStore* store,
+                                                     Clock* clock);
+
+  // The position every table holds every change up to, or nullopt for a first start.
+  Result<std::optional<BinlogPosition>> Recover();
+
+  Status Begin(const TransactionBegin& begin) override;
+  Status Row(RowChange change) override;
+  Status Schema(const SchemaChange& change) override;
+  Status Commit(const TransactionEnd& end) override;
+  // Drops everything not yet committed; the stream must restart at RestartPosition().
+  void Discard() override;
+
+  // Commits when the interval has passed (call when the source is idle).
+  Status Tick();
+  // Commits everything pending now (shutdown, --stop-at-end).
+  Status Flush();
+
+  // Full load. Whether the table's rows must be loaded: it has no Iceberg table yet, or one
+  // whose load did not finish (its snapshot summary says binlake.full-load=in-progress).
+  // False for tables the iceberg filter leaves out.
+  Result<bool> NeedsLoad(const std::string& database, const std::string& table);
+  // Replaces the table's content with rows read in one consistent snapshot at *position
+  // (set by `read` before its first row): `read` calls its argument once per row (columns
+  // of `schema`). Commits every `rows_per_commit` rows with binlake.full-load=in-progress,
+  // then once more without it. The table then follows the binlog from *position on.
+  Status Load(const TableSchemaPtr& schema, const BinlogPosition* position,
+              const std::function<Status(const std::function<Status(::binlake::Row&&)>&)>& read,
+              uint64_t rows_per_commit = 200'000);
+
+  // Where the stream must restart after Discard: the last committed round's position.
+  std::optional<BinlogPosition> RestartPosition() const { return committed_; }
+
+ private:
+  struct TableState {
+    std::unique_ptr<IcebergTable> table;
+    BinlogPosition position;  // what its current snapshot holds
+    bool touched_in_txn = false;
+    bool dirty = false;
+  };
+
+  IcebergSink(const IcebergConfig& config, TableFilter filter, ObjectStore* store, Clock* clock);
+  Result<TableState*> GetTable(const TableSchema& schema);
+  Status CommitAll(const BinlogPosition& position, const std::string& gtid_set);
+  Status CommitTable(TableState* t, const BinlogPosition& position, const std::string& gtid_set,
+                     const char* load_state = nullptr, bool force = false);
+  Status Truncate(const std::string& database, const std::string& table);
+
+  const IcebergConfig config_;
+  const TableFilter filter_;
+  ObjectStore* const store_;
+  Clock* const clock_;
+  FileSystemCatalog catalog_;
+
+  std::map<std::string, TableState> tables_;  // by schema.table
+  std::optional<BinlogPosition> committed_;   // the last round's position
+  std::optional<BinlogPosition> received_;    // after the last transaction taken
+  BinlogPosition last_end_;                   // after the last transaction seen
+  std::string last_gtid_set_;
+  TransactionBegin begin_;
+  bool in_txn_ = false;
+  bool skip_txn_ = false;
+  int64_t last_commit_us_ = 0;  // monotonic
+};
+
+}  // namespace binlake

@@ -1,0 +1,54 @@
+#include "pipeline/iceberg_load.h"
+
+#include <limits>
+
+#include "common/logging.h"
+#include "mysql/connection.h"
+#include "pipeline/chunk_reader.h"
+
+namespace binlake {
+
+Status LoadIcebergTables(const ConnectOptions& connect, uint32_t server_id,
+                         const TableFilter& filter, IcebergSink* sink,
+                         const std::atomic<bool>* stop) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect));
+  ASSIGN_OR_RETURN(QueryResult tables,
+                   c->Query("SELECT TABLE_SCHEMA, TABLE_NAME FROM "
+                            "information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
+                            "ORDER BY TABLE_SCHEMA, TABLE_NAME"));
+  std::vector<std::pair<std::string, std::string>> todo;
+  for (const auto& row : tables.rows) {
+    if (!row[0] || !row[1] || !filter.Matches(*row[0], *row[1])) continue;
+    ASSIGN_OR_RETURN(bool needed, sink->NeedsLoad(*row[0], *row[1]));
+    if (needed) todo.emplace_back(*row[0], *row[1]);
+  }
+  if (todo.empty()) return Status::OK();
+  ASSIGN_OR_RETURN(bool exact, HasSnapshotPosition(c.get()));
+  if (!exact) {
+    return UnimplementedError(
+        "{} tables need their rows loaded into Iceberg, but the source does not report the "
+        "binlog position of a consistent snapshot (a MariaDB feature): binlake cannot yet load "
+        "Iceberg tables from this server exactly. Set full_load: false to build the Iceberg "
+        "tables from changes only (existing rows are then missing), or use a MariaDB source",
+        todo.size());
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<ChunkReader> reader,
+                   ChunkReader::Create(connect, WatermarkMode::kSnapshot, server_id));
+  for (const auto& [schema, table] : todo) {
+    if (stop && stop->load()) return CancelledError("stopped during the Iceberg full load");
+    constexpr uint64_t kAll = std::numeric_limits<uint32_t>::max();
+    ASSIGN_OR_RETURN(LoadTable t, PlanLoadTable(c.get(), schema, table, kAll, kAll));
+    t.chunked = false;  // one SELECT in one snapshot: the table at one binlog position
+    LOG_INFO("iceberg: loading {} (about {} rows)", t.QualifiedName(), t.estimated_rows);
+    // The reader starts its snapshot and sets the position before the first row: the sink
+    // reads it only when it commits.
+    ChunkResult result;
+    RETURN_IF_ERROR(sink->Load(t.described, &result.position,
+                               [&](const std::function<Status(Row &&)>& on_row) -> Status {
+                                 return reader->Read(t, Chunk{}, on_row, &result);
+                               }));
+  }
+  return Status::OK();
+}
+
+}  // namespace binlake
