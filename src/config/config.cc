@@ -391,6 +391,8 @@ Status ParseIceberg(Section& s, IcebergConfig* c) {
   RETURN_IF_ERROR(s.Integer("max_manifests", &c->max_manifests, 4, 10'000));
   RETURN_IF_ERROR(s.Integer("retain_snapshots", &c->retain_snapshots, 1, 100'000));
   RETURN_IF_ERROR(s.Integer("metadata_log_entries", &c->metadata_log_entries, 1, 100'000));
+  RETURN_IF_ERROR(s.DurationMs("orphan_file_age", &c->orphan_file_age_ms));
+  RETURN_IF_ERROR(s.DurationMs("cleanup_interval", &c->cleanup_interval_ms));
   return s.CheckNoUnknownKeys();
 }
 

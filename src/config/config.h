@@ -134,6 +134,11 @@ struct IcebergConfig {
   int max_manifests = 16;
   int retain_snapshots = 20;
   int metadata_log_entries = 20;
+  // Unreferenced files (interrupted commits, expired snapshots' files) are removed once this
+  // old, at start and every cleanup_interval; younger ones may belong to a commit another
+  // writer has not finished.
+  int64_t orphan_file_age_ms = 3'600'000;
+  int64_t cleanup_interval_ms = 600'000;
 };
 
 struct SpillConfig {

@@ -94,6 +94,7 @@ Result<IcebergSink::TableState*> IcebergSink::GetTable(const TableSchema& schema
   o.max_manifests = config_.max_manifests;
   o.max_snapshots = config_.retain_snapshots;
   o.max_metadata_log = config_.metadata_log_entries;
+  o.orphan_age_ms = config_.orphan_file_age_ms;
   ASSIGN_OR_RETURN(std::unique_ptr<IcebergTable> table,
                    IcebergTable::Open(store_, &catalog_, clock_, o));
   TableState state;
@@ -103,7 +104,19 @@ Result<IcebergSink::TableState*> IcebergSink::GetTable(const TableSchema& schema
     state.position.offset = std::stoull(summary["binlake.position.offset"]);
   }
   state.table = std::move(table);
-  return &tables_.emplace(name, std::move(state)).first->second;
+  TableState* t = &tables_.emplace(name, std::move(state)).first->second;
+  RETURN_IF_ERROR(Cleanup(name, t));
+  return t;
+}
+
+Status IcebergSink::Cleanup(const std::string& name, TableState* t) {
+  t->cleaned_us = clock_->MonotonicMicros();
+  Result<size_t> removed = t->table->RemoveOrphans();
+  // Cleanup is housekeeping: a failure is worth a warning, not a stop.
+  if (!removed.ok()) {
+    LOG_WARN("iceberg table {}: orphan cleanup failed: {}", name, removed.status().ToString());
+  }
+  return Status::OK();
 }
 
 Result<bool> IcebergSink::NeedsLoad(const std::string& database, const std::string& table) {
@@ -262,6 +275,9 @@ Status IcebergSink::CommitAll(const BinlogPosition& position, const std::string&
   last_commit_us_ = clock_->MonotonicMicros();
   for (auto& [name, t] : tables_) {
     if (t.dirty) RETURN_IF_ERROR_CTX(CommitTable(&t, position, gtid_set), "iceberg table {}", name);
+    if (last_commit_us_ - t.cleaned_us >= config_.cleanup_interval_ms * 1000) {
+      RETURN_IF_ERROR(Cleanup(name, &t));
+    }
   }
   if (committed_ && *committed_ == position) return Status::OK();
   nlohmann::ordered_json j{{"format", 1},

@@ -41,6 +41,11 @@ class IcebergSink : public ChangeSink {
 
   // The position every table holds every change up to, or nullopt for a first start.
   Result<std::optional<BinlogPosition>> Recover();
+  // Where the stream starts (a first start: the change log's position). Until the first
+  // round commits, a Discard restarts the stream there.
+  void StartAt(const BinlogPosition& position) {
+    if (!committed_) committed_ = position;
+  }
 
   Status Begin(const TransactionBegin& begin) override;
   Status Row(RowChange change) override;
@@ -75,6 +80,7 @@ class IcebergSink : public ChangeSink {
     BinlogPosition position;  // what its current snapshot holds
     bool touched_in_txn = false;
     bool dirty = false;
+    int64_t cleaned_us = 0;  // monotonic time of the last orphan cleanup
   };
 
   IcebergSink(const IcebergConfig& config, TableFilter filter, ObjectStore* store, Clock* clock);
@@ -83,6 +89,7 @@ class IcebergSink : public ChangeSink {
   Status CommitTable(TableState* t, const BinlogPosition& position, const std::string& gtid_set,
                      const char* load_state = nullptr, bool force = false);
   Status Truncate(const std::string& database, const std::string& table);
+  Status Cleanup(const std::string& name, TableState* t);
 
   const IcebergConfig config_;
   const TableFilter filter_;

@@ -32,6 +32,9 @@ struct IcebergTableOptions {
   int max_metadata_log = 20;
   // Attempts at a commit that meets other writers' commits before giving up.
   int max_commit_attempts = 10;
+  // Orphan cleanup removes unreferenced files only when they are at least this old, so that
+  // files another writer is about to commit are left alone.
+  int64_t orphan_age_ms = 3'600'000;
 };
 
 // One Iceberg v2 table kept equal to a source table: row changes are collected and
@@ -72,6 +75,12 @@ class IcebergTable {
   void Truncate();
   // Forgets everything added since the last Commit.
   void DropPending();
+
+  // Deletes files under the table's data/ and metadata/ that no retained snapshot and no
+  // listed metadata file references (interrupted commits, expired snapshots' files, merged
+  // manifests, metadata files past the metadata log), once older than orphan_age_ms. Metadata
+  // files newer than the current one are never removed. Returns how many were removed.
+  Result<size_t> RemoveOrphans();
 
   // Writes the pending changes as one snapshot whose summary holds `summary` too. No-op
   // without pending changes unless `force` (a snapshot that only moves the summary on).

@@ -179,6 +179,7 @@ Status Replicator::Run(const RunOptions& run) {
     // from the earlier of the two; each output skips what it already holds.
     ASSIGN_OR_RETURN(std::optional<BinlogPosition> ice, iceberg_->Recover());
     if (ice && *ice < position) position = *ice;
+    iceberg_->StartAt(position);
     if (config_.full_load.enabled) {
       ASSIGN_OR_RETURN(TableFilter filter,
                        TableFilter::Create(config_.tables.include, config_.tables.exclude));

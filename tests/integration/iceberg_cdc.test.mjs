@@ -16,7 +16,7 @@ import { sql } from '../lib/rig.mjs';
 import {
   localLake, prng, runBinlake, startBinlake, tempDir, writeConfig,
 } from './run_support.mjs';
-import { icebirdRows, mergeOnRead } from './iceberg_support.mjs';
+import { assertNoOrphans, icebirdRows, mergeOnRead } from './iceberg_support.mjs';
 
 const DB = `iceberg_cdc_${process.pid}`;
 const work = tempDir('iceberg-cdc');
@@ -142,7 +142,14 @@ test(`kill -9 at random moments while committing: the tables equal the source (s
       await createTables(db);
       const lake = await localLake(join(work, 'kill'));
       const config = writeConfig(join(work, 'kill-config'), db, {
-        lake, extra: { full_load: true, iceberg: { enabled: true, commit_interval: '100ms' } },
+        lake,
+        extra: {
+          full_load: true,
+          iceberg: {
+            enabled: true, commit_interval: '100ms', max_manifests: 6, retain_snapshots: 5,
+            metadata_log_entries: 5, orphan_file_age: '0s',
+          },
+        },
       });
       const rand = prng(SEED + 7);
       await sql(roundSql(db, 0, rand), { database: db });
@@ -171,5 +178,10 @@ test(`kill -9 at random moments while committing: the tables equal the source (s
       await workload;
       await runBinlake(config, { check: true });
       await assertTablesMatch(lake.dir, db, `after ${kills} kills`);
+      // Files of the killed commits, merged manifests and expired snapshots' files are gone
+      // (the last run cleaned up at start; orphan_file_age 0s).
+      for (const table of Object.keys(TABLES)) {
+        await assertNoOrphans(join(lake.dir, 'iceberg', db, table));
+      }
       rmSync(work, { recursive: true, force: true });
     });

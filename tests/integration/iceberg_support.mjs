@@ -210,3 +210,37 @@ export async function icebirdRows(tableDir) {
     throw e;
   }
 }
+
+/**
+ * Every file under the table's data/ and metadata/ is referenced by the current metadata,
+ * its metadata log or a retained snapshot, and every referenced file exists.
+ */
+export async function assertNoOrphans(tableDir) {
+  const { version, metadata } = currentMetadata(tableDir);
+  const referenced = new Set([
+    join(tableDir, 'metadata', `v${version}.metadata.json`),
+    join(tableDir, 'metadata', 'version-hint.text'),
+  ]);
+  for (const e of metadata['metadata-log'] ?? []) referenced.add(filePath(e['metadata-file']));
+  for (const snap of metadata.snapshots) {
+    const listPath = filePath(snap['manifest-list']);
+    referenced.add(listPath);
+    for (const m of (await readAvro(listPath)).records) {
+      referenced.add(filePath(m.manifest_path));
+      for (const e of (await readAvro(filePath(m.manifest_path))).records) {
+        if (e.status !== 2) referenced.add(filePath(e.data_file.file_path));
+      }
+    }
+  }
+  const present = new Set();
+  for (const folder of ['data', 'metadata']) {
+    const dir = join(tableDir, folder);
+    if (!existsSync(dir)) continue;
+    // A local lake's unfinished writes (.binlake-tmp-*) are no objects: the store never lists them.
+    for (const f of readdirSync(dir)) if (!f.startsWith('.binlake-tmp-')) present.add(join(dir, f));
+  }
+  const orphans = [...present].filter((p) => !referenced.has(p));
+  const missing = [...referenced].filter((p) => !present.has(p));
+  assert.deepEqual(orphans, [], `${tableDir}: unreferenced files`);
+  assert.deepEqual(missing, [], `${tableDir}: referenced files that do not exist`);
+}
