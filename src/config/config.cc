@@ -393,6 +393,10 @@ Status ParseIceberg(Section& s, IcebergConfig* c) {
   RETURN_IF_ERROR(s.Integer("metadata_log_entries", &c->metadata_log_entries, 1, 100'000));
   RETURN_IF_ERROR(s.DurationMs("orphan_file_age", &c->orphan_file_age_ms));
   RETURN_IF_ERROR(s.DurationMs("cleanup_interval", &c->cleanup_interval_ms));
+  RETURN_IF_ERROR(s.Bool("compaction", &c->compaction));
+  RETURN_IF_ERROR(s.Integer("compact_min_files", &c->compact_min_files, 2, 100'000));
+  RETURN_IF_ERROR(s.Integer("compact_delete_percent", &c->compact_delete_percent, 1, 100));
+  RETURN_IF_ERROR(s.Bytes("compact_max_bytes", &c->compact_max_bytes));
   return s.CheckNoUnknownKeys();
 }
 

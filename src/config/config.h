@@ -138,6 +138,13 @@ struct IcebergConfig {
   // old, at start and every cleanup_interval; younger ones may belong to a commit another
   // writer has not finished.
   int64_t orphan_file_age_ms = 3'600'000;
+  // Compaction after a commit: files under a quarter of target_file_size are rewritten once
+  // compact_min_files of them exist; a file with more than compact_delete_percent of its
+  // rows deleted at once; at most compact_max_bytes read per round. false turns it off.
+  bool compaction = true;
+  int compact_min_files = 8;
+  int compact_delete_percent = 30;
+  uint64_t compact_max_bytes = 256ull << 20;
   int64_t cleanup_interval_ms = 600'000;
 };
 

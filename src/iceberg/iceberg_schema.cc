@@ -86,7 +86,11 @@ Status MapColumn(const Column& source, IcebergColumn* c) {
     case LogicalType::kTimestamp:
       c->type = "timestamptz";
       break;
-    case LogicalType::kTime:  // written as its text: Iceberg's time stops at 24:00
+    case LogicalType::kTime:
+      f.type = LogicalType::kString;
+      c->type = "string";
+      c->convert = Convert::kTimeToString;
+      break;
     case LogicalType::kString:
     case LogicalType::kEnum:
     case LogicalType::kSet:
@@ -213,6 +217,11 @@ Status ToIcebergRow(const IcebergSchema& schema, const Row& source, Row* out) {
       case Convert::kDecimalToString:
       case Convert::kJsonToString:
         o = Value::String(v.bytes());
+        break;
+      case Convert::kTimeToString:
+        o = v.kind() == Value::Kind::kTime
+                ? Value::String(FormatDuration(v.time(), c.file_column.scale))
+                : v;
         break;
       case Convert::kGeometryToWkb:
         o = Value::Bytes(v.bytes().size() >= 4 ? v.bytes().substr(4) : v.bytes());

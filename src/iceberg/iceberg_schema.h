@@ -24,6 +24,7 @@ struct IcebergColumn {
     kUnsignedToDecimal,  // BIGINT UNSIGNED, BIT(64) into decimal(20, 0)
     kDecimalToString,    // DECIMAL(p > 38) as exact text
     kJsonToString,
+    kTimeToString,   // TIME as its canonical text (Iceberg's time stops at 24:00)
     kGeometryToWkb,  // strip MySQL's 4-byte SRID
   };
   int source_index = 0;  // index into TableSchema::columns

@@ -95,6 +95,9 @@ Result<IcebergSink::TableState*> IcebergSink::GetTable(const TableSchema& schema
   o.max_snapshots = config_.retain_snapshots;
   o.max_metadata_log = config_.metadata_log_entries;
   o.orphan_age_ms = config_.orphan_file_age_ms;
+  o.compact_min_files = config_.compact_min_files;
+  o.compact_delete_ratio = config_.compact_delete_percent / 100.0;
+  o.compact_max_bytes = config_.compact_max_bytes;
   ASSIGN_OR_RETURN(std::unique_ptr<IcebergTable> table,
                    IcebergTable::Open(store_, &catalog_, clock_, o));
   TableState state;
@@ -274,7 +277,15 @@ Status IcebergSink::CommitTable(TableState* t, const BinlogPosition& position,
 Status IcebergSink::CommitAll(const BinlogPosition& position, const std::string& gtid_set) {
   last_commit_us_ = clock_->MonotonicMicros();
   for (auto& [name, t] : tables_) {
-    if (t.dirty) RETURN_IF_ERROR_CTX(CommitTable(&t, position, gtid_set), "iceberg table {}", name);
+    if (!t.dirty) continue;
+    RETURN_IF_ERROR_CTX(CommitTable(&t, position, gtid_set), "iceberg table {}", name);
+    if (config_.compaction) {
+      // Bounded work between commits; a failure leaves the files as they are.
+      Result<bool> compacted = t.table->Compact();
+      if (!compacted.ok()) {
+        LOG_WARN("iceberg table {}: compaction failed: {}", name, compacted.status().ToString());
+      }
+    }
     if (last_commit_us_ - t.cleaned_us >= config_.cleanup_interval_ms * 1000) {
       RETURN_IF_ERROR(Cleanup(name, &t));
     }

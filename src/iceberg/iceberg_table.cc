@@ -5,13 +5,11 @@
 #include <set>
 
 #include "common/logging.h"
-#include "format/parquet_writer.h"
+#include "iceberg/table_files.h"
 
 namespace binlake {
 namespace {
 
-constexpr int32_t kDeleteFilePathId = 2147483546;
-constexpr int32_t kDeletePosId = 2147483545;
 constexpr const char* kKeyProperty = "binlake.key-field-ids";
 
 std::mt19937_64& Rng() {
@@ -44,40 +42,6 @@ bool Promotable(const std::string& from, const std::string& to) {
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-// A finished Parquet file and its manifest description.
-struct WrittenFile {
-  std::string key;
-  std::string bytes;
-  DataFile file;
-};
-
-// Fills a DataFile's metrics from the writer's row groups (bounds only for single row group
-// files, where the chunk statistics are the file's).
-void FillMetrics(const ParquetWriter& writer, const std::vector<const IcebergColumn*>& columns,
-                 DataFile* f) {
-  const auto& groups = writer.row_groups();
-  for (const RowGroupMeta& g : groups) {
-    f->split_offsets.push_back(g.file_offset);
-    for (size_t i = 0; i < g.columns.size() && i < columns.size(); ++i) {
-      int32_t id = columns[i]->file_column.field_id;
-      const ColumnChunkMeta& c = g.columns[i];
-      f->column_sizes[id] += c.total_compressed_size;
-      f->value_counts[id] += c.num_values;
-      f->null_value_counts[id] += c.stats.null_count;
-    }
-  }
-  if (groups.size() != 1) return;
-  for (size_t i = 0; i < groups[0].columns.size() && i < columns.size(); ++i) {
-    const ParquetStatistics& st = groups[0].columns[i].stats;
-    if (!st.has_min_max) continue;
-    std::string lo, hi;
-    if (IcebergBound(*columns[i], st.min, &lo) && IcebergBound(*columns[i], st.max, &hi)) {
-      f->lower_bounds[columns[i]->file_column.field_id] = lo;
-      f->upper_bounds[columns[i]->file_column.field_id] = hi;
-    }
-  }
 }
 
 }  // namespace
@@ -406,84 +370,25 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
   }
   const int32_t schema_id = metadata.current_schema_id();
   const std::string schema_json = metadata.CurrentSchema()->dump();
-  const int64_t snapshot_id = static_cast<int64_t>(Rng()() >> 1) | 1;
+  const int64_t snapshot_id = NewSnapshotId();
   const int64_t sequence = metadata.next_sequence_number();
 
   // Data files: the appended rows in order, a new file past the target size.
   std::vector<WrittenFile> written;
   std::vector<std::pair<size_t, int64_t>> append_at;  // (written index, position)
-  std::vector<const IcebergColumn*> columns;
-  std::vector<Column> file_columns;
-  for (const auto& c : schema_.columns) {
-    columns.push_back(&c);
-    file_columns.push_back(c.file_column);
-    file_columns.back().nullable = !c.required;
-  }
-  ParquetOptions options = IcebergParquetOptions();
-  options.key_value_metadata = {{"iceberg.schema", schema_json}};
-  size_t next = 0;
-  while (next < plan->appends.size()) {
-    StringOutputStream out;
-    ASSIGN_OR_RETURN(std::unique_ptr<ParquetWriter> w,
-                     ParquetWriter::Open(file_columns, options, &out));
-    int64_t pos = 0;
-    while (next < plan->appends.size()) {
-      RETURN_IF_ERROR_CTX(w->Append(plan->appends[next]), "iceberg table {}", options_.table_key);
-      append_at.emplace_back(written.size(), pos++);
-      ++next;
-      if (w->EstimatedSize() >= options_.target_file_size) break;
-    }
-    RETURN_IF_ERROR(w->Finish());
-    WrittenFile f;
-    f.key = data_prefix + NewFileName("data") + ".parquet";
-    f.file.path = StoreUri(*store_, f.key);
-    f.file.record_count = pos;
-    FillMetrics(*w, columns, &f.file);
-    f.bytes = out.Release();
-    f.file.file_size = static_cast<int64_t>(f.bytes.size());
-    written.push_back(std::move(f));
-  }
+  RETURN_IF_ERROR_CTX(
+      WriteDataFiles(
+          *store_, schema_, schema_json, plan->appends, options_.target_file_size,
+          [&] { return data_prefix + NewFileName("data") + ".parquet"; }, &written, &append_at),
+      "iceberg table {}", options_.table_key);
   const size_t data_count = written.size();
 
   // Position deletes: one file per data file they touch.
-  IcebergColumn path_column, pos_column;
-  path_column.file_column.name = "file_path";
-  path_column.file_column.type = LogicalType::kString;
-  path_column.file_column.nullable = false;
-  path_column.file_column.field_id = kDeleteFilePathId;
-  path_column.type = "string";
-  pos_column.file_column.name = "pos";
-  pos_column.file_column.type = LogicalType::kInt64;
-  pos_column.file_column.nullable = false;
-  pos_column.file_column.field_id = kDeletePosId;
-  pos_column.type = "long";
-  ParquetOptions delete_options = IcebergParquetOptions();
-  delete_options.key_value_metadata = {
-      {"iceberg.schema",
-       fmt::format(R"({{"type":"struct","schema-id":0,"fields":[{{"id":{},"name":"file_path",)"
-                   R"("required":true,"type":"string"}},{{"id":{},"name":"pos","required":true,)"
-                   R"("type":"long"}}]}})",
-                   kDeleteFilePathId, kDeletePosId)}};
   int64_t deleted_rows = 0;
   for (const auto& [file, positions] : plan->deletes) {
-    const std::string& target = index_.FilePath(file);
-    StringOutputStream out;
-    ASSIGN_OR_RETURN(std::unique_ptr<ParquetWriter> w,
-                     ParquetWriter::Open({path_column.file_column, pos_column.file_column},
-                                         delete_options, &out));
-    for (int64_t p : positions) {
-      RETURN_IF_ERROR(w->Append({Value::String(target), Value::Int(p)}));
-    }
-    RETURN_IF_ERROR(w->Finish());
-    WrittenFile f;
-    f.key = data_prefix + NewFileName("delete") + ".parquet";
-    f.file.content = FileContent::kPositionDeletes;
-    f.file.path = StoreUri(*store_, f.key);
-    f.file.record_count = static_cast<int64_t>(positions.size());
-    f.file.referenced_data_file = target;
-    FillMetrics(*w, {&path_column, &pos_column}, &f.file);
-    f.bytes = out.Release();
-    f.file.file_size = static_cast<int64_t>(f.bytes.size());
+    ASSIGN_OR_RETURN(WrittenFile f,
+                     WriteDeleteFile(*store_, index_.FilePath(file), positions,
+                                     data_prefix + NewFileName("delete") + ".parquet"));
     deleted_rows += static_cast<int64_t>(positions.size());
     written.push_back(std::move(f));
   }
@@ -497,10 +402,7 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
   std::vector<ManifestFile> manifests;
   const TableMetadata::Json* current = truncate_ ? nullptr : metadata.CurrentSnapshot();
   if (current) {
-    std::string uri = (*current)["manifest-list"].get<std::string>();
-    ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store_, uri));
-    ASSIGN_OR_RETURN(std::string bytes, store_->Get(key));
-    ASSIGN_OR_RETURN(manifests, ReadManifestList(bytes, uri));
+    ASSIGN_OR_RETURN(manifests, ReadSnapshotManifests(store_, *current));
   }
   std::vector<ManifestEntry> new_data, new_deletes;
   for (size_t i = 0; i < written.size(); ++i) {
@@ -512,28 +414,8 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
   }
   auto write_manifest = [&](const std::vector<ManifestEntry>& entries,
                             bool deletes) -> Result<ManifestFile> {
-    ASSIGN_OR_RETURN(std::string bytes, WriteManifest(entries, deletes, schema_json, schema_id));
-    std::string key = meta_prefix + NewFileName(deletes ? "deletes" : "data") + "-m0.avro";
-    RETURN_IF_ERROR(store_->Put(key, bytes, PutOptions::CreateOnly()));
-    ManifestFile m;
-    m.path = StoreUri(*store_, key);
-    m.length = static_cast<int64_t>(bytes.size());
-    m.content = deletes ? 1 : 0;
-    m.sequence_number = sequence;
-    m.min_sequence_number = sequence;
-    m.added_snapshot_id = snapshot_id;
-    for (const ManifestEntry& e : entries) {
-      int64_t seq = e.sequence_number.value_or(sequence);
-      m.min_sequence_number = std::min(m.min_sequence_number, seq);
-      if (e.status == EntryStatus::kAdded) {
-        ++m.added_files;
-        m.added_rows += e.file.record_count;
-      } else {
-        ++m.existing_files;
-        m.existing_rows += e.file.record_count;
-      }
-    }
-    return m;
+    return PutManifest(store_, meta_prefix + NewFileName(deletes ? "deletes" : "data") + "-m0.avro",
+                       entries, deletes, schema_json, schema_id, snapshot_id, sequence);
   };
   if (manifests.size() + 2 > static_cast<size_t>(options_.max_manifests)) {
     // Merge: every live entry into one data and one delete manifest, dropping data files
@@ -550,9 +432,7 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
       if (!dead.count(*e.file.referenced_data_file)) deletes.push_back(e);
     }
     for (const ManifestFile& m : manifests) {
-      ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store_, m.path));
-      ASSIGN_OR_RETURN(std::string bytes, store_->Get(key));
-      ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifest(bytes, m));
+      ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifestEntries(store_, m));
       for (ManifestEntry& e : entries) {
         if (e.status == EntryStatus::kDeleted) continue;
         if (e.file.partitioned || m.spec_id != 0) {

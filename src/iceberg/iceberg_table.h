@@ -35,6 +35,13 @@ struct IcebergTableOptions {
   // Orphan cleanup removes unreferenced files only when they are at least this old, so that
   // files another writer is about to commit are left alone.
   int64_t orphan_age_ms = 3'600'000;
+  // Compaction: data files under a quarter of target_file_size are rewritten together into
+  // target-size files once there are compact_min_files of them; a file with more than
+  // compact_delete_ratio of its rows deleted is rewritten at once. At most
+  // compact_max_bytes of files are read per call.
+  int compact_min_files = 8;
+  double compact_delete_ratio = 0.3;
+  uint64_t compact_max_bytes = 256ull << 20;
 };
 
 // One Iceberg v2 table kept equal to a source table: row changes are collected and
@@ -81,6 +88,12 @@ class IcebergTable {
   // manifests, metadata files past the metadata log), once older than orphan_age_ms. Metadata
   // files newer than the current one are never removed. Returns how many were removed.
   Result<size_t> RemoveOrphans();
+
+  // Rewrites small and delete-heavy data files (see the options) as one "replace" snapshot
+  // that keeps the current summary (the binlog position does not move). Returns whether a
+  // rewrite was committed; one that meets another writer's commit is dropped (its files
+  // become orphans) and the table reloaded. REQUIRES: nothing pending.
+  Result<bool> Compact();
 
   // Writes the pending changes as one snapshot whose summary holds `summary` too. No-op
   // without pending changes unless `force` (a snapshot that only moves the summary on).

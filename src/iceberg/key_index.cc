@@ -186,32 +186,41 @@ Result<std::string> CanonicalKey(const IcebergSchema& schema,
   return key;
 }
 
-Status IndexDataFile(const IcebergSchema& schema, std::string_view bytes, const std::string& path,
-                     const std::vector<int64_t>& deleted, KeyIndex* index) {
-  ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader, ParquetReader::Open(bytes, path));
-  const size_t rows = static_cast<size_t>(reader->num_rows());
-  std::vector<std::string> keys(rows);
+Status ReadFileKeys(const IcebergSchema& schema, const ParquetReader& reader,
+                    const std::string& path, std::vector<std::string>* keys) {
+  const size_t rows = static_cast<size_t>(reader.num_rows());
+  keys->assign(rows, std::string());
   std::vector<std::optional<std::string>> values;
   for (int k : schema.key_columns) {
     const IcebergColumn& column = schema.columns[static_cast<size_t>(k)];
-    int at = reader->FindByFieldId(column.file_column.field_id);
+    int at = reader.FindByFieldId(column.file_column.field_id);
     ParquetType physical = ParquetType::kByteArray;
     if (at >= 0) {
-      RETURN_IF_ERROR(reader->ReadColumn(at, &values));
+      RETURN_IF_ERROR(reader.ReadColumn(at, &values));
       if (values.size() != rows) {
         return CorruptionError("{}: column '{}' has {} values for {} rows", path,
                                column.file_column.name, values.size(), rows);
       }
-      physical = reader->columns()[static_cast<size_t>(at)].type;
+      physical = reader.columns()[static_cast<size_t>(at)].type;
     } else {
       values.assign(rows, std::nullopt);
     }
-    for (size_t r = 0; r < rows; ++r) AppendCanonicalKeyPart(column, physical, values[r], &keys[r]);
+    for (size_t r = 0; r < rows; ++r) {
+      AppendCanonicalKeyPart(column, physical, values[r], &(*keys)[r]);
+    }
   }
+  return Status::OK();
+}
+
+Status IndexDataFile(const IcebergSchema& schema, std::string_view bytes, const std::string& path,
+                     const std::vector<int64_t>& deleted, KeyIndex* index) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader, ParquetReader::Open(bytes, path));
+  std::vector<std::string> keys;
+  RETURN_IF_ERROR(ReadFileKeys(schema, *reader, path, &keys));
   uint32_t file = index->FileNumber(path);
   std::vector<int64_t> gone = deleted;
   std::sort(gone.begin(), gone.end());
-  for (size_t r = 0; r < rows; ++r) {
+  for (size_t r = 0; r < keys.size(); ++r) {
     if (std::binary_search(gone.begin(), gone.end(), static_cast<int64_t>(r))) continue;
     index->Add(keys[r], RowLocation{file, static_cast<int64_t>(r)});
   }

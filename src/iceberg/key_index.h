@@ -34,6 +34,12 @@ struct RowLocation {
 class KeyIndex {
  public:
   uint32_t FileNumber(const std::string& path);
+  // The number of a file the index knows, or nullopt.
+  std::optional<uint32_t> FindFile(const std::string& path) const {
+    auto it = file_numbers_.find(path);
+    if (it == file_numbers_.end()) return std::nullopt;
+    return it->second;
+  }
   const std::string& FilePath(uint32_t file) const { return files_[file]; }
   // Live rows of a data file (0 once every row is deleted).
   int64_t LiveRows(uint32_t file) const { return file < live_.size() ? live_[file] : 0; }
@@ -67,6 +73,10 @@ Result<std::string> CanonicalKey(const IcebergSchema& schema,
 
 // Physical plans of the schema's data-file columns (for CanonicalKey).
 Result<std::vector<ParquetColumnPlan>> IcebergPlans(const IcebergSchema& schema);
+
+// The canonical key of every row of a data file (identity columns read by field id).
+Status ReadFileKeys(const IcebergSchema& schema, const ParquetReader& reader,
+                    const std::string& path, std::vector<std::string>* keys);
 
 // Adds the live rows of one data file to the index: reads its identity columns by field id
 // (a column the file lacks reads as NULL) and skips positions in `deleted`.

@@ -1,0 +1,169 @@
+#include "iceberg/table_files.h"
+
+#include <random>
+
+#include "format/parquet_writer.h"
+#include "iceberg/catalog.h"
+
+namespace binlake {
+namespace {
+
+constexpr int32_t kDeleteFilePathId = 2147483546;
+constexpr int32_t kDeletePosId = 2147483545;
+
+// Fills a DataFile's metrics from the writer's row groups (bounds only for single row group
+// files, where the chunk statistics are the file's).
+void FillMetrics(const ParquetWriter& writer, const std::vector<const IcebergColumn*>& columns,
+                 DataFile* f) {
+  const auto& groups = writer.row_groups();
+  for (const RowGroupMeta& g : groups) {
+    f->split_offsets.push_back(g.file_offset);
+    for (size_t i = 0; i < g.columns.size() && i < columns.size(); ++i) {
+      int32_t id = columns[i]->file_column.field_id;
+      const ColumnChunkMeta& c = g.columns[i];
+      f->column_sizes[id] += c.total_compressed_size;
+      f->value_counts[id] += c.num_values;
+      f->null_value_counts[id] += c.stats.null_count;
+    }
+  }
+  if (groups.size() != 1) return;
+  for (size_t i = 0; i < groups[0].columns.size() && i < columns.size(); ++i) {
+    const ParquetStatistics& st = groups[0].columns[i].stats;
+    if (!st.has_min_max) continue;
+    std::string lo, hi;
+    if (IcebergBound(*columns[i], st.min, &lo) && IcebergBound(*columns[i], st.max, &hi)) {
+      f->lower_bounds[columns[i]->file_column.field_id] = lo;
+      f->upper_bounds[columns[i]->file_column.field_id] = hi;
+    }
+  }
+}
+
+}  // namespace
+
+int64_t NewSnapshotId() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  return static_cast<int64_t>(rng() >> 1) | 1;
+}
+
+Status WriteDataFiles(const ObjectStore& store, const IcebergSchema& schema,
+                      const std::string& schema_json, const std::vector<Row>& rows,
+                      uint64_t target_size, const std::function<std::string()>& new_key,
+                      std::vector<WrittenFile>* files,
+                      std::vector<std::pair<size_t, int64_t>>* at) {
+  std::vector<const IcebergColumn*> columns;
+  std::vector<Column> file_columns;
+  for (const auto& c : schema.columns) {
+    columns.push_back(&c);
+    file_columns.push_back(c.file_column);
+    file_columns.back().nullable = !c.required;
+  }
+  ParquetOptions options = IcebergParquetOptions();
+  options.key_value_metadata = {{"iceberg.schema", schema_json}};
+  size_t next = 0;
+  while (next < rows.size()) {
+    StringOutputStream out;
+    ASSIGN_OR_RETURN(std::unique_ptr<ParquetWriter> w,
+                     ParquetWriter::Open(file_columns, options, &out));
+    int64_t pos = 0;
+    while (next < rows.size()) {
+      RETURN_IF_ERROR(w->Append(rows[next]));
+      at->emplace_back(files->size(), pos++);
+      ++next;
+      if (w->EstimatedSize() >= target_size) break;
+    }
+    RETURN_IF_ERROR(w->Finish());
+    WrittenFile f;
+    f.key = new_key();
+    f.file.path = StoreUri(store, f.key);
+    f.file.record_count = pos;
+    FillMetrics(*w, columns, &f.file);
+    f.bytes = out.Release();
+    f.file.file_size = static_cast<int64_t>(f.bytes.size());
+    files->push_back(std::move(f));
+  }
+  return Status::OK();
+}
+
+Result<WrittenFile> WriteDeleteFile(const ObjectStore& store, const std::string& data_file,
+                                    const std::vector<int64_t>& positions, const std::string& key) {
+  IcebergColumn path_column, pos_column;
+  path_column.file_column.name = "file_path";
+  path_column.file_column.type = LogicalType::kString;
+  path_column.file_column.nullable = false;
+  path_column.file_column.field_id = kDeleteFilePathId;
+  path_column.type = "string";
+  pos_column.file_column.name = "pos";
+  pos_column.file_column.type = LogicalType::kInt64;
+  pos_column.file_column.nullable = false;
+  pos_column.file_column.field_id = kDeletePosId;
+  pos_column.type = "long";
+  ParquetOptions options = IcebergParquetOptions();
+  options.key_value_metadata = {
+      {"iceberg.schema",
+       fmt::format(R"({{"type":"struct","schema-id":0,"fields":[{{"id":{},"name":"file_path",)"
+                   R"("required":true,"type":"string"}},{{"id":{},"name":"pos","required":true,)"
+                   R"("type":"long"}}]}})",
+                   kDeleteFilePathId, kDeletePosId)}};
+  StringOutputStream out;
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<ParquetWriter> w,
+      ParquetWriter::Open({path_column.file_column, pos_column.file_column}, options, &out));
+  for (int64_t p : positions) {
+    RETURN_IF_ERROR(w->Append({Value::String(data_file), Value::Int(p)}));
+  }
+  RETURN_IF_ERROR(w->Finish());
+  WrittenFile f;
+  f.key = key;
+  f.file.content = FileContent::kPositionDeletes;
+  f.file.path = StoreUri(store, f.key);
+  f.file.record_count = static_cast<int64_t>(positions.size());
+  f.file.referenced_data_file = data_file;
+  FillMetrics(*w, {&path_column, &pos_column}, &f.file);
+  f.bytes = out.Release();
+  f.file.file_size = static_cast<int64_t>(f.bytes.size());
+  return f;
+}
+
+Result<ManifestFile> PutManifest(ObjectStore* store, const std::string& key,
+                                 const std::vector<ManifestEntry>& entries, bool deletes,
+                                 const std::string& schema_json, int32_t schema_id,
+                                 int64_t snapshot_id, int64_t sequence) {
+  ASSIGN_OR_RETURN(std::string bytes, WriteManifest(entries, deletes, schema_json, schema_id));
+  RETURN_IF_ERROR(store->Put(key, bytes, PutOptions::CreateOnly()));
+  ManifestFile m;
+  m.path = StoreUri(*store, key);
+  m.length = static_cast<int64_t>(bytes.size());
+  m.content = deletes ? 1 : 0;
+  m.sequence_number = sequence;
+  m.min_sequence_number = sequence;
+  m.added_snapshot_id = snapshot_id;
+  for (const ManifestEntry& e : entries) {
+    int64_t seq = e.sequence_number.value_or(sequence);
+    m.min_sequence_number = std::min(m.min_sequence_number, seq);
+    if (e.status == EntryStatus::kAdded) {
+      ++m.added_files;
+      m.added_rows += e.file.record_count;
+    } else {
+      ++m.existing_files;
+      m.existing_rows += e.file.record_count;
+    }
+  }
+  return m;
+}
+
+Result<std::vector<ManifestFile>> ReadSnapshotManifests(ObjectStore* store,
+                                                        const TableMetadata::Json& snapshot) {
+  std::string uri = snapshot["manifest-list"].get<std::string>();
+  ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store, uri));
+  ASSIGN_OR_RETURN(std::string bytes, store->Get(key));
+  return ReadManifestList(bytes, uri);
+}
+
+Result<std::vector<ManifestEntry>> ReadManifestEntries(ObjectStore* store,
+                                                       const ManifestFile& manifest) {
+  ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store, manifest.path));
+  ASSIGN_OR_RETURN(std::string bytes, store->Get(key));
+  return ReadManifest(bytes, manifest);
+}
+
+}  // namespace binlake
