@@ -1,49 +1,15 @@
 #include "iceberg/iceberg_sink.h"
 
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "common/logging.h"
+#include "iceberg/ddl.h"
 
 namespace binlake {
 namespace {
 
 constexpr const char* kPositionKey = "_binlake/iceberg/position.json";
 constexpr const char* kLoadKey = "binlake.full-load";
-
-std::string Unquote(std::string name) {
-  std::string out;
-  for (char c : name) {
-    if (c != '`') out.push_back(c);
-  }
-  return out;
-}
-
-// The table a TRUNCATE statement names ("db.t", "`db`.`t`", "t"), or nullopt for any other
-// statement.
-std::optional<std::pair<std::string, std::string>> TruncatedTable(const SchemaChange& change) {
-  static const std::regex kTruncate(
-      R"(^\s*(?:/\*.*?\*/\s*)*truncate\s+(?:table\s+)?((?:`[^`]+`|[\w$]+)(?:\s*\.\s*(?:`[^`]+`|[\w$]+))?))",
-      std::regex::icase);
-  std::smatch m;
-  if (!std::regex_search(change.sql, m, kTruncate)) return std::nullopt;
-  std::string name = m[1].str();
-  // Split at the dot outside backticks.
-  bool quoted = false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    if (name[i] == '`') quoted = !quoted;
-    if (name[i] == '.' && !quoted) {
-      std::string db = name.substr(0, i), t = name.substr(i + 1);
-      auto trim = [](std::string s) {
-        while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-        while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(0, 1);
-        return s;
-      };
-      return std::make_pair(Unquote(trim(db)), Unquote(trim(t)));
-    }
-  }
-  return std::make_pair(change.database, Unquote(name));
-}
 
 }  // namespace
 
@@ -188,6 +154,11 @@ Status IcebergSink::Row(RowChange change) {
       RETURN_IF_ERROR(CommitTable(t, last_end_, last_gtid_set_));
     }
     RETURN_IF_ERROR(t->table->SetSchema(change.table));
+    if (t->table->needs_reload()) {
+      RETURN_IF_ERROR(Reload(change.table->database, change.table->table));
+      // The reloaded table holds the source as of later than this transaction.
+      if (!t->position.empty() && begin_.position < t->position) return Status::OK();
+    }
   }
   RETURN_IF_ERROR_CTX(t->table->Add(change), "iceberg table of {} at {}",
                       change.table->QualifiedName(), begin_.position.ToString());
@@ -198,11 +169,48 @@ Status IcebergSink::Row(RowChange change) {
 
 Status IcebergSink::Schema(const SchemaChange& change) {
   if (skip_txn_) return Status::OK();
-  std::optional<std::pair<std::string, std::string>> truncated = TruncatedTable(change);
-  if (!truncated) return Status::OK();
-  // Changes before the statement are committed first, so the empty snapshot follows them.
+  DdlEffect effect = ParseDdl(change);
+  if (effect.emptied.empty() && effect.renamed_tables.empty() && effect.renamed_columns.empty() &&
+      effect.reload.empty()) {
+    return Status::OK();
+  }
+  // Changes before the statement are committed first, so what it does follows them.
   if (!last_end_.empty()) RETURN_IF_ERROR(CommitAll(last_end_, last_gtid_set_));
-  return Truncate(truncated->first, truncated->second);
+  for (const DdlTable& t : effect.emptied) RETURN_IF_ERROR(Truncate(t.database, t.table));
+  for (const auto& [from, to] : effect.renamed_tables) {
+    RETURN_IF_ERROR(Truncate(from.database, from.table));
+    RETURN_IF_ERROR(Reload(to.database, to.table));
+  }
+  for (const DdlTable& t : effect.reload) RETURN_IF_ERROR(Reload(t.database, t.table));
+  for (const DdlEffect::ColumnRename& r : effect.renamed_columns) {
+    if (!filter_.Matches(r.table.database, r.table.table)) continue;
+    TableSchema probe;
+    probe.database = r.table.database;
+    probe.table = r.table.table;
+    ASSIGN_OR_RETURN(TableState * t, GetTable(probe));
+    if (t != nullptr) t->table->RenameColumn(r.from, r.to);
+  }
+  return Status::OK();
+}
+
+Status IcebergSink::Reload(const std::string& database, const std::string& table) {
+  if (!filter_.Matches(database, table)) return Status::OK();
+  if (!reloader_) {
+    LOG_WARN(
+        "iceberg table {}.{} cannot follow this change from the binlog alone and no source "
+        "connection is at hand to load it again: it may differ from the source until it is "
+        "loaded (delete its folder and restart with full_load on)",
+        database, table);
+    return Status::OK();
+  }
+  TableSchema probe;
+  probe.database = database;
+  probe.table = table;
+  ASSIGN_OR_RETURN(TableState * t, GetTable(probe));
+  // A replayed statement the table's snapshot is already past.
+  if (t != nullptr && !t->position.empty() && begin_.position < t->position) return Status::OK();
+  LOG_INFO("iceberg table {}.{}: loading it again from the source", database, table);
+  return reloader_(database, table);
 }
 
 Status IcebergSink::Truncate(const std::string& database, const std::string& table) {

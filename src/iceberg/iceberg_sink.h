@@ -71,6 +71,13 @@ class IcebergSink : public ChangeSink {
               const std::function<Status(const std::function<Status(::binlake::Row&&)>&)>& read,
               uint64_t rows_per_commit = 200'000);
 
+  // How a table is loaded again from the source (a Load at the source's current position),
+  // when the rows alone cannot keep it correct: a column type change Iceberg cannot
+  // promote, or the new name of a RENAME TABLE. Without one such a table is left as it is,
+  // with a warning.
+  using Reloader = std::function<Status(const std::string& database, const std::string& table)>;
+  void SetReloader(Reloader reloader) { reloader_ = std::move(reloader); }
+
   // Where the stream must restart after Discard: the last committed round's position.
   std::optional<BinlogPosition> RestartPosition() const { return committed_; }
 
@@ -89,6 +96,7 @@ class IcebergSink : public ChangeSink {
   Status CommitTable(TableState* t, const BinlogPosition& position, const std::string& gtid_set,
                      const char* load_state = nullptr, bool force = false);
   Status Truncate(const std::string& database, const std::string& table);
+  Status Reload(const std::string& database, const std::string& table);
   Status Cleanup(const std::string& name, TableState* t);
 
   const IcebergConfig config_;
@@ -106,6 +114,7 @@ class IcebergSink : public ChangeSink {
   bool in_txn_ = false;
   bool skip_txn_ = false;
   int64_t last_commit_us_ = 0;  // monotonic
+  Reloader reloader_;
 };
 
 }  // namespace binlake

@@ -173,17 +173,27 @@ Status IcebergTable::SetSchema(TableSchemaPtr source) {
     for (size_t i = 0; i < tmp.columns.size(); ++i) tmp.columns[i].field_id = 1;
     return MapIcebergSchema(tmp);
   }());
+  std::set<std::string> names;
+  for (const Column& c : with_ids->columns) names.insert(Lower(c.name));
+  needs_reload_ = false;
   for (size_t i = 0; i < with_ids->columns.size(); ++i) {
     Column& c = with_ids->columns[i];
     auto it = existing.find(Lower(c.name));
+    if (it == existing.end()) {
+      auto renamed = renames_.find(Lower(c.name));
+      if (renamed != renames_.end() && !names.count(renamed->second)) {
+        it = existing.find(renamed->second);
+      }
+    }
     if (it != existing.end() && Promotable(it->second.second.first, probe.columns[i].type)) {
       c.field_id = it->second.first;
     } else {
       if (it != existing.end()) {
         LOG_WARN(
             "iceberg table {}: column '{}' changed from {} to {}, which Iceberg cannot promote; "
-            "it becomes a new field (rows written before the change read NULL in it)",
+            "it becomes a new field and the table is loaded again from the source",
             options_.table_key, c.name, it->second.second.first, probe.columns[i].type);
+        needs_reload_ = true;
       }
       c.field_id = ++last_id;
     }
@@ -205,6 +215,7 @@ Status IcebergTable::SetSchema(TableSchemaPtr source) {
   bool keys_changed = JoinIds(mapped) != JoinIds(schema_) || schema_.columns.empty();
   std::string old_json = schema_.columns.empty() ? "" : IcebergSchemaJson(schema_, 0);
   if (old_json != IcebergSchemaJson(mapped, 0)) schema_dirty_ = true;
+  renames_.clear();
   source_schema_ = std::move(with_ids);
   schema_ = std::move(mapped);
   ASSIGN_OR_RETURN(plans_, IcebergPlans(schema_));
@@ -260,6 +271,10 @@ Status IcebergTable::Add(const RowChange& change) {
     }
   }
   return Status::OK();
+}
+
+void IcebergTable::RenameColumn(const std::string& from, const std::string& to) {
+  renames_[Lower(to)] = Lower(from);
 }
 
 void IcebergTable::DropPending() {

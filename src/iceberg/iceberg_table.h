@@ -74,6 +74,12 @@ class IcebergTable {
   // Makes `schema` (columns with field ids) the table's schema for the next rows.
   // REQUIRES: nothing pending (commit first) when the Iceberg schema changes.
   Status SetSchema(TableSchemaPtr schema);
+  // The next SetSchema takes column `to` for the column `from` was (RENAME COLUMN): it
+  // keeps its field id and so its values in older files.
+  void RenameColumn(const std::string& from, const std::string& to);
+  // Set by SetSchema when a column changed type in a way Iceberg cannot promote: the
+  // table's older rows lack it, so the table must be loaded again to be correct.
+  bool needs_reload() const { return needs_reload_; }
   bool has_pending() const { return !pending_.empty() || schema_dirty_ || truncate_; }
 
   // Adds one change. REQUIRES: SetSchema was given a schema whose shape the change has.
@@ -132,6 +138,8 @@ class IcebergTable {
   std::vector<ParquetColumnPlan> plans_;
   bool schema_dirty_ = false;  // the schema changed since the last commit
   bool truncate_ = false;      // the next commit drops every file
+  bool needs_reload_ = false;
+  std::map<std::string, std::string> renames_;  // lower-case new name → old name
   KeyIndex index_;
   std::map<std::string, Pending> pending_;
   uint64_t file_counter_ = 0;

@@ -4,9 +4,52 @@
 
 #include "common/logging.h"
 #include "mysql/connection.h"
+#include "mysql/sql_text.h"
 #include "pipeline/chunk_reader.h"
 
 namespace binlake {
+
+namespace {
+
+Status LoadOne(Connection* c, ChunkReader* reader, const std::string& schema,
+               const std::string& table, IcebergSink* sink) {
+  constexpr uint64_t kAll = std::numeric_limits<uint32_t>::max();
+  ASSIGN_OR_RETURN(LoadTable t, PlanLoadTable(c, schema, table, kAll, kAll));
+  t.chunked = false;  // one SELECT in one snapshot: the table at one binlog position
+  LOG_INFO("iceberg: loading {} (about {} rows)", t.QualifiedName(), t.estimated_rows);
+  // The reader starts its snapshot and sets the position before the first row: the sink
+  // reads it only when it commits.
+  ChunkResult result;
+  return sink->Load(t.described, &result.position,
+                    [&](const std::function<Status(Row &&)>& on_row) -> Status {
+                      return reader->Read(t, Chunk{}, on_row, &result);
+                    });
+}
+
+}  // namespace
+
+Status LoadIcebergTable(const ConnectOptions& connect, uint32_t server_id,
+                        const std::string& database, const std::string& table, IcebergSink* sink) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect));
+  ASSIGN_OR_RETURN(QueryResult found,
+                   c->Query(fmt::format("SELECT 1 FROM information_schema.TABLES WHERE "
+                                        "TABLE_SCHEMA = {} AND TABLE_NAME = {}",
+                                        sql::QuoteString(database), sql::QuoteString(table))));
+  if (found.rows.empty()) {
+    LOG_INFO("iceberg: {}.{} no longer exists on the source; nothing to load", database, table);
+    return Status::OK();
+  }
+  ASSIGN_OR_RETURN(bool exact, HasSnapshotPosition(c.get()));
+  if (!exact) {
+    return UnimplementedError(
+        "the Iceberg table of {}.{} must be loaded again, but the source does not report the "
+        "binlog position of a consistent snapshot (a MariaDB feature)",
+        database, table);
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<ChunkReader> reader,
+                   ChunkReader::Create(connect, WatermarkMode::kSnapshot, server_id));
+  return LoadOne(c.get(), reader.get(), database, table, sink);
+}
 
 Status LoadIcebergTables(const ConnectOptions& connect, uint32_t server_id,
                          const TableFilter& filter, IcebergSink* sink,
@@ -36,17 +79,7 @@ Status LoadIcebergTables(const ConnectOptions& connect, uint32_t server_id,
                    ChunkReader::Create(connect, WatermarkMode::kSnapshot, server_id));
   for (const auto& [schema, table] : todo) {
     if (stop && stop->load()) return CancelledError("stopped during the Iceberg full load");
-    constexpr uint64_t kAll = std::numeric_limits<uint32_t>::max();
-    ASSIGN_OR_RETURN(LoadTable t, PlanLoadTable(c.get(), schema, table, kAll, kAll));
-    t.chunked = false;  // one SELECT in one snapshot: the table at one binlog position
-    LOG_INFO("iceberg: loading {} (about {} rows)", t.QualifiedName(), t.estimated_rows);
-    // The reader starts its snapshot and sets the position before the first row: the sink
-    // reads it only when it commits.
-    ChunkResult result;
-    RETURN_IF_ERROR(sink->Load(t.described, &result.position,
-                               [&](const std::function<Status(Row &&)>& on_row) -> Status {
-                                 return reader->Read(t, Chunk{}, on_row, &result);
-                               }));
+    RETURN_IF_ERROR(LoadOne(c.get(), reader.get(), schema, table, sink));
   }
   return Status::OK();
 }

@@ -18,6 +18,11 @@ namespace binlake {
 //
 // A server that reports no snapshot position (MySQL) is refused with a message: the rows of
 // a table could not be placed exactly in the binlog.
+// Loads one table the same way, at the source's current position (IcebergSink's reloader).
+// A table the source no longer has is left as it is.
+Status LoadIcebergTable(const ConnectOptions& connect, uint32_t server_id,
+                        const std::string& database, const std::string& table, IcebergSink* sink);
+
 Status LoadIcebergTables(const ConnectOptions& connect, uint32_t server_id,
                          const TableFilter& filter, IcebergSink* sink,
                          const std::atomic<bool>* stop);

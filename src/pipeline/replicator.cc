@@ -180,6 +180,9 @@ Status Replicator::Run(const RunOptions& run) {
     ASSIGN_OR_RETURN(std::optional<BinlogPosition> ice, iceberg_->Recover());
     if (ice && *ice < position) position = *ice;
     iceberg_->StartAt(position);
+    iceberg_->SetReloader([this](const std::string& database, const std::string& table) {
+      return LoadIcebergTable(connect_, server_id_, database, table, iceberg_.get());
+    });
     if (config_.full_load.enabled) {
       ASSIGN_OR_RETURN(TableFilter filter,
                        TableFilter::Create(config_.tables.include, config_.tables.exclude));
