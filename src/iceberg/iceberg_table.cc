@@ -377,6 +377,20 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
                                 Rng()() & 0xffff, Rng()() & 0xfff, Rng()() & 0xfff,
                                 Rng()() & 0xffffffffffff),
                     IcebergSchemaJson(schema_, 0), 0, now_ms);
+  // binlake writes unpartitioned files under spec 0: a table another engine partitioned
+  // would be corrupted by them.
+  const auto& json = metadata.json();
+  if (json.contains("partition-specs")) {
+    for (const auto& spec : json["partition-specs"]) {
+      if (spec.value("spec-id", -1) == json.value("default-spec-id", 0) &&
+          spec.contains("fields") && !spec["fields"].empty()) {
+        return UnimplementedError(
+            "iceberg table {} is partitioned (by another engine); binlake writes unpartitioned "
+            "tables only. Point iceberg.path elsewhere or drop the partitioning",
+            options_.table_key);
+      }
+    }
+  }
   if (!schema_.columns.empty()) {
     int32_t max_id = 0;
     for (const auto& c : schema_.columns) max_id = std::max(max_id, c.file_column.field_id);
