@@ -179,8 +179,16 @@ export async function mergeOnRead(tableDir) {
     const columns = await duckdb(
       `SELECT name, field_id FROM parquet_schema('${path}') WHERE field_id IS NOT NULL`);
     const byId = new Map(columns.map(([name, id]) => [Number(id), name]));
+    // Text forms independent of DuckDB's display rules: binary as hex, timestamps with all
+    // six fractional digits (timestamptz in UTC).
+    const text = (col, type) => {
+      if (type === 'binary') return `hex(${col})`;
+      if (type === 'timestamp') return `strftime(${col}, '%Y-%m-%d %H:%M:%S.%f')`;
+      if (type === 'timestamptz') return `strftime((${col})::TIMESTAMP, '%Y-%m-%d %H:%M:%S.%f')`;
+      return `(${col})::VARCHAR`;
+    };
     const select = schema.fields.map((fld) => (byId.has(fld.id)
-      ? `"${byId.get(fld.id)}"::VARCHAR AS "${fld.name}"` : `NULL AS "${fld.name}"`));
+      ? `${text(`"${byId.get(fld.id)}"`, fld.type)} AS "${fld.name}"` : `NULL AS "${fld.name}"`));
     const got = await duckdb(
       `SELECT file_row_number, ${select.join(', ')} FROM read_parquet('${path}', file_row_number=true)`);
     assert.equal(got.length, num(f.record_count), `${f.file_path}: record_count`);
