@@ -14,9 +14,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { sql } from '../lib/rig.mjs';
 import {
-  localLake, prng, runBinlake, startBinlake, tempDir, writeConfig,
+  localLake, prng, runBinlake, s3Lake, startBinlake, tempDir, writeConfig,
 } from './run_support.mjs';
-import { assertNoOrphans, icebirdRows, mergeOnRead } from './iceberg_support.mjs';
+import { assertNoOrphans, icebirdRows, mergeOnRead, mirrorLake } from './iceberg_support.mjs';
 
 const DB = `iceberg_cdc_${process.pid}`;
 const work = tempDir('iceberg-cdc');
@@ -112,7 +112,8 @@ async function createTables(db) {
 }
 
 after(async () => {
-  await sql(`DROP DATABASE IF EXISTS ${DB}; DROP DATABASE IF EXISTS ${DB}_k`);
+  await sql(`DROP DATABASE IF EXISTS ${DB}; DROP DATABASE IF EXISTS ${DB}_k;
+    DROP DATABASE IF EXISTS ${DB}_s3`);
 });
 
 test(`full load, then random DML rounds: every table equals the source after each (seed ${SEED})`,
@@ -134,6 +135,26 @@ test(`full load, then random DML rounds: every table equals the source after eac
         await assertTablesMatch(lake.dir, DB, `round ${round}`);
       }
       rmSync(join(work, 'rounds'), { recursive: true, force: true });
+    });
+
+test(`on S3 (Ceph RGW): full load, then DML rounds with commits every 200ms (seed ${SEED})`,
+    async () => {
+      const db = `${DB}_s3`;
+      await createTables(db);
+      const rand = prng(SEED + 3);
+      await sql(roundSql(db, 100, rand), { database: db });
+      const lake = await s3Lake('binlake-iceberg', `cdc-${process.pid}`);
+      const config = writeConfig(join(work, 's3-config'), db, {
+        lake, extra: { full_load: true, iceberg: { enabled: true, commit_interval: '200ms' } },
+      });
+      await runBinlake(config, { check: true });
+      const mirror = join(work, 's3-mirror');
+      await assertTablesMatch(await mirrorLake(lake, mirror), db, 'S3: after the full load');
+      for (let round = 0; round < 3; ++round) {
+        await sql(roundSql(db, round, rand), { database: db });
+        await runBinlake(config, { check: true });
+        await assertTablesMatch(await mirrorLake(lake, mirror), db, `S3: round ${round}`);
+      }
     });
 
 test(`kill -9 at random moments while committing: the tables equal the source (seed ${SEED})`,

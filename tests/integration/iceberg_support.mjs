@@ -9,18 +9,48 @@
 //    counts that match the files.
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import avro from 'avsc';
 
 import { duckdb } from '../lib/rig.mjs';
+import { lakeObjects } from './run_support.mjs';
+
+// URI prefixes of lakes on S3 mirrored into local directories (mirrorLake): every reader
+// below reads the local copy.
+const mirrors = new Map();
+
+function localUri(uri) {
+  for (const [prefix, dir] of mirrors) {
+    if (uri.startsWith(prefix)) return `file://${dir}/${uri.slice(prefix.length)}`;
+  }
+  return uri;
+}
+
+/**
+ * Copies a lake on the rig's RGW ({ bucket, prefix } from s3Lake) into `dir` (replacing what
+ * was there) and makes its s3:// URIs (and the https:// form icebird derives from them) read
+ * from the copy. Returns dir.
+ */
+export async function mirrorLake(lake, dir) {
+  rmSync(dir, { recursive: true, force: true });
+  for (const [key, bytes] of await lakeObjects(lake)) {
+    const path = join(dir, key);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes);
+  }
+  const root = lake.prefix ? `${lake.prefix}/` : '';
+  mirrors.set(`s3://${lake.bucket}/${root}`, dir);
+  mirrors.set(`https://${lake.bucket}.s3.amazonaws.com/${root}`, dir);
+  return dir;
+}
 
 // icebird fetches over HTTP; a table in a local directory is served by this shim.
 const realFetch = globalThis.fetch;
 globalThis.fetch = async (url, init = {}) => {
-  const u = String(url);
+  const u = localUri(String(url));
   if (!u.startsWith('file://')) return realFetch(url, init);
   const path = fileURLToPath(u);
   if (!existsSync(path)) return new Response('not found', { status: 404 });
@@ -38,7 +68,8 @@ globalThis.fetch = async (url, init = {}) => {
   return new Response(bytes, { status: 200 });
 };
 
-function filePath(uri) {
+function filePath(mapped) {
+  const uri = localUri(mapped);
   assert.ok(uri.startsWith('file://'), `expected a file:// URI, got ${uri}`);
   return fileURLToPath(uri);
 }
