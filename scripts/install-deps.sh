@@ -9,7 +9,7 @@ APT_PACKAGES=(
   # build
   cmake ninja-build g++ pkg-config clang clang-format libclang-rt-14-dev
   libssl-dev libcurl4-openssl-dev zlib1g-dev libzstd-dev libsnappy-dev
-  libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev
+  libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev liblmdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test servers and peers
   mariadb-server mariadb-client

@@ -181,11 +181,11 @@ Result<bool> IcebergTable::Compact() {
     std::vector<std::string> file_keys;
     RETURN_IF_ERROR(ReadFileKeys(schema_, *reader, f.path, &file_keys));
     std::vector<bool> live(file_keys.size(), false);
+    std::vector<RowLocation> at;
     for (size_t r = 0; r < file_keys.size(); ++r) {
-      if (const std::vector<RowLocation>* at = index_.Find(file_keys[r])) {
-        for (const RowLocation& l : *at) {
-          if (l.file == file && l.pos == static_cast<int64_t>(r)) live[r] = true;
-        }
+      RETURN_IF_ERROR(index_.Find(file_keys[r], &at));
+      for (const RowLocation& l : at) {
+        if (l.file == file && l.pos == static_cast<int64_t>(r)) live[r] = true;
       }
     }
     size_t first = rows.size();
@@ -289,8 +289,8 @@ Result<bool> IcebergTable::Compact() {
   std::vector<uint32_t> numbers;
   for (const WrittenFile& f : written) numbers.push_back(index_.FileNumber(f.file.path));
   for (size_t i = 0; i < rows.size(); ++i) {
-    index_.Remove(keys[i], from[i]);
-    index_.Add(keys[i], RowLocation{numbers[at[i].first], at[i].second});
+    RETURN_IF_ERROR(index_.Remove(keys[i], from[i]));
+    RETURN_IF_ERROR(index_.Add(keys[i], RowLocation{numbers[at[i].first], at[i].second}));
   }
   for (const std::string& uri : expired) {
     Result<std::string> key = StoreKeyOf(*store_, uri);

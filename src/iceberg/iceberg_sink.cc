@@ -19,13 +19,17 @@ IcebergSink::IcebergSink(const IcebergConfig& config, TableFilter filter, Object
 
 Result<std::unique_ptr<IcebergSink>> IcebergSink::Create(const IcebergConfig& config,
                                                          const TablesConfig& tables,
+                                                         const std::string& spill_dir,
                                                          ObjectStore* store, Clock* clock) {
   // Rows reach the sink only for replicated tables (tables.include/exclude); iceberg's own
   // patterns narrow that further.
   (void)tables;
   ASSIGN_OR_RETURN_CTX(TableFilter ice, TableFilter::Create(config.include, config.exclude),
                        "iceberg");
-  return std::unique_ptr<IcebergSink>(new IcebergSink(config, std::move(ice), store, clock));
+  ASSIGN_OR_RETURN(std::shared_ptr<KeyIndexStore> index, KeyIndexStore::Open(spill_dir));
+  std::unique_ptr<IcebergSink> sink(new IcebergSink(config, std::move(ice), store, clock));
+  sink->index_store_ = std::move(index);
+  return sink;
 }
 
 Result<std::optional<BinlogPosition>> IcebergSink::Recover() {
@@ -56,6 +60,7 @@ Result<IcebergSink::TableState*> IcebergSink::GetTable(const TableSchema& schema
   if (!filter_.Matches(schema.database, schema.table)) return nullptr;
   IcebergTableOptions o;
   o.table_key = config_.path + "/" + schema.database + "/" + schema.table;
+  o.index_store = index_store_;
   o.target_file_size = config_.target_file_size;
   o.max_manifests = config_.max_manifests;
   o.max_snapshots = config_.retain_snapshots;
@@ -107,7 +112,7 @@ Status IcebergSink::Load(
   if (t == nullptr) return Status::OK();
   RETURN_IF_ERROR(t->table->SetSchema(schema));
   // A load that did not finish left part of the rows: start over from an empty table.
-  if (t->table->exists()) t->table->Truncate();
+  if (t->table->exists()) RETURN_IF_ERROR(t->table->Truncate());
   uint64_t rows = 0;
   RowChange change;
   change.op = Op::kInsert;
@@ -221,7 +226,7 @@ Status IcebergSink::Truncate(const std::string& database, const std::string& tab
   ASSIGN_OR_RETURN(TableState * t, GetTable(probe));
   if (t == nullptr || !t->table->exists()) return Status::OK();
   if (!t->position.empty() && begin_.position < t->position) return Status::OK();
-  t->table->Truncate();
+  RETURN_IF_ERROR(t->table->Truncate());
   t->dirty = true;
   t->touched_in_txn = true;
   LOG_INFO("iceberg table {}.{}: TRUNCATE TABLE at {} empties it", database, table,

@@ -18,7 +18,8 @@
 
 namespace binlake {
 
-// Keeps one Iceberg table per replicated table equal to the source (docs/iceberg.md).
+// Keeps one Iceberg table per replicated table equal to the source (docs/iceberg.md). The
+// tables' key indexes share one on-disk store under `spill_dir`.
 //
 // Changes are collected per table and committed every commit_interval, always at a
 // transaction boundary: each table with changes gets one snapshot whose summary holds the
@@ -36,8 +37,9 @@ namespace binlake {
 class IcebergSink : public ChangeSink {
  public:
   static Result<std::unique_ptr<IcebergSink>> Create(const IcebergConfig& config,
-                                                     const TablesConfig& tables, ObjectStore* store,
-                                                     Clock* clock);
+                                                     const TablesConfig& tables,
+                                                     const std::string& spill_dir,
+                                                     ObjectStore* store, Clock* clock);
 
   // The position every table holds every change up to, or nullopt for a first start.
   Result<std::optional<BinlogPosition>> Recover();
@@ -78,6 +80,9 @@ class IcebergSink : public ChangeSink {
   using Reloader = std::function<Status(const std::string& database, const std::string& table)>;
   void SetReloader(Reloader reloader) { reloader_ = std::move(reloader); }
 
+  // The key indexes' files (under spill.dir).
+  const std::string& index_dir() const { return index_store_->dir(); }
+
   // Where the stream must restart after Discard: the last committed round's position.
   std::optional<BinlogPosition> RestartPosition() const { return committed_; }
 
@@ -104,6 +109,7 @@ class IcebergSink : public ChangeSink {
   ObjectStore* const store_;
   Clock* const clock_;
   FileSystemCatalog catalog_;
+  std::shared_ptr<KeyIndexStore> index_store_;  // every table's key index
 
   std::map<std::string, TableState> tables_;  // by schema.table
   std::optional<BinlogPosition> committed_;   // the last round's position

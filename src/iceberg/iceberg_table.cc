@@ -55,13 +55,20 @@ struct IcebergTable::Plan {
 
 IcebergTable::IcebergTable(ObjectStore* store, TableCatalog* catalog, Clock* clock,
                            IcebergTableOptions options)
-    : store_(store), catalog_(catalog), clock_(clock), options_(std::move(options)) {
+    : store_(store),
+      catalog_(catalog),
+      clock_(clock),
+      options_(std::move(options)),
+      index_(options_.index_store) {
   run_id_ = fmt::format("{:016x}", Rng()());
 }
 
 Result<std::unique_ptr<IcebergTable>> IcebergTable::Open(ObjectStore* store, TableCatalog* catalog,
                                                          Clock* clock,
                                                          IcebergTableOptions options) {
+  if (!options.index_store) {
+    ASSIGN_OR_RETURN(options.index_store, KeyIndexStore::Open(""));
+  }
   std::unique_ptr<IcebergTable> t(new IcebergTable(store, catalog, clock, std::move(options)));
   RETURN_IF_ERROR(t->Load());
   return t;
@@ -69,7 +76,7 @@ Result<std::unique_ptr<IcebergTable>> IcebergTable::Open(ObjectStore* store, Tab
 
 Status IcebergTable::Load() {
   ASSIGN_OR_RETURN(loaded_, catalog_->Load(options_.table_key));
-  index_.Clear();
+  RETURN_IF_ERROR(index_.Clear());
   if (loaded_ && !schema_.columns.empty()) RETURN_IF_ERROR(RebuildIndex());
   return Status::OK();
 }
@@ -80,7 +87,7 @@ std::map<std::string, std::string> IcebergTable::CommittedSummary() const {
 }
 
 Status IcebergTable::RebuildIndex() {
-  index_.Clear();
+  RETURN_IF_ERROR(index_.Clear());
   if (!loaded_) return Status::OK();
   const TableMetadata::Json* snapshot = loaded_->metadata.CurrentSnapshot();
   if (!snapshot || !snapshot->contains("manifest-list")) return Status::OK();
@@ -127,6 +134,7 @@ Status IcebergTable::RebuildIndex() {
     RETURN_IF_ERROR(
         IndexDataFile(schema_, bytes, f.path, d == deleted.end() ? kNone : d->second, &index_));
   }
+  RETURN_IF_ERROR(index_.Flush());
   LOG_INFO("iceberg table {}: indexed {} live rows in {} data files", options_.table_key,
            index_.size(), data_files.size());
   return Status::OK();
@@ -285,16 +293,18 @@ void IcebergTable::DropPending() {
   }
 }
 
-void IcebergTable::Truncate() {
+Status IcebergTable::Truncate() {
   pending_.clear();
-  index_.Clear();
   truncate_ = true;
+  return index_.Clear();
 }
 
 Result<IcebergTable::Plan> IcebergTable::MakePlan() {
   Plan plan;
   for (auto& [key, p] : pending_) {
-    const std::vector<RowLocation>* at = index_.Find(key);
+    std::vector<RowLocation> found;
+    RETURN_IF_ERROR(index_.Find(key, &found));
+    const std::vector<RowLocation>* at = found.empty() ? nullptr : &found;
     if (p.keyed) {
       if (at) {
         for (const RowLocation& l : *at) {
@@ -350,7 +360,7 @@ Status IcebergTable::Commit(const std::map<std::string, std::string>& summary, b
     if (s.code() != StatusCode::kAborted || attempt >= options_.max_commit_attempts) return s;
     LOG_INFO("iceberg table {}: {}; reloading and retrying", options_.table_key, s.message());
     RETURN_IF_ERROR(Load());
-    if (truncate_) index_.Clear();
+    if (truncate_) RETURN_IF_ERROR(index_.Clear());
     // Another binlake writing the same table would commit binlog positions too: two writers
     // would each apply changes twice. Refuse instead of racing it.
     auto theirs = CommittedSummary();
@@ -523,12 +533,13 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
       catalog_->Commit(options_.table_key, loaded_ ? loaded_->version : 0, std::move(metadata)));
   loaded_ = std::move(committed);
   // The index follows the committed snapshot.
-  for (const auto& [key, at] : plan->removed) index_.Remove(key, at);
+  for (const auto& [key, at] : plan->removed) RETURN_IF_ERROR(index_.Remove(key, at));
   std::vector<uint32_t> numbers;
   for (size_t i = 0; i < data_count; ++i)
     numbers.push_back(index_.FileNumber(written[i].file.path));
   for (size_t i = 0; i < plan->appends.size(); ++i) {
-    index_.Add(plan->append_keys[i], RowLocation{numbers[append_at[i].first], append_at[i].second});
+    RETURN_IF_ERROR(index_.Add(plan->append_keys[i],
+                               RowLocation{numbers[append_at[i].first], append_at[i].second}));
   }
   // Expired snapshots' manifest lists belong to no other snapshot.
   for (const std::string& uri : expired) {

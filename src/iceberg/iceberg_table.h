@@ -19,6 +19,8 @@
 namespace binlake {
 
 struct IcebergTableOptions {
+  // Where the key index lives (shared by the tables of a process); null: a new one in $TMPDIR.
+  std::shared_ptr<KeyIndexStore> index_store;
   // The table's root as a store key ("iceberg/shop/orders").
   std::string table_key;
   // A data file is closed once it would pass this many bytes.
@@ -85,7 +87,7 @@ class IcebergTable {
   // Adds one change. REQUIRES: SetSchema was given a schema whose shape the change has.
   Status Add(const RowChange& change);
   // Makes the next Commit empty the table (TRUNCATE TABLE): a snapshot without files.
-  void Truncate();
+  Status Truncate();
   // Forgets everything added since the last Commit.
   void DropPending();
 
@@ -130,7 +132,7 @@ class IcebergTable {
   ObjectStore* const store_;
   TableCatalog* const catalog_;
   Clock* const clock_;
-  const IcebergTableOptions options_;
+  const IcebergTableOptions options_;  // index_store always set
 
   std::optional<LoadedTable> loaded_;  // the current metadata (nullopt: no table yet)
   TableSchemaPtr source_schema_;

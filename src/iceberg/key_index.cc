@@ -1,7 +1,13 @@
 #include "iceberg/key_index.h"
 
+#include <lmdb.h>
+#include <openssl/sha.h>
+#include <stdlib.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "format/parquet_value_converter.h"
 
@@ -36,6 +42,119 @@ std::string LittleEndian(T v) {
 
 }  // namespace
 
+Result<std::shared_ptr<KeyIndexStore>> KeyIndexStore::Open(const std::string& parent) {
+  std::string base = parent;
+  if (base.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    base = tmp && *tmp ? tmp : "/tmp";
+  }
+  std::string pattern = base + "/binlake-keyindex-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return UnavailableError(
+        "creating the Iceberg key index directory under {}: {} (set spill.dir "
+        "to a writable folder)",
+        base, std::strerror(errno));
+  }
+  std::shared_ptr<KeyIndexStore> s(new KeyIndexStore());
+  s->dir_ = pattern;
+  MDB_env* env = nullptr;
+  int rc = mdb_env_create(&env);
+  if (rc == 0) rc = mdb_env_set_mapsize(env, size_t{1} << 40);  // address space, not disk
+  if (rc == 0) {
+    rc = mdb_env_open(env, s->dir_.c_str(),
+                      MDB_NOSYNC | MDB_NOMETASYNC | MDB_WRITEMAP | MDB_NORDAHEAD | MDB_NOTLS, 0600);
+  }
+  s->env_ = env;
+  if (rc != 0) {
+    return UnavailableError("opening the Iceberg key index in {}: {}", s->dir_, mdb_strerror(rc));
+  }
+  ASSIGN_OR_RETURN(void* txn, s->Txn());
+  MDB_dbi dbi;
+  rc = mdb_dbi_open(static_cast<MDB_txn*>(txn), nullptr, MDB_DUPSORT | MDB_DUPFIXED, &dbi);
+  if (rc != 0) return UnavailableError("opening the Iceberg key index: {}", mdb_strerror(rc));
+  s->dbi_ = dbi;
+  RETURN_IF_ERROR(s->MaybeCommit(0));
+  return s;
+}
+
+KeyIndexStore::~KeyIndexStore() {
+  if (txn_) mdb_txn_abort(static_cast<MDB_txn*>(txn_));
+  if (env_) mdb_env_close(static_cast<MDB_env*>(env_));
+  if (!dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+}
+
+Result<void*> KeyIndexStore::Txn() {
+  if (txn_) return txn_;
+  MDB_txn* txn = nullptr;
+  int rc = mdb_txn_begin(static_cast<MDB_env*>(env_), nullptr, 0, &txn);
+  if (rc != 0) return UnavailableError("Iceberg key index: {}", mdb_strerror(rc));
+  txn_ = txn;
+  return txn_;
+}
+
+Status KeyIndexStore::MaybeCommit(uint64_t every) {
+  if (!txn_ || changes_ < every) return Status::OK();
+  int rc = mdb_txn_commit(static_cast<MDB_txn*>(txn_));
+  txn_ = nullptr;
+  changes_ = 0;
+  if (rc != 0) {
+    return ResourceExhaustedError("Iceberg key index in {}: {} (is its disk full?)", dir_,
+                                  mdb_strerror(rc));
+  }
+  return Status::OK();
+}
+
+namespace {
+
+// Changes a write transaction gathers before it is committed to the file.
+constexpr uint64_t kChangesPerCommit = 50'000;
+
+Status Check(int rc, const char* what) {
+  if (rc == 0 || rc == MDB_NOTFOUND) return Status::OK();
+  return ResourceExhaustedError("Iceberg key index: {}: {}", what, mdb_strerror(rc));
+}
+
+std::string PackLocation(RowLocation at) {
+  std::string v(12, '\0');
+  // Big-endian, so duplicates sort by file, then position.
+  for (int i = 0; i < 4; ++i)
+    v[static_cast<size_t>(i)] = static_cast<char>(at.file >> (24 - 8 * i));
+  uint64_t pos = static_cast<uint64_t>(at.pos);
+  for (int i = 0; i < 8; ++i) {
+    v[static_cast<size_t>(4 + i)] = static_cast<char>(pos >> (56 - 8 * i));
+  }
+  return v;
+}
+
+RowLocation UnpackLocation(const MDB_val& v) {
+  const auto* b = static_cast<const uint8_t*>(v.mv_data);
+  RowLocation at;
+  for (int i = 0; i < 4; ++i) at.file = (at.file << 8) | b[i];
+  uint64_t pos = 0;
+  for (int i = 0; i < 8; ++i) pos = (pos << 8) | b[4 + i];
+  at.pos = static_cast<int64_t>(pos);
+  return at;
+}
+
+}  // namespace
+
+std::string KeyIndex::StoreKey(const std::string& key) const {
+  std::string k(4, '\0');
+  for (int i = 0; i < 4; ++i) k[static_cast<size_t>(i)] = static_cast<char>(table_ >> (24 - 8 * i));
+  if (key.size() + 4 <= 400) {
+    k += key;
+  } else {
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), digest);
+    k.push_back('\xff');  // canonical keys start with 0 or 1: no clash
+    k.append(reinterpret_cast<const char*>(digest), sizeof(digest));
+  }
+  return k;
+}
+
 uint32_t KeyIndex::FileNumber(const std::string& path) {
   auto it = file_numbers_.find(path);
   if (it != file_numbers_.end()) return it->second;
@@ -46,37 +165,82 @@ uint32_t KeyIndex::FileNumber(const std::string& path) {
   return n;
 }
 
-const std::vector<RowLocation>* KeyIndex::Find(const std::string& key) const {
-  auto it = keys_.find(key);
-  return it == keys_.end() ? nullptr : &it->second;
+Status KeyIndex::Find(const std::string& key, std::vector<RowLocation>* out) {
+  out->clear();
+  ASSIGN_OR_RETURN(void* t, store_->Txn());
+  MDB_txn* txn = static_cast<MDB_txn*>(t);
+  std::string k = StoreKey(key);
+  MDB_cursor* cursor = nullptr;
+  RETURN_IF_ERROR(Check(mdb_cursor_open(txn, store_->dbi_, &cursor), "cursor"));
+  MDB_val mk{k.size(), k.data()};
+  MDB_val mv;
+  int rc = mdb_cursor_get(cursor, &mk, &mv, MDB_SET_KEY);
+  while (rc == 0) {
+    out->push_back(UnpackLocation(mv));
+    rc = mdb_cursor_get(cursor, &mk, &mv, MDB_NEXT_DUP);
+  }
+  mdb_cursor_close(cursor);
+  return Check(rc, "lookup");
 }
 
-void KeyIndex::Add(const std::string& key, RowLocation at) {
-  keys_[key].push_back(at);
+Status KeyIndex::Add(const std::string& key, RowLocation at) {
+  ASSIGN_OR_RETURN(void* t, store_->Txn());
+  std::string k = StoreKey(key);
+  std::string v = PackLocation(at);
+  MDB_val mk{k.size(), k.data()};
+  MDB_val mv{v.size(), v.data()};
+  int rc = mdb_put(static_cast<MDB_txn*>(t), store_->dbi_, &mk, &mv, MDB_NODUPDATA);
+  if (rc == MDB_KEYEXIST) return Status::OK();
+  RETURN_IF_ERROR(Check(rc, "insert"));
   ++live_[at.file];
   ++rows_;
+  ++store_->changes_;
+  return store_->MaybeCommit(kChangesPerCommit);
 }
 
-void KeyIndex::Remove(const std::string& key, RowLocation at) {
-  auto it = keys_.find(key);
-  if (it == keys_.end()) return;
-  auto& v = it->second;
-  auto pos = std::find_if(v.begin(), v.end(), [&](const RowLocation& l) {
-    return l.file == at.file && l.pos == at.pos;
-  });
-  if (pos == v.end()) return;
-  v.erase(pos);
-  if (v.empty()) keys_.erase(it);
+Status KeyIndex::Remove(const std::string& key, RowLocation at) {
+  ASSIGN_OR_RETURN(void* t, store_->Txn());
+  std::string k = StoreKey(key);
+  std::string v = PackLocation(at);
+  MDB_val mk{k.size(), k.data()};
+  MDB_val mv{v.size(), v.data()};
+  int rc = mdb_del(static_cast<MDB_txn*>(t), store_->dbi_, &mk, &mv);
+  if (rc == MDB_NOTFOUND) return Status::OK();
+  RETURN_IF_ERROR(Check(rc, "delete"));
   --live_[at.file];
   --rows_;
+  ++store_->changes_;
+  return store_->MaybeCommit(kChangesPerCommit);
 }
 
-void KeyIndex::Clear() {
-  keys_.clear();
+Status KeyIndex::Clear() {
+  if (rows_ > 0) {
+    const std::string prefix = StoreKey("").substr(0, 4);
+    for (;;) {
+      ASSIGN_OR_RETURN(void* t, store_->Txn());
+      MDB_txn* txn = static_cast<MDB_txn*>(t);
+      MDB_cursor* cursor = nullptr;
+      RETURN_IF_ERROR(Check(mdb_cursor_open(txn, store_->dbi_, &cursor), "cursor"));
+      MDB_val mk{prefix.size(), const_cast<char*>(prefix.data())};
+      MDB_val mv;
+      int rc = mdb_cursor_get(cursor, &mk, &mv, MDB_SET_RANGE);
+      std::string key;
+      if (rc == 0) key.assign(static_cast<const char*>(mk.mv_data), mk.mv_size);
+      mdb_cursor_close(cursor);
+      RETURN_IF_ERROR(Check(rc, "clear"));
+      if (rc == MDB_NOTFOUND || key.compare(0, 4, prefix) != 0) break;
+      MDB_val dk{key.size(), key.data()};
+      RETURN_IF_ERROR(Check(mdb_del(txn, store_->dbi_, &dk, nullptr), "clear"));
+      ++store_->changes_;
+      RETURN_IF_ERROR(store_->MaybeCommit(kChangesPerCommit));
+    }
+    RETURN_IF_ERROR(store_->MaybeCommit(0));
+  }
   files_.clear();
   file_numbers_.clear();
   live_.clear();
   rows_ = 0;
+  return Status::OK();
 }
 
 void AppendCanonicalKeyPart(const IcebergColumn& column, ParquetType physical,
@@ -222,7 +386,7 @@ Status IndexDataFile(const IcebergSchema& schema, std::string_view bytes, const 
   std::sort(gone.begin(), gone.end());
   for (size_t r = 0; r < keys.size(); ++r) {
     if (std::binary_search(gone.begin(), gone.end(), static_cast<int64_t>(r))) continue;
-    index->Add(keys[r], RowLocation{file, static_cast<int64_t>(r)});
+    RETURN_IF_ERROR(index->Add(keys[r], RowLocation{file, static_cast<int64_t>(r)}));
   }
   return Status::OK();
 }

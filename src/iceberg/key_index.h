@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,18 +22,57 @@ struct RowLocation {
   int64_t pos = 0;
 };
 
+// The on-disk home of the key indexes of every table of a process: one LMDB environment in a
+// temporary directory of its own (removed when the store is destroyed), one B-tree of
+// (table number, key) → locations. Memory stays bounded however many rows the tables hold:
+// pages live in the file (the kernel's page cache), and changes are committed to it in
+// batches. Nothing in it needs to survive the process: the indexes are rebuilt from the
+// tables on start. Not thread-safe (the replication thread owns it).
+class KeyIndexStore {
+ public:
+  // A new environment in a fresh directory under `parent` (empty: $TMPDIR or /tmp).
+  static Result<std::shared_ptr<KeyIndexStore>> Open(const std::string& parent);
+  ~KeyIndexStore();
+  KeyIndexStore(const KeyIndexStore&) = delete;
+  KeyIndexStore& operator=(const KeyIndexStore&) = delete;
+
+  uint32_t NewTable() { return next_table_++; }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  friend class KeyIndex;
+  KeyIndexStore() = default;
+  // The open write transaction (begun on demand); every read and write goes through it.
+  Result<void*> Txn();
+  // Commits the open transaction once it has `every` changes (0: now), releasing the pages
+  // it dirtied.
+  Status MaybeCommit(uint64_t every);
+
+  void* env_ = nullptr;  // MDB_env*
+  unsigned dbi_ = 0;     // MDB_dbi
+  void* txn_ = nullptr;  // MDB_txn*
+  uint64_t changes_ = 0;
+  uint32_t next_table_ = 1;
+  std::string dir_;
+};
+
 // Row identity → location of the live rows of one Iceberg table: what a commit needs to
 // write position deletes for replaced and deleted rows. A keyed table has at most one
 // location per key; a table without a key keys on the whole row and may hold duplicates.
 //
 // Keys are canonical bytes of the identity columns' physical values (see CanonicalKey), the
 // same whether they come from a change row or from a data file written by any engine, and
-// across widening type changes (int → long, a larger decimal).
+// across widening type changes (int → long, a larger decimal). Keys longer than LMDB allows
+// are stored by their SHA-256.
 //
-// The index lives in memory and is rebuilt from the table's files on start (KeyIndexBuilder);
-// it always describes the table's current snapshot. Not thread-safe.
+// The index always describes the table's current snapshot and is rebuilt from the table's
+// files on start. File paths and per-file live row counts stay in memory (one entry per data
+// file); keys and locations live in the KeyIndexStore. Not thread-safe.
 class KeyIndex {
  public:
+  explicit KeyIndex(std::shared_ptr<KeyIndexStore> store)
+      : store_(std::move(store)), table_(store_->NewTable()) {}
+
   uint32_t FileNumber(const std::string& path);
   // The number of a file the index knows, or nullopt.
   std::optional<uint32_t> FindFile(const std::string& path) const {
@@ -46,15 +86,20 @@ class KeyIndex {
   size_t file_count() const { return files_.size(); }
 
   // The locations of a key (empty when none).
-  const std::vector<RowLocation>* Find(const std::string& key) const;
-  void Add(const std::string& key, RowLocation at);
-  // Removes one location of the key (the given one). REQUIRES: it is there.
-  void Remove(const std::string& key, RowLocation at);
+  Status Find(const std::string& key, std::vector<RowLocation>* out);
+  Status Add(const std::string& key, RowLocation at);
+  // Removes one location of the key (no-op when it is not there).
+  Status Remove(const std::string& key, RowLocation at);
+  // Writes the changes so far to the store's file (bounds the memory they hold).
+  Status Flush() { return store_->MaybeCommit(0); }
   size_t size() const { return rows_; }
-  void Clear();
+  Status Clear();
 
  private:
-  std::unordered_map<std::string, std::vector<RowLocation>> keys_;
+  std::string StoreKey(const std::string& key) const;
+
+  std::shared_ptr<KeyIndexStore> store_;
+  uint32_t table_;
   std::vector<std::string> files_;
   std::unordered_map<std::string, uint32_t> file_numbers_;
   std::vector<int64_t> live_;
