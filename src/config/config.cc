@@ -385,6 +385,7 @@ Status ParseIceberg(Section& s, IcebergConfig* c) {
                                 c->commit_interval_ms);
   }
   RETURN_IF_ERROR(s.Bytes("target_file_size", &c->target_file_size));
+  RETURN_IF_ERROR(s.String("soft_delete_column", &c->soft_delete_column));
   if (c->target_file_size < (1u << 20)) {
     return InvalidArgumentError("iceberg.target_file_size must be at least 1MiB");
   }

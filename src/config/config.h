@@ -129,6 +129,9 @@ struct IcebergConfig {
   int64_t commit_interval_ms = 5'000;
   // A data file is closed at about this size.
   uint64_t target_file_size = 128ull << 20;
+  // Soft deletes: this boolean column is added to tables with a key, and a deleted row stays
+  // in its last state with it true; empty: deleted rows are removed.
+  std::string soft_delete_column;
   // Maintenance: manifests a snapshot may list before they are merged (dropping data files
   // whose every row is deleted); snapshots and metadata-log entries kept.
   int max_manifests = 16;

@@ -61,6 +61,7 @@ Result<IcebergSink::TableState*> IcebergSink::GetTable(const TableSchema& schema
   IcebergTableOptions o;
   o.table_key = config_.path + "/" + schema.database + "/" + schema.table;
   o.index_store = index_store_;
+  o.soft_delete_column = config_.soft_delete_column;
   o.target_file_size = config_.target_file_size;
   o.max_manifests = config_.max_manifests;
   o.max_snapshots = config_.retain_snapshots;

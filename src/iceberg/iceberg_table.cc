@@ -176,6 +176,23 @@ Status IcebergTable::SetSchema(TableSchemaPtr source) {
   }
   auto with_ids = std::make_shared<TableSchema>(*source);
   for (Column& c : with_ids->columns) c.field_id = 0;
+  // The soft-delete column (keyed tables only: a table without a key has no row to flag).
+  soft_delete_ = !options_.soft_delete_column.empty() && !source->key_columns.empty();
+  if (soft_delete_) {
+    if (source->FindColumn(options_.soft_delete_column) >= 0) {
+      return InvalidArgumentError(
+          "table {} has a column named '{}', the configured iceberg.soft_delete_column: choose "
+          "another name",
+          source->QualifiedName(), options_.soft_delete_column);
+    }
+    Column flag;
+    flag.name = options_.soft_delete_column;
+    flag.type = LogicalType::kBit;
+    flag.mysql_type = MysqlType::kBit;
+    flag.precision = 1;
+    flag.nullable = true;  // older files may predate it
+    with_ids->columns.push_back(std::move(flag));
+  }
   ASSIGN_OR_RETURN(IcebergSchema probe, [&]() -> Result<IcebergSchema> {
     TableSchema tmp = *with_ids;
     for (size_t i = 0; i < tmp.columns.size(); ++i) tmp.columns[i].field_id = 1;
@@ -224,7 +241,7 @@ Status IcebergTable::SetSchema(TableSchemaPtr source) {
   std::string old_json = schema_.columns.empty() ? "" : IcebergSchemaJson(schema_, 0);
   if (old_json != IcebergSchemaJson(mapped, 0)) schema_dirty_ = true;
   renames_.clear();
-  source_schema_ = std::move(with_ids);
+  source_schema_ = source;
   schema_ = std::move(mapped);
   ASSIGN_OR_RETURN(plans_, IcebergPlans(schema_));
   if (loaded_) {
@@ -241,15 +258,24 @@ Status IcebergTable::SetSchema(TableSchemaPtr source) {
   return Status::OK();
 }
 
+Status IcebergTable::ToRow(const Row& source, bool deleted, Row* out) const {
+  if (!soft_delete_) return ToIcebergRow(schema_, source, out);
+  Row extended = source;
+  extended.push_back(Value::UInt(deleted ? 1 : 0));
+  return ToIcebergRow(schema_, extended, out);
+}
+
 Status IcebergTable::AddRow(const Row& source, bool insert) {
   Row row;
-  RETURN_IF_ERROR(ToIcebergRow(schema_, source, &row));
+  // With a soft-delete column a deleted row stays, flagged, in its last state.
+  const bool keyed = !source_schema_->key_columns.empty();
+  const bool soft = soft_delete_ && keyed && !insert;
+  RETURN_IF_ERROR(ToRow(source, soft, &row));
   ASSIGN_OR_RETURN(std::string key, CanonicalKey(schema_, plans_, row));
-  bool keyed = !source_schema_->key_columns.empty();
   Pending& p = pending_[key];
   p.keyed = keyed;
   if (keyed) {
-    p.row = insert ? std::optional<Row>(std::move(row)) : std::nullopt;
+    p.row = insert || soft ? std::optional<Row>(std::move(row)) : std::nullopt;
   } else {
     p.copies += insert ? 1 : -1;
     p.copy_row = std::move(row);
@@ -267,8 +293,8 @@ Status IcebergTable::Add(const RowChange& change) {
       if (!source_schema_->key_columns.empty()) {
         // Same key: the after-image replaces the row. A key move: delete + upsert.
         Row before, after;
-        RETURN_IF_ERROR(ToIcebergRow(schema_, change.before, &before));
-        RETURN_IF_ERROR(ToIcebergRow(schema_, change.after, &after));
+        RETURN_IF_ERROR(ToRow(change.before, false, &before));
+        RETURN_IF_ERROR(ToRow(change.after, false, &after));
         ASSIGN_OR_RETURN(std::string kb, CanonicalKey(schema_, plans_, before));
         ASSIGN_OR_RETURN(std::string ka, CanonicalKey(schema_, plans_, after));
         if (kb != ka) RETURN_IF_ERROR(AddRow(change.before, false));

@@ -19,6 +19,10 @@
 namespace binlake {
 
 struct IcebergTableOptions {
+  // Soft deletes (the Databend ODS style): a keyed table gets this boolean column, and a
+  // deleted row stays in its last state with it set to true instead of being removed; empty:
+  // rows are deleted. Tables without a key always delete.
+  std::string soft_delete_column;
   // Where the key index lives (shared by the tables of a process); null: a new one in $TMPDIR.
   std::shared_ptr<KeyIndexStore> index_store;
   // The table's root as a store key ("iceberg/shop/orders").
@@ -123,6 +127,8 @@ class IcebergTable {
   Status Load();
   Status RebuildIndex();
   Status AddRow(const Row& source, bool insert);
+  // A source row as the data file's row (the soft-delete flag appended when configured).
+  Status ToRow(const Row& source, bool deleted, Row* out) const;
   Result<Plan> MakePlan();
   Status TryCommit(Plan* plan, const std::map<std::string, std::string>& summary);
   Result<std::vector<ManifestFile>> MergeManifests(const std::vector<ManifestFile>& manifests,
@@ -141,6 +147,7 @@ class IcebergTable {
   bool schema_dirty_ = false;  // the schema changed since the last commit
   bool truncate_ = false;      // the next commit drops every file
   bool needs_reload_ = false;
+  bool soft_delete_ = false;                    // the current schema has the soft-delete column
   std::map<std::string, std::string> renames_;  // lower-case new name → old name
   KeyIndex index_;
   std::map<std::string, Pending> pending_;

@@ -101,6 +101,8 @@ std::multimap<int64_t, std::string> ReadTable(ObjectStore* store, const std::str
   return rows;
 }
 
+std::vector<std::string> PhysicalRows(ObjectStore* store, const std::string& table, size_t* files);
+
 class IcebergTableTest : public ::testing::Test {
  protected:
   std::unique_ptr<IcebergTable> Open(IcebergTableOptions o = {}) {
@@ -250,6 +252,30 @@ TEST_F(IcebergTableTest, AnotherWritersCompactionBetweenCommitsLosesNothing) {
   EXPECT_EQ(rows.count(0), 1u);
   EXPECT_EQ(rows.find(0)->second, "new");
   EXPECT_EQ(rows.count(19), 0u);
+}
+
+TEST_F(IcebergTableTest, SoftDeleteKeepsTheLastStateFlagged) {
+  auto s = Schema(true);
+  IcebergTableOptions o;
+  o.soft_delete_column = "is_deleted";
+  auto t = Open(o);
+  ASSERT_TRUE(t->SetSchema(s).ok());
+  ASSERT_TRUE(t->Add(Insert(s, 1, "a")).ok());
+  ASSERT_TRUE(t->Add(Insert(s, 2, "b")).ok());
+  ASSERT_TRUE(t->Commit({}).ok());
+  ASSERT_TRUE(t->Add(Update(s, 1, "a", 1, "a2")).ok());
+  ASSERT_TRUE(t->Add(Delete(s, 1, "a2")).ok());
+  ASSERT_TRUE(t->Commit({}).ok());
+  size_t files = 0;
+  std::vector<std::string> rows = PhysicalRows(store_.get(), "iceberg/shop/t", &files);
+  ASSERT_EQ(rows.size(), 2u);  // id 1 stays, flagged, in its last state
+  EXPECT_EQ(rows[0], std::string("1=\x01\0\0\0;2=a2;3=\x01;", 16));
+  EXPECT_EQ(rows[1], std::string("1=\x02\0\0\0;2=b;3=\0;", 15));
+  ASSERT_TRUE(t->Add(Insert(s, 1, "again")).ok());  // a new row of the key replaces it
+  ASSERT_TRUE(t->Commit({}).ok());
+  rows = PhysicalRows(store_.get(), "iceberg/shop/t", &files);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], std::string("1=\x01\0\0\0;2=again;3=\0;", 19));
 }
 
 TEST(AvroTest, ContainerRoundTripsWithFieldIdsAndMetadata) {
