@@ -117,8 +117,9 @@ Status MapColumn(const Column& source, IcebergColumn* c) {
   return Status::OK();
 }
 
-// Two's complement big-endian with no redundant sign bytes, as Iceberg serialises decimals.
-std::string MinimalBigEndian(std::string be) {
+}  // namespace
+
+std::string MinimalBigEndian(const std::string& be) {
   size_t skip = 0;
   while (skip + 1 < be.size()) {
     uint8_t b = static_cast<uint8_t>(be[skip]);
@@ -131,8 +132,6 @@ std::string MinimalBigEndian(std::string be) {
   }
   return be.substr(skip);
 }
-
-}  // namespace
 
 ParquetOptions IcebergParquetOptions() {
   ParquetOptions o;
@@ -237,7 +236,7 @@ bool IcebergBound(const IcebergColumn& column, const std::string& plain, std::st
     // INT32/INT64 decimals are little-endian in Parquet; fixed ones already big-endian.
     if (column.file_column.precision <= 18) {
       std::string be(plain.rbegin(), plain.rend());
-      *out = MinimalBigEndian(std::move(be));
+      *out = MinimalBigEndian(be);
     } else {
       *out = MinimalBigEndian(plain);
     }

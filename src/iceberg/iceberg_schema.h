@@ -57,6 +57,9 @@ std::string IcebergSchemaJson(const IcebergSchema& schema, int32_t schema_id);
 // Converts a source row to the data file's row (one value per IcebergSchema column).
 Status ToIcebergRow(const IcebergSchema& schema, const Row& source, Row* out);
 
+// Two's complement big-endian bytes without redundant sign bytes (Iceberg's decimal form).
+std::string MinimalBigEndian(const std::string& be);
+
 // Iceberg's single-value serialisation of a Parquet min/max statistic (PLAIN bytes) for a
 // column, or false when the column gets no bound (types whose Parquet order differs).
 bool IcebergBound(const IcebergColumn& column, const std::string& parquet_plain, std::string* out);

@@ -477,10 +477,15 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
     e.file = written[i].file;
     (i < data_count ? new_data : new_deletes).push_back(std::move(e));
   }
-  auto write_manifest = [&](const std::vector<ManifestEntry>& entries,
-                            bool deletes) -> Result<ManifestFile> {
-    return PutManifest(store_, meta_prefix + NewFileName(deletes ? "deletes" : "data") + "-m0.avro",
-                       entries, deletes, schema_json, schema_id, snapshot_id, sequence);
+  // Appends a manifest of the entries to `manifests` (none for no entries).
+  auto write_manifest = [&](const std::vector<ManifestEntry>& entries, bool deletes) -> Status {
+    if (entries.empty()) return Status::OK();
+    ASSIGN_OR_RETURN(
+        ManifestFile m,
+        PutManifest(store_, meta_prefix + NewFileName(deletes ? "deletes" : "data") + "-m0.avro",
+                    entries, deletes, schema_json, schema_id, snapshot_id, sequence));
+    manifests.push_back(std::move(m));
+    return Status::OK();
   };
   if (manifests.size() + 2 > static_cast<size_t>(options_.max_manifests)) {
     // Merge: every live entry into one data and one delete manifest, dropping data files
@@ -515,23 +520,11 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
       }
     }
     manifests.clear();
-    if (!data.empty()) {
-      ASSIGN_OR_RETURN(ManifestFile m, write_manifest(data, false));
-      manifests.push_back(std::move(m));
-    }
-    if (!deletes.empty()) {
-      ASSIGN_OR_RETURN(ManifestFile m, write_manifest(deletes, true));
-      manifests.push_back(std::move(m));
-    }
+    RETURN_IF_ERROR(write_manifest(data, false));
+    RETURN_IF_ERROR(write_manifest(deletes, true));
   } else {
-    if (!new_data.empty()) {
-      ASSIGN_OR_RETURN(ManifestFile m, write_manifest(new_data, false));
-      manifests.push_back(std::move(m));
-    }
-    if (!new_deletes.empty()) {
-      ASSIGN_OR_RETURN(ManifestFile m, write_manifest(new_deletes, true));
-      manifests.push_back(std::move(m));
-    }
+    RETURN_IF_ERROR(write_manifest(new_data, false));
+    RETURN_IF_ERROR(write_manifest(new_deletes, true));
   }
   std::optional<int64_t> parent;
   if (metadata.current_snapshot_id() >= 0) parent = metadata.current_snapshot_id();

@@ -19,20 +19,6 @@ constexpr int32_t kDeletePosId = 2147483545;
 
 bool IsDecimal(const IcebergColumn& c) { return c.type.rfind("decimal", 0) == 0; }
 
-std::string MinimalBigEndian(const std::string& be) {
-  size_t skip = 0;
-  while (skip + 1 < be.size()) {
-    uint8_t b = static_cast<uint8_t>(be[skip]);
-    uint8_t next = static_cast<uint8_t>(be[skip + 1]);
-    if ((b == 0x00 && !(next & 0x80)) || (b == 0xff && (next & 0x80))) {
-      ++skip;
-    } else {
-      break;
-    }
-  }
-  return be.substr(skip);
-}
-
 template <typename T>
 std::string LittleEndian(T v) {
   std::string s(sizeof(T), '\0');
