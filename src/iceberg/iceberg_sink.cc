@@ -13,21 +13,25 @@ constexpr const char* kLoadKey = "binlake.full-load";
 
 }  // namespace
 
-IcebergSink::IcebergSink(const IcebergConfig& config, TableFilter filter, ObjectStore* store,
-                         Clock* clock)
-    : config_(config), filter_(std::move(filter)), store_(store), clock_(clock), catalog_(store) {}
+IcebergSink::IcebergSink(const IcebergConfig& config, TableFilter replicated, TableFilter filter,
+                         ObjectStore* store, Clock* clock)
+    : config_(config),
+      replicated_(std::move(replicated)),
+      filter_(std::move(filter)),
+      store_(store),
+      clock_(clock),
+      catalog_(store) {}
 
 Result<std::unique_ptr<IcebergSink>> IcebergSink::Create(const IcebergConfig& config,
                                                          const TablesConfig& tables,
                                                          const std::string& spill_dir,
                                                          ObjectStore* store, Clock* clock) {
-  // Rows reach the sink only for replicated tables (tables.include/exclude); iceberg's own
-  // patterns narrow that further.
-  (void)tables;
+  ASSIGN_OR_RETURN(TableFilter replicated, TableFilter::Create(tables.include, tables.exclude));
   ASSIGN_OR_RETURN_CTX(TableFilter ice, TableFilter::Create(config.include, config.exclude),
                        "iceberg");
   ASSIGN_OR_RETURN(std::shared_ptr<KeyIndexStore> index, KeyIndexStore::Open(spill_dir));
-  std::unique_ptr<IcebergSink> sink(new IcebergSink(config, std::move(ice), store, clock));
+  std::unique_ptr<IcebergSink> sink(
+      new IcebergSink(config, std::move(replicated), std::move(ice), store, clock));
   sink->index_store_ = std::move(index);
   return sink;
 }
@@ -57,7 +61,7 @@ Result<IcebergSink::TableState*> IcebergSink::GetTable(const TableSchema& schema
   std::string name = schema.QualifiedName();
   auto it = tables_.find(name);
   if (it != tables_.end()) return &it->second;
-  if (!filter_.Matches(schema.database, schema.table)) return nullptr;
+  if (!Takes(schema.database, schema.table)) return nullptr;
   IcebergTableOptions o;
   o.table_key = config_.path + "/" + schema.database + "/" + schema.table;
   o.index_store = index_store_;
@@ -95,7 +99,7 @@ Status IcebergSink::Cleanup(const std::string& name, TableState* t) {
 }
 
 Result<bool> IcebergSink::NeedsLoad(const std::string& database, const std::string& table) {
-  if (!filter_.Matches(database, table)) return false;
+  if (!Takes(database, table)) return false;
   TableSchema probe;
   probe.database = database;
   probe.table = table;
@@ -189,7 +193,7 @@ Status IcebergSink::Schema(const SchemaChange& change) {
   }
   for (const DdlTable& t : effect.reload) RETURN_IF_ERROR(Reload(t.database, t.table));
   for (const DdlEffect::ColumnRename& r : effect.renamed_columns) {
-    if (!filter_.Matches(r.table.database, r.table.table)) continue;
+    if (!Takes(r.table.database, r.table.table)) continue;
     TableSchema probe;
     probe.database = r.table.database;
     probe.table = r.table.table;
@@ -200,7 +204,7 @@ Status IcebergSink::Schema(const SchemaChange& change) {
 }
 
 Status IcebergSink::Reload(const std::string& database, const std::string& table) {
-  if (!filter_.Matches(database, table)) return Status::OK();
+  if (!Takes(database, table)) return Status::OK();
   if (!reloader_) {
     LOG_WARN(
         "iceberg table {}.{} cannot follow this change from the binlog alone and no source "
@@ -220,7 +224,7 @@ Status IcebergSink::Reload(const std::string& database, const std::string& table
 }
 
 Status IcebergSink::Truncate(const std::string& database, const std::string& table) {
-  if (!filter_.Matches(database, table)) return Status::OK();
+  if (!Takes(database, table)) return Status::OK();
   TableSchema probe;
   probe.database = database;
   probe.table = table;

@@ -95,7 +95,13 @@ class IcebergSink : public ChangeSink {
     int64_t cleaned_us = 0;  // monotonic time of the last orphan cleanup
   };
 
-  IcebergSink(const IcebergConfig& config, TableFilter filter, ObjectStore* store, Clock* clock);
+  IcebergSink(const IcebergConfig& config, TableFilter replicated, TableFilter filter,
+              ObjectStore* store, Clock* clock);
+  // Whether the table gets an Iceberg table: replicated (tables.include/exclude) and taken by
+  // iceberg.include/exclude. DDL events of every database pass through the sink.
+  bool Takes(std::string_view database, std::string_view table) const {
+    return replicated_.Matches(database, table) && filter_.Matches(database, table);
+  }
   Result<TableState*> GetTable(const TableSchema& schema);
   Status CommitAll(const BinlogPosition& position, const std::string& gtid_set);
   Status CommitTable(TableState* t, const BinlogPosition& position, const std::string& gtid_set,
@@ -105,6 +111,7 @@ class IcebergSink : public ChangeSink {
   Status Cleanup(const std::string& name, TableState* t);
 
   const IcebergConfig config_;
+  const TableFilter replicated_;
   const TableFilter filter_;
   ObjectStore* const store_;
   Clock* const clock_;

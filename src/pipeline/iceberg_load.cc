@@ -11,8 +11,8 @@ namespace binlake {
 
 namespace {
 
-Status LoadOne(Connection* c, ChunkReader* reader, const std::string& schema,
-               const std::string& table, IcebergSink* sink) {
+Status LoadOnce(Connection* c, ChunkReader* reader, const std::string& schema,
+                const std::string& table, IcebergSink* sink) {
   constexpr uint64_t kAll = std::numeric_limits<uint32_t>::max();
   ASSIGN_OR_RETURN(LoadTable t, PlanLoadTable(c, schema, table, kAll, kAll));
   t.chunked = false;  // one SELECT in one snapshot: the table at one binlog position
@@ -24,6 +24,27 @@ Status LoadOne(Connection* c, ChunkReader* reader, const std::string& schema,
                     [&](const std::function<Status(Row &&)>& on_row) -> Status {
                       return reader->Read(t, Chunk{}, on_row, &result);
                     });
+}
+
+// Loads a table, again when its shape changed between describing and reading it (a DDL
+// statement running meanwhile: the SELECT names a column that is gone). A table that is gone
+// is left to the DROP or RENAME the binlog will bring.
+Status LoadOne(Connection* c, ChunkReader* reader, const std::string& schema,
+               const std::string& table, IcebergSink* sink) {
+  for (int attempt = 1;; ++attempt) {
+    Status s = LoadOnce(c, reader, schema, table, sink);
+    if (s.ok()) return s;
+    const std::string& m = s.message();
+    if (s.code() == StatusCode::kNotFound || m.find("server error 1146") != std::string::npos) {
+      LOG_WARN("iceberg: {}.{} disappeared while it was being loaded", schema, table);
+      return Status::OK();
+    }
+    bool changed = m.find("server error 1054") != std::string::npos ||
+                   m.find("server error 1412") != std::string::npos;
+    if (!changed || attempt >= 5) return s;
+    LOG_INFO("iceberg: {}.{} changed shape while it was being loaded; loading it again", schema,
+             table);
+  }
 }
 
 }  // namespace
