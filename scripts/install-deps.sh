@@ -16,7 +16,7 @@ APT_PACKAGES=(
   ceph-mon ceph-osd radosgw ceph-common
   mydumper
   # misc tools the scripts use
-  procps psmisc uuid-runtime ca-certificates time
+  procps psmisc uuid-runtime ca-certificates time curl
 )
 
 missing=()
