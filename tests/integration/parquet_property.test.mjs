@@ -45,9 +45,10 @@ const GENERATORS = [
     const precision = 1 + Math.floor(r() * 38);
     const scale = Math.floor(r() * (precision + 1));
     return {
-      // Widened first: DuckDB prints DECIMAL(p,p) without the leading zero.
+      // Widened first: DuckDB prints DECIMAL(p,p) without the leading zero (DECIMAL(38,38)
+      // still does, so the zero is put back).
       column: col(name, 'decimal', { precision, scale }),
-      expr: `CAST("${name}" AS DECIMAL(38, ${scale}))::VARCHAR`,
+      expr: `regexp_replace(CAST("${name}" AS DECIMAL(38, ${scale}))::VARCHAR, '^(-?)[.]', '\\10.')`,
       value: () => {
         let digits = '';
         const n = Math.floor(r() * (precision + 1));
