@@ -361,6 +361,17 @@ Status ParquetReader::ReadColumn(int column, std::vector<std::optional<std::stri
   return Status::OK();
 }
 
+Status ParquetReader::ReadColumnGroup(int column, size_t group,
+                                      std::vector<std::optional<std::string>>* out) const {
+  out->clear();
+  if (column < 0 || static_cast<size_t>(column) >= columns_.size() ||
+      columns_[static_cast<size_t>(column)].name.empty() || group >= row_groups_.size()) {
+    return InvalidArgumentError("{}: column {} of row group {} cannot be read", origin_, column,
+                                group);
+  }
+  return ReadChunk(column, row_groups_[group][static_cast<size_t>(column)], out);
+}
+
 Status ParquetReader::ReadChunk(int column, const Chunk& chunk,
                                 std::vector<std::optional<std::string>>* out) const {
   const ColumnInfo& info = columns_[static_cast<size_t>(column)];

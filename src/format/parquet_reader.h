@@ -45,6 +45,10 @@ class ParquetReader {
   // bytes (little-endian INT32/INT64/FLOAT/DOUBLE, one byte 0/1 for BOOLEAN, raw bytes
   // without length for BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY).
   Status ReadColumn(int column, std::vector<std::optional<std::string>>* out) const;
+  // The same for one row group (memory: that group's values only).
+  size_t num_row_groups() const { return row_groups_.size(); }
+  Status ReadColumnGroup(int column, size_t group,
+                         std::vector<std::optional<std::string>>* out) const;
 
  private:
   struct Chunk {

@@ -165,12 +165,23 @@ Result<bool> IcebergTable::Compact() {
   }
   if (chosen.size() < 2 && heavy.empty()) return false;
 
-  // Live rows of the chosen files, with the key and old place of each.
-  std::vector<Row> rows;
+  const std::string data_prefix = options_.table_key + "/data/";
+  const std::string meta_prefix = options_.table_key + "/metadata/";
+  TableMetadata metadata = loaded_->metadata;
+  const int32_t schema_id = metadata.current_schema_id();
+  const std::string schema_json = metadata.CurrentSchema()->dump();
+  const int64_t snapshot_id = NewSnapshotId();
+  const int64_t sequence = metadata.next_sequence_number();
+
+  // The live rows of the chosen files, one file at a time, streamed into the new files; the
+  // key, old place and new place of each row are kept for the index.
+  DataFileWriter out(store_, schema_, schema_json, options_.target_file_size,
+                     [&] { return data_prefix + NewFileName("data") + ".parquet"; });
   std::vector<std::string> keys;
   std::vector<RowLocation> from;
+  std::vector<std::pair<size_t, int64_t>> at;
   std::set<std::string> rewritten;
-  std::vector<std::optional<std::string>> values;
+  size_t rows = 0;
   for (size_t i : chosen) {
     const DataFile& f = data[i].file;
     rewritten.insert(f.path);
@@ -181,49 +192,49 @@ Result<bool> IcebergTable::Compact() {
     std::vector<std::string> file_keys;
     RETURN_IF_ERROR(ReadFileKeys(schema_, *reader, f.path, &file_keys));
     std::vector<bool> live(file_keys.size(), false);
-    std::vector<RowLocation> at;
+    std::vector<RowLocation> found;
     for (size_t r = 0; r < file_keys.size(); ++r) {
-      RETURN_IF_ERROR(index_.Find(file_keys[r], &at));
-      for (const RowLocation& l : at) {
+      RETURN_IF_ERROR(index_.Find(file_keys[r], &found));
+      for (const RowLocation& l : found) {
         if (l.file == file && l.pos == static_cast<int64_t>(r)) live[r] = true;
       }
     }
-    size_t first = rows.size();
-    for (size_t r = 0; r < live.size(); ++r) {
-      if (!live[r]) continue;
-      rows.emplace_back(schema_.columns.size());
-      keys.push_back(file_keys[r]);
-      from.push_back(RowLocation{file, static_cast<int64_t>(r)});
-    }
-    for (size_t c = 0; c < schema_.columns.size(); ++c) {
-      int at = reader->FindByFieldId(schema_.columns[c].file_column.field_id);
-      if (at < 0) continue;  // a column added after the file was written: NULL
-      RETURN_IF_ERROR(reader->ReadColumn(at, &values));
-      ParquetType physical = reader->columns()[static_cast<size_t>(at)].type;
-      size_t out = first;
-      for (size_t r = 0; r < live.size(); ++r) {
-        if (!live[r]) continue;
-        ASSIGN_OR_RETURN(rows[out][c], PhysicalToValue(plans_[c], physical, values[r]));
-        ++out;
+    // Row group by row group, column by column (a column added after the file was written
+    // stays NULL), so memory holds one row group's values.
+    size_t base = 0;
+    for (size_t g = 0; g < reader->num_row_groups(); ++g) {
+      std::vector<std::vector<std::optional<std::string>>> values(schema_.columns.size());
+      std::vector<ParquetType> physical(schema_.columns.size(), ParquetType::kByteArray);
+      size_t group_rows = 0;
+      for (size_t c = 0; c < schema_.columns.size(); ++c) {
+        int col = reader->FindByFieldId(schema_.columns[c].file_column.field_id);
+        if (col < 0) continue;
+        RETURN_IF_ERROR(reader->ReadColumnGroup(col, g, &values[c]));
+        physical[c] = reader->columns()[static_cast<size_t>(col)].type;
+        group_rows = values[c].size();
       }
+      Row row(schema_.columns.size());
+      for (size_t r = 0; r < group_rows; ++r) {
+        const size_t pos = base + r;
+        if (pos >= live.size() || !live[pos]) continue;
+        for (size_t c = 0; c < schema_.columns.size(); ++c) {
+          if (values[c].empty()) {
+            row[c] = Value::Null();
+          } else {
+            ASSIGN_OR_RETURN(row[c], PhysicalToValue(plans_[c], physical[c], values[c][r]));
+          }
+        }
+        at.emplace_back();
+        RETURN_IF_ERROR(out.Append(row, &at.back()));
+        keys.push_back(file_keys[pos]);
+        from.push_back(RowLocation{file, static_cast<int64_t>(pos)});
+        ++rows;
+      }
+      base += group_rows;
     }
   }
-
-  const std::string data_prefix = options_.table_key + "/data/";
-  const std::string meta_prefix = options_.table_key + "/metadata/";
-  TableMetadata metadata = loaded_->metadata;
-  const int32_t schema_id = metadata.current_schema_id();
-  const std::string schema_json = metadata.CurrentSchema()->dump();
-  const int64_t snapshot_id = NewSnapshotId();
-  const int64_t sequence = metadata.next_sequence_number();
-  std::vector<WrittenFile> written;
-  std::vector<std::pair<size_t, int64_t>> at;
-  RETURN_IF_ERROR(WriteDataFiles(
-      *store_, schema_, schema_json, rows, options_.target_file_size,
-      [&] { return data_prefix + NewFileName("data") + ".parquet"; }, &written, &at));
-  for (const WrittenFile& f : written) {
-    RETURN_IF_ERROR(store_->Put(f.key, f.bytes, PutOptions::CreateOnly()));
-  }
+  RETURN_IF_ERROR(out.Finish());
+  std::vector<WrittenFile> written = std::move(out.files());
   std::vector<ManifestEntry> kept_data, kept_deletes;
   int64_t removed_deletes = 0;
   for (ManifestEntry& e : data) {
@@ -274,7 +285,7 @@ Result<bool> IcebergTable::Compact() {
   snap.summary["added-data-files"] = std::to_string(written.size());
   snap.summary["deleted-data-files"] = std::to_string(chosen.size());
   snap.summary["removed-delete-files"] = std::to_string(removed_deletes);
-  snap.summary["added-records"] = std::to_string(rows.size());
+  snap.summary["added-records"] = std::to_string(rows);
   metadata.AddSnapshot(snap, loaded_->metadata_file, options_.max_metadata_log);
   std::vector<std::string> expired = metadata.ExpireSnapshots(options_.max_snapshots);
   Result<LoadedTable> committed =
@@ -288,7 +299,7 @@ Result<bool> IcebergTable::Compact() {
   loaded_ = std::move(committed).value();
   std::vector<uint32_t> numbers;
   for (const WrittenFile& f : written) numbers.push_back(index_.FileNumber(f.file.path));
-  for (size_t i = 0; i < rows.size(); ++i) {
+  for (size_t i = 0; i < rows; ++i) {
     RETURN_IF_ERROR(index_.Remove(keys[i], from[i]));
     RETURN_IF_ERROR(index_.Add(keys[i], RowLocation{numbers[at[i].first], at[i].second}));
   }
@@ -297,7 +308,7 @@ Result<bool> IcebergTable::Compact() {
     if (key.ok()) store_->Delete(*key).IgnoreError();
   }
   LOG_INFO("iceberg table {}: compacted {} files ({} live rows) into {}", options_.table_key,
-           chosen.size(), rows.size(), written.size());
+           chosen.size(), rows, written.size());
   return true;
 }
 

@@ -140,6 +140,8 @@ ParquetOptions IcebergParquetOptions() {
   o.enum_as_string = true;
   o.timestamp_millis = false;
   o.zero_date = ZeroDateRule::kNull;
+  // A row group's values are buffered while a file is written: keep that modest.
+  o.row_group_bytes = 32ull << 20;
   return o;
 }
 

@@ -25,7 +25,8 @@ IcebergSink::IcebergSink(const IcebergConfig& config, TableFilter replicated, Ta
 Result<std::unique_ptr<IcebergSink>> IcebergSink::Create(const IcebergConfig& config,
                                                          const TablesConfig& tables,
                                                          const std::string& spill_dir,
-                                                         ObjectStore* store, Clock* clock) {
+                                                         uint64_t memory_limit, ObjectStore* store,
+                                                         Clock* clock) {
   ASSIGN_OR_RETURN(TableFilter replicated, TableFilter::Create(tables.include, tables.exclude));
   ASSIGN_OR_RETURN_CTX(TableFilter ice, TableFilter::Create(config.include, config.exclude),
                        "iceberg");
@@ -33,6 +34,7 @@ Result<std::unique_ptr<IcebergSink>> IcebergSink::Create(const IcebergConfig& co
   std::unique_ptr<IcebergSink> sink(
       new IcebergSink(config, std::move(replicated), std::move(ice), store, clock));
   sink->index_store_ = std::move(index);
+  sink->memory_limit_ = memory_limit;
   return sink;
 }
 
@@ -249,6 +251,10 @@ Status IcebergSink::Commit(const TransactionEnd& end) {
   if (clock_->MonotonicMicros() - last_commit_us_ >= config_.commit_interval_ms * 1000) {
     return CommitAll(last_end_, last_gtid_set_);
   }
+  // Changes wait in memory: past the budget they are committed early, at this boundary.
+  uint64_t pending = 0;
+  for (const auto& [name, t] : tables_) pending += t.table->pending_bytes();
+  if (pending > memory_limit_) return CommitAll(last_end_, last_gtid_set_);
   return Status::OK();
 }
 

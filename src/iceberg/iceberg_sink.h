@@ -39,7 +39,8 @@ class IcebergSink : public ChangeSink {
   static Result<std::unique_ptr<IcebergSink>> Create(const IcebergConfig& config,
                                                      const TablesConfig& tables,
                                                      const std::string& spill_dir,
-                                                     ObjectStore* store, Clock* clock);
+                                                     uint64_t memory_limit, ObjectStore* store,
+                                                     Clock* clock);
 
   // The position every table holds every change up to, or nullopt for a first start.
   Result<std::optional<BinlogPosition>> Recover();
@@ -67,11 +68,12 @@ class IcebergSink : public ChangeSink {
   Result<bool> NeedsLoad(const std::string& database, const std::string& table);
   // Replaces the table's content with rows read in one consistent snapshot at *position
   // (set by `read` before its first row): `read` calls its argument once per row (columns
-  // of `schema`). Commits every `rows_per_commit` rows with binlake.full-load=in-progress,
-  // then once more without it. The table then follows the binlog from *position on.
+  // of `schema`). Commits every `rows_per_commit` rows (bounding the memory rows wait in) with
+  // binlake.full-load=in-progress, then once more without it. The table then follows the binlog
+  // from *position on.
   Status Load(const TableSchemaPtr& schema, const BinlogPosition* position,
               const std::function<Status(const std::function<Status(::binlake::Row&&)>&)>& read,
-              uint64_t rows_per_commit = 200'000);
+              uint64_t rows_per_commit = 50'000);
 
   // How a table is loaded again from the source (a Load at the source's current position),
   // when the rows alone cannot keep it correct: a column type change Iceberg cannot
@@ -128,6 +130,9 @@ class IcebergSink : public ChangeSink {
   bool skip_txn_ = false;
   int64_t last_commit_us_ = 0;  // monotonic
   Reloader reloader_;
+  // Pending changes of all tables past this many bytes are committed at the next
+  // transaction boundary, whatever the interval (spill.transaction_memory_limit).
+  uint64_t memory_limit_ = 64ull << 20;
 };
 
 }  // namespace binlake

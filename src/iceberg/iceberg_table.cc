@@ -272,6 +272,9 @@ Status IcebergTable::AddRow(const Row& source, bool insert) {
   const bool soft = soft_delete_ && keyed && !insert;
   RETURN_IF_ERROR(ToRow(source, soft, &row));
   ASSIGN_OR_RETURN(std::string key, CanonicalKey(schema_, plans_, row));
+  // Counted once per change (a replaced row's bytes stay counted): an upper bound.
+  pending_bytes_ += key.size() + 96;
+  for (const Value& v : row) pending_bytes_ += sizeof(Value) + v.bytes().capacity();
   Pending& p = pending_[key];
   p.keyed = keyed;
   if (keyed) {
@@ -313,6 +316,7 @@ void IcebergTable::RenameColumn(const std::string& from, const std::string& to) 
 
 void IcebergTable::DropPending() {
   pending_.clear();
+  pending_bytes_ = 0;
   if (truncate_) {
     truncate_ = false;
     Load().IgnoreError();  // the index went with the truncate; the next commit reloads it
@@ -321,6 +325,7 @@ void IcebergTable::DropPending() {
 
 Status IcebergTable::Truncate() {
   pending_.clear();
+  pending_bytes_ = 0;
   truncate_ = true;
   return index_.Clear();
 }
@@ -379,6 +384,7 @@ Status IcebergTable::Commit(const std::map<std::string, std::string>& summary, b
     Status s = TryCommit(&plan, summary);
     if (s.ok()) {
       pending_.clear();
+      pending_bytes_ = 0;
       schema_dirty_ = false;
       truncate_ = false;
       return Status::OK();
@@ -438,14 +444,17 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
   const int64_t snapshot_id = NewSnapshotId();
   const int64_t sequence = metadata.next_sequence_number();
 
-  // Data files: the appended rows in order, a new file past the target size.
-  std::vector<WrittenFile> written;
-  std::vector<std::pair<size_t, int64_t>> append_at;  // (written index, position)
-  RETURN_IF_ERROR_CTX(
-      WriteDataFiles(
-          *store_, schema_, schema_json, plan->appends, options_.target_file_size,
-          [&] { return data_prefix + NewFileName("data") + ".parquet"; }, &written, &append_at),
-      "iceberg table {}", options_.table_key);
+  // Data files: the appended rows in order, a new file past the target size, streamed to
+  // the store.
+  std::vector<std::pair<size_t, int64_t>> append_at(plan->appends.size());  // (file, position)
+  DataFileWriter data(store_, schema_, schema_json, options_.target_file_size,
+                      [&] { return data_prefix + NewFileName("data") + ".parquet"; });
+  for (size_t i = 0; i < plan->appends.size(); ++i) {
+    RETURN_IF_ERROR_CTX(data.Append(plan->appends[i], &append_at[i]), "iceberg table {}",
+                        options_.table_key);
+  }
+  RETURN_IF_ERROR(data.Finish());
+  std::vector<WrittenFile> written = std::move(data.files());
   const size_t data_count = written.size();
 
   // Position deletes: one file per data file they touch.
@@ -457,7 +466,8 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
     deleted_rows += static_cast<int64_t>(positions.size());
     written.push_back(std::move(f));
   }
-  for (const WrittenFile& f : written) {
+  for (size_t i = data_count; i < written.size(); ++i) {
+    const WrittenFile& f = written[i];
     RETURN_IF_ERROR_CTX(store_->Put(f.key, f.bytes, PutOptions::CreateOnly()),
                         "writing iceberg file {}", f.file.path);
   }

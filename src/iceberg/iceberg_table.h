@@ -87,6 +87,8 @@ class IcebergTable {
   // table's older rows lack it, so the table must be loaded again to be correct.
   bool needs_reload() const { return needs_reload_; }
   bool has_pending() const { return !pending_.empty() || schema_dirty_ || truncate_; }
+  // About how many bytes of memory the pending changes take.
+  uint64_t pending_bytes() const { return pending_bytes_; }
 
   // Adds one change. REQUIRES: SetSchema was given a schema whose shape the change has.
   Status Add(const RowChange& change);
@@ -151,6 +153,7 @@ class IcebergTable {
   std::map<std::string, std::string> renames_;  // lower-case new name → old name
   KeyIndex index_;
   std::map<std::string, Pending> pending_;
+  uint64_t pending_bytes_ = 0;
   uint64_t file_counter_ = 0;
   std::string run_id_;  // makes this process's file names unique
 };

@@ -45,44 +45,58 @@ int64_t NewSnapshotId() {
   return static_cast<int64_t>(rng() >> 1) | 1;
 }
 
-Status WriteDataFiles(const ObjectStore& store, const IcebergSchema& schema,
-                      const std::string& schema_json, const std::vector<Row>& rows,
-                      uint64_t target_size, const std::function<std::string()>& new_key,
-                      std::vector<WrittenFile>* files,
-                      std::vector<std::pair<size_t, int64_t>>* at) {
-  std::vector<const IcebergColumn*> columns;
-  std::vector<Column> file_columns;
+DataFileWriter::DataFileWriter(ObjectStore* store, const IcebergSchema& schema,
+                               const std::string& schema_json, uint64_t target_size,
+                               std::function<std::string()> new_key)
+    : store_(store), target_size_(target_size), new_key_(std::move(new_key)) {
   for (const auto& c : schema.columns) {
-    columns.push_back(&c);
-    file_columns.push_back(c.file_column);
-    file_columns.back().nullable = !c.required;
+    columns_.push_back(&c);
+    file_columns_.push_back(c.file_column);
+    file_columns_.back().nullable = !c.required;
   }
-  ParquetOptions options = IcebergParquetOptions();
-  options.key_value_metadata = {{"iceberg.schema", schema_json}};
-  size_t next = 0;
-  while (next < rows.size()) {
-    StringOutputStream out;
-    ASSIGN_OR_RETURN(std::unique_ptr<ParquetWriter> w,
-                     ParquetWriter::Open(file_columns, options, &out));
-    int64_t pos = 0;
-    while (next < rows.size()) {
-      RETURN_IF_ERROR(w->Append(rows[next]));
-      at->emplace_back(files->size(), pos++);
-      ++next;
-      if (w->EstimatedSize() >= target_size) break;
-    }
-    RETURN_IF_ERROR(w->Finish());
-    WrittenFile f;
-    f.key = new_key();
-    f.file.path = StoreUri(store, f.key);
-    f.file.record_count = pos;
-    FillMetrics(*w, columns, &f.file);
-    f.bytes = out.Release();
-    f.file.file_size = static_cast<int64_t>(f.bytes.size());
-    files->push_back(std::move(f));
+  options_ = IcebergParquetOptions();
+  options_.key_value_metadata = {{"iceberg.schema", schema_json}};
+}
+
+DataFileWriter::~DataFileWriter() { Abort(); }
+
+void DataFileWriter::Abort() {
+  if (parquet_) parquet_->Abandon();
+  parquet_.reset();
+  if (out_) out_->Abort().IgnoreError();
+  out_.reset();
+}
+
+Status DataFileWriter::Append(const Row& row, std::pair<size_t, int64_t>* at) {
+  if (!parquet_) {
+    key_ = new_key_();
+    ASSIGN_OR_RETURN(out_, store_->NewWriter(key_, PutOptions::CreateOnly()));
+    ASSIGN_OR_RETURN(parquet_, ParquetWriter::Open(file_columns_, options_, out_.get()));
+    rows_ = 0;
   }
+  RETURN_IF_ERROR(parquet_->Append(row));
+  *at = {files_.size(), rows_++};
+  if (parquet_->EstimatedSize() >= target_size_) return CloseFile();
   return Status::OK();
 }
+
+Status DataFileWriter::CloseFile() {
+  if (!parquet_) return Status::OK();
+  RETURN_IF_ERROR(parquet_->Finish());
+  WrittenFile f;
+  f.key = key_;
+  f.file.path = StoreUri(*store_, key_);
+  f.file.record_count = rows_;
+  FillMetrics(*parquet_, columns_, &f.file);
+  f.file.file_size = static_cast<int64_t>(out_->Tell());
+  RETURN_IF_ERROR_CTX(out_->Close(), "writing iceberg file {}", f.file.path);
+  parquet_.reset();
+  out_.reset();
+  files_.push_back(std::move(f));
+  return Status::OK();
+}
+
+Status DataFileWriter::Finish() { return CloseFile(); }
 
 Result<WrittenFile> WriteDeleteFile(const ObjectStore& store, const std::string& data_file,
                                     const std::vector<int64_t>& positions, const std::string& key) {

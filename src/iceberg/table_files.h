@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "format/parquet_writer.h"
 #include "iceberg/iceberg_schema.h"
 #include "iceberg/manifest.h"
 #include "iceberg/table_metadata.h"
@@ -20,20 +21,48 @@ namespace binlake {
 // A random positive snapshot id.
 int64_t NewSnapshotId();
 
-// A finished file (data or delete), its bytes and its manifest description.
+// A finished file (data or delete), its bytes (delete files, before they are stored) and its
+// manifest description.
 struct WrittenFile {
   std::string key;
   std::string bytes;
   DataFile file;
 };
 
-// Writes rows (already converted by ToIcebergRow) as Parquet data files with field ids and
-// the schema in the footer, a new file once one reaches `target_size`. new_key() names each
-// file (a store key). Appends to *files; *at gets (index into *files, position) per row.
-Status WriteDataFiles(const ObjectStore& store, const IcebergSchema& schema,
-                      const std::string& schema_json, const std::vector<Row>& rows,
-                      uint64_t target_size, const std::function<std::string()>& new_key,
-                      std::vector<WrittenFile>* files, std::vector<std::pair<size_t, int64_t>>* at);
+// Writes rows (already converted by ToIcebergRow) as Parquet data files streamed into the
+// store (create-only), with field ids and the schema in the footer; a new file begins once
+// one reaches `target_size`. Memory: one row group of the open file. Files are complete
+// objects once listed in files(); an abandoned writer aborts its open file. Not thread-safe.
+class DataFileWriter {
+ public:
+  // `store` and `schema` must outlive the writer; new_key() names each file (a store key).
+  DataFileWriter(ObjectStore* store, const IcebergSchema& schema, const std::string& schema_json,
+                 uint64_t target_size, std::function<std::string()> new_key);
+  ~DataFileWriter();
+
+  // Appends a row; *at is (index into files(), position in that file).
+  Status Append(const Row& row, std::pair<size_t, int64_t>* at);
+  // Closes the open file.
+  Status Finish();
+  void Abort();
+  // The finished files (bytes empty: they are in the store).
+  std::vector<WrittenFile>& files() { return files_; }
+
+ private:
+  Status CloseFile();
+
+  ObjectStore* const store_;
+  const uint64_t target_size_;
+  const std::function<std::string()> new_key_;
+  std::vector<const IcebergColumn*> columns_;
+  std::vector<Column> file_columns_;
+  ParquetOptions options_;
+  std::string key_;
+  std::unique_ptr<ObjectWriter> out_;
+  std::unique_ptr<ParquetWriter> parquet_;
+  int64_t rows_ = 0;
+  std::vector<WrittenFile> files_;
+};
 
 // A position delete file: `positions` (ascending) of `data_file`, referenced_data_file set.
 Result<WrittenFile> WriteDeleteFile(const ObjectStore& store, const std::string& data_file,

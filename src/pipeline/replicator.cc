@@ -135,8 +135,9 @@ Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& config, Obj
   ASSIGN_OR_RETURN(std::unique_ptr<ChangeLogSink> sink, ChangeLogSink::Create(o, store, clock));
   std::unique_ptr<IcebergSink> iceberg;
   if (config.iceberg.enabled) {
-    ASSIGN_OR_RETURN(iceberg, IcebergSink::Create(config.iceberg, config.tables, config.spill.dir,
-                                                  store, clock));
+    ASSIGN_OR_RETURN(iceberg,
+                     IcebergSink::Create(config.iceberg, config.tables, config.spill.dir,
+                                         config.spill.transaction_memory_limit, store, clock));
   }
   uint32_t server_id =
       config.source.server_id ? config.source.server_id : LakeServerId(store->Url());

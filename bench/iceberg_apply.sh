@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Iceberg apply rate, beside the change log and beside the merge users run today.
+#
+# A table of ROWS rows (bench.t, default 1M, filled without binlogging) is loaded by binlake
+# into a lake with Iceberg tables (the change log's LOAD files and the Iceberg table, with a
+# sequence column). Then CHANGES row changes (default 300k; 70% updates of random existing
+# keys, 20% inserts of new keys, 10% deletes, in transactions of 1000 changes) run on the
+# source, and three things are timed:
+#   iceberg    `binlake run --stop-at-end` on that lake: the change log plus the incremental
+#              Iceberg commit of the changes (one commit: commit_interval is 1h);
+#   changelog  the same run into a fresh lake without Iceberg, from the same position: the
+#              raw change-log rate;
+#   duckdb     the merge users run on a change log today: DuckDB recomputing the latest state
+#              from the LOAD and CDC Parquet files with
+#              QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY seq DESC) = 1, dropping
+#              rows whose last Op is D, into a Parquet file.
+# Both latest states are checked against SELECT COUNT(*) on the source (exit 1 on a mismatch).
+# Prints one JSON object on its last line: changes/s of each, the DuckDB/Iceberg time ratio
+# (goal: the incremental commit at least 10x cheaper), the Iceberg table's data files and
+# binlake's peak RSS.
+#
+# Usage: bench/iceberg_apply.sh [ROWS] [CHANGES]   (BUILD_DIR=build, BENCH_KEEP=1)
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_init iceberg_apply
+ROWS="${1:-1000000}"
+CHANGES="${2:-300000}"
+
+bench_build binlake
+bench_start_mariadb
+bench_log "filling bench.t with $ROWS rows"
+bench_fill_table "$ROWS"
+
+# config LAKE ICEBERG FULL_LOAD [START]: writes LAKE.yaml.
+config() {
+  {
+    bench_source_yaml
+    cat <<EOF
+target:
+  url: file://$BENCH_TMP/$1
+output:
+  format: parquet
+  include_op_for_full_load: true
+  sequence_column_name: seq
+  cdc_max_batch_interval: 1h
+  cdc_min_file_size: 1GB
+tables: { include: ["bench.t"] }
+full_load: $3
+iceberg: { enabled: $2, commit_interval: 1h }
+spill: { dir: $BENCH_TMP/spill }
+log: { level: warn }
+EOF
+    [ -z "${4:-}" ] || echo "start: $4"
+  } >"$BENCH_TMP/$1.yaml"
+}
+
+mkdir -p "$BENCH_TMP/spill"
+config ice_lake true true
+bench_log "full load into the lake with Iceberg tables"
+bench_timed "$BENCH_TMP/load.time" "$BUILD/src/cli/binlake" run -c "$BENCH_TMP/ice_lake.yaml" \
+  --stop-at-end
+read -r START_FILE START_POS < <(bench_binlog_end)
+
+bench_log "running $CHANGES changes on the source"
+node - "$ROWS" "$CHANGES" >"$BENCH_TMP/changes.sql" <<'JS'
+// 1000 changes a transaction: 700 updates and 100 deletes of random keys, 200 new keys.
+const [rows, changes] = process.argv.slice(2).map(Number);
+let seed = 42;  // mulberry32
+const rand = (n) => {
+  seed = (seed + 0x6D2B79F5) >>> 0;
+  let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return 1 + (((t ^ (t >>> 14)) >>> 0) % n);
+};
+let next = rows;
+for (let done = 0; done < changes; done += 1000) {
+  const upd = [], del = [];
+  for (let i = 0; i < 700; ++i) upd.push(rand(rows));
+  for (let i = 0; i < 100; ++i) del.push(rand(rows));
+  const lo = next + 1;
+  next += 200;
+  console.log(`START TRANSACTION;
+UPDATE bench.t SET qty = qty + 1, note = CONCAT(IFNULL(LEFT(note, 200), ''), 'u') WHERE id IN (${upd.join(',')});
+DELETE FROM bench.t WHERE id IN (${del.join(',')});
+INSERT INTO bench.t SELECT seq, 1, 2, 3, 4.5, 6.7, CONCAT('new-', seq), NULL,
+  TIMESTAMP'2026-06-01 00:00:00', NULL, 0 FROM seq_${lo}_to_${next};
+COMMIT;`);
+}
+JS
+GEN_FILE="$START_FILE"
+bench_run_workload <"$BENCH_TMP/changes.sql"
+SOURCE_ROWS="$(bench_sql "SELECT COUNT(*) FROM bench.t")"
+
+bench_log "binlake: change log + Iceberg commit"
+bench_timed "$BENCH_TMP/iceberg.time" "$BUILD/src/cli/binlake" run -c "$BENCH_TMP/ice_lake.yaml" \
+  --stop-at-end
+config log_lake false false "{ file: $START_FILE, pos: $START_POS }"
+bench_log "binlake: change log only"
+bench_timed "$BENCH_TMP/changelog.time" "$BUILD/src/cli/binlake" run -c "$BENCH_TMP/log_lake.yaml" \
+  --stop-at-end
+
+bench_log "DuckDB: the latest state recomputed from the change log (QUALIFY)"
+node --input-type=module - "$BENCH_TMP" "$SOURCE_ROWS" "$ROWS" "$CHANGES" "$(pwd)" <<'JS'
+import { readFileSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const [dir, sourceRows, rows, changes, root] = process.argv.slice(2);
+const { currentMetadata, readAvro } = await import(`${root}/tests/integration/iceberg_support.mjs`);
+const time = (name) => readFileSync(`${dir}/${name}.time`, 'utf8').trim().split(' ').map(Number);
+const files = `${dir}/ice_lake/bench/t/*.parquet`;
+const db = await DuckDBInstance.create(':memory:');
+const con = await db.connect();
+// The change rows binlake wrote (one per binlog row change), for the rates.
+const cdc = await con.runAndReadAll(
+  `SELECT COUNT(*) FROM read_parquet('${dir}/log_lake/bench/t/*.parquet')`);
+const changeRows = Number(cdc.getRowsJson()[0][0]);
+const t0 = process.hrtime.bigint();
+await con.run(`COPY (SELECT * EXCLUDE (Op, seq) FROM (
+    SELECT * FROM read_parquet('${files}', union_by_name = true)
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY seq DESC) = 1)
+  WHERE Op <> 'D') TO '${dir}/merged.parquet' (FORMAT parquet)`);
+const duckSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const merged = Number((await con.runAndReadAll(
+  `SELECT COUNT(*) FROM read_parquet('${dir}/merged.parquet')`)).getRowsJson()[0][0]);
+
+// The Iceberg table's current snapshot: live rows (records minus position deletes) and files.
+const table = `${dir}/ice_lake/iceberg/bench/t`;
+const { metadata } = currentMetadata(table);
+const snap = metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id']);
+let dataFiles = 0, deleteFiles = 0, records = 0n, deleted = 0n;
+for (const m of (await readAvro(snap['manifest-list'].slice('file://'.length))).records) {
+  for (const e of (await readAvro(m.manifest_path.slice('file://'.length))).records) {
+    if (e.status === 2) continue;
+    if (e.data_file.content === 0) { ++dataFiles; records += BigInt(e.data_file.record_count); }
+    else { ++deleteFiles; deleted += BigInt(e.data_file.record_count); }
+  }
+}
+const live = Number(records - deleted);
+const [iceSeconds, iceUser, iceSys, iceRss] = time('iceberg');
+const [logSeconds, logUser, logSys, logRss] = time('changelog');
+const [loadSeconds, , , loadRss] = time('load');
+const ok = live === Number(sourceRows) && merged === Number(sourceRows);
+const result = {
+  benchmark: 'iceberg_apply',
+  rows: Number(rows),
+  changes_requested: Number(changes),
+  change_rows: changeRows,
+  source_rows: Number(sourceRows),
+  iceberg_live_rows: live,
+  duckdb_merged_rows: merged,
+  valid: ok,
+  load_seconds: loadSeconds,
+  load_peak_rss_mb: +(loadRss / 1024).toFixed(1),
+  iceberg: { seconds: iceSeconds, cpu_seconds: +(iceUser + iceSys).toFixed(2),
+    changes_per_s: Math.round(changeRows / iceSeconds), peak_rss_mb: +(iceRss / 1024).toFixed(1) },
+  changelog: { seconds: logSeconds, cpu_seconds: +(logUser + logSys).toFixed(2),
+    changes_per_s: Math.round(changeRows / logSeconds), peak_rss_mb: +(logRss / 1024).toFixed(1) },
+  duckdb_qualify: { seconds: +duckSeconds.toFixed(2) },
+  duckdb_over_iceberg_apply: +(duckSeconds / iceSeconds).toFixed(2),
+  goal_10x_met: duckSeconds / iceSeconds >= 10,
+  iceberg_data_files: dataFiles,
+  iceberg_delete_files: deleteFiles,
+  iceberg_snapshot_summary: snap.summary,
+};
+console.error(`binlake with Iceberg: ${result.iceberg.changes_per_s} changes/s; change log only: ` +
+  `${result.changelog.changes_per_s}; DuckDB QUALIFY recompute ${duckSeconds.toFixed(2)} s vs ` +
+  `binlake ${iceSeconds} s (ratio ${result.duckdb_over_iceberg_apply}); ` +
+  `${dataFiles} data + ${deleteFiles} delete files; rows ${live}/${merged}/${sourceRows}`);
+console.log(JSON.stringify(result));
+process.exit(ok ? 0 : 1);
+JS
