@@ -272,6 +272,8 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
   auto stopping = [&]() { return run.stop_requested && run.stop_requested->load(); };
 
   int64_t interval = config_.output.cdc_max_batch_interval_ms;
+  // The Iceberg tables commit idle changes on heartbeats too.
+  if (iceberg_) interval = std::min(interval, config_.iceberg.commit_interval_ms);
   // While a full load runs, heartbeats are frequent too: the stream notices the load's end
   // (and --stop-at-end its new stop position) only between events.
   int64_t beat =
