@@ -7,14 +7,15 @@
 # files, from the Avro manifests) became visible; a row's latency is that moment minus the
 # moment its INSERT returned. Not part of ctest.
 #
-# Usage: bench/iceberg_latency.sh [RATE] [SECONDS]   (default 2000 rows/s for 30 s)
+# Usage: bench/iceberg_latency.sh [RATE] [SECONDS]   (default 2000 rows/s for 30 s; or set
+#        BENCH_RATE / BENCH_SECONDS)
 # Prints one JSON object on its last line. Goal: p99 < 3000 ms.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 bench_init iceberg_latency
-RATE="${1:-2000}"
-SECONDS_RUN="${2:-30}"
+RATE="${1:-${BENCH_RATE:-2000}}"
+SECONDS_RUN="${2:-${BENCH_SECONDS:-30}}"
 
 bench_build binlake
 bench_start_mariadb
