@@ -213,3 +213,61 @@ bench_table_data_bytes() {
   bench_sql "SELECT DATA_LENGTH FROM information_schema.TABLES
     WHERE TABLE_SCHEMA = '$1' AND TABLE_NAME = '$2'"
 }
+
+# bench_start_latency_peer PEER BUCKET RATE SECONDS: for the latency benchmarks, creates
+# bench.lat and starts node PEER (bench/*_latency_peer.mjs) with s3://BUCKET/lake, its JSON
+# going to $BENCH_TMP/peer.json; returns once the peer made the bucket. Sets PEER_PID.
+bench_start_latency_peer() {
+  bench_sql "CREATE DATABASE bench;
+    CREATE TABLE bench.lat (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+      inserted DATETIME(6) NOT NULL DEFAULT NOW(6), pad VARCHAR(64) NOT NULL);"
+  node "$1" "$2" lake "$3" "$4" 30 "$BENCH_TMP/ready" >"$BENCH_TMP/peer.json" &
+  PEER_PID=$!
+  bench_track "$PEER_PID"
+  while [ ! -f "$BENCH_TMP/ready" ]; do
+    kill -0 "$PEER_PID" 2>/dev/null || bench_die "the latency peer failed before creating the bucket"
+    sleep 0.1
+  done
+}
+
+# bench_s3_target_yaml BUCKET: the `target:` block for s3://BUCKET/lake on the rig's RGW.
+bench_s3_target_yaml() {
+  cat <<EOT
+target:
+  url: s3://$1/lake
+  s3:
+    endpoint: $S3_ENDPOINT
+    region: $S3_REGION
+    path_style: true
+    access_key_id: $S3_ACCESS_KEY
+    secret_access_key: $S3_SECRET_KEY
+EOT
+}
+
+# bench_latency_finish NAME: runs `binlake run -c $BENCH_TMP/binlake.yaml` (timed, log in
+# binlake.log) until the latency peer ends, stops it with SIGTERM (it flushes, checkpoints and
+# exits 0), and prints the peer's JSON with the benchmark's NAME, the machine and binlake's
+# peak RSS.
+bench_latency_finish() {
+  /usr/bin/time -f '%e %U %S %M' -o "$BENCH_TMP/binlake.time" "$BUILD/src/cli/binlake" run \
+    -c "$BENCH_TMP/binlake.yaml" 2>"$BENCH_TMP/binlake.log" &
+  local time_pid=$! binlake_pid="" rss_kib
+  for _ in $(seq 1 50); do
+    binlake_pid="$(pgrep -P "$time_pid" || true)"
+    [ -n "$binlake_pid" ] && break
+    sleep 0.1
+  done
+  [ -n "$binlake_pid" ] || bench_die "binlake did not start: $(cat "$BENCH_TMP/binlake.log")"
+  bench_track "$binlake_pid"
+  # The peer starts its workload once binlake is streaming (its first checkpoint is written).
+  wait "$PEER_PID" || bench_die "the latency peer failed"
+  kill -TERM "$binlake_pid"
+  wait "$time_pid" || bench_die "binlake run failed: $(tail -n 5 "$BENCH_TMP/binlake.log")"
+  read -r _ _ _ rss_kib <"$BENCH_TMP/binlake.time"
+  node -e '
+    const r = JSON.parse(process.argv[1]);
+    r.benchmark = process.argv[3];
+    r.machine = { cores: require("os").cpus().length, load_avg_1m: +require("os").loadavg()[0].toFixed(1) };
+    r.binlake_peak_rss_mb = +(Number(process.argv[2]) / 1024).toFixed(1);
+    console.log(JSON.stringify(r));' "$(tail -n 1 "$BENCH_TMP/peer.json")" "$rss_kib" "$1"
+}

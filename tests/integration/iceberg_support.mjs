@@ -13,10 +13,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import avro from 'avsc';
-
+import { readAvro } from '../lib/iceberg_avro.mjs';
 import { duckdb } from '../lib/rig.mjs';
 import { lakeObjects } from './run_support.mjs';
+
+export { readAvro };
 
 // URI prefixes of lakes on S3 mirrored into local directories (mirrorLake): every reader
 // below reads the local copy.
@@ -84,55 +85,6 @@ export function currentMetadata(tableDir) {
   assert.ok(versions.length > 0, `no metadata in ${dir}`);
   const version = Math.max(...versions);
   return { version, metadata: JSON.parse(readFileSync(join(dir, `v${version}.metadata.json`))) };
-}
-
-// Iceberg ids (snapshot ids) use all 64 bits: longs are read as BigInt, not as doubles.
-const longType = avro.types.LongType.__with({
-  fromBuffer: (buf) => buf.readBigInt64LE(),
-  toBuffer: (n) => {
-    const buf = Buffer.alloc(8);
-    buf.writeBigInt64LE(BigInt(n));
-    return buf;
-  },
-  fromJSON: BigInt,
-  toJSON: Number,
-  isValid: (n) => typeof n === 'bigint',
-  compare: (a, b) => (a === b ? 0 : a < b ? -1 : 1),
-});
-function bigLongs(schema) {
-  if (schema === 'long') return longType;
-  if (Array.isArray(schema)) return schema.map(bigLongs);
-  if (schema && typeof schema === 'object') {
-    if (schema.type === 'long' && !schema.logicalType) return longType;
-    const out = { ...schema };
-    if (out.fields) out.fields = out.fields.map((f) => ({ ...f, type: bigLongs(f.type) }));
-    if (out.items) out.items = bigLongs(out.items);
-    if (out.values) out.values = bigLongs(out.values);
-    if (typeof out.type === 'object') out.type = bigLongs(out.type);
-    return out;
-  }
-  return schema;
-}
-
-/** Reads an Avro container file with avsc: { header metadata (strings), schema, records }. */
-export function readAvro(path) {
-  return new Promise((resolve, reject) => {
-    const records = [];
-    let meta = {};
-    let schema = null;
-    avro.createFileDecoder(path, {
-      parseHook: (s) => {
-        schema = s;
-        return bigLongs(s);
-      },
-    })
-      .on('metadata', (type, codec, header) => {
-        for (const [k, v] of Object.entries(header.meta)) meta[k] = v.toString();
-      })
-      .on('data', (r) => records.push(r))
-      .on('error', reject)
-      .on('end', () => resolve({ meta, schema, records }));
-  });
 }
 
 /** Every field of a record schema (recursively) has a field-id. */
