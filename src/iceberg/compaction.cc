@@ -186,8 +186,7 @@ Result<bool> IcebergTable::Compact() {
     const DataFile& f = data[i].file;
     rewritten.insert(f.path);
     uint32_t file = *index_.FindFile(f.path);
-    ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store_, f.path));
-    ASSIGN_OR_RETURN(std::string content, store_->Get(key));
+    ASSIGN_OR_RETURN(std::string content, GetByUri(store_, f.path));
     ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader, ParquetReader::Open(content, f.path));
     std::vector<std::string> file_keys;
     RETURN_IF_ERROR(ReadFileKeys(schema_, *reader, f.path, &file_keys));
@@ -268,44 +267,29 @@ Result<bool> IcebergTable::Compact() {
                     schema_json, schema_id, snapshot_id, sequence));
     new_manifests.push_back(std::move(m));
   }
-  ASSIGN_OR_RETURN(std::string list, WriteManifestList(new_manifests, snapshot_id,
-                                                       metadata.current_snapshot_id(), sequence));
-  std::string list_key = meta_prefix + fmt::format("snap-{}-{}.avro", snapshot_id, run_id_);
-  RETURN_IF_ERROR(store_->Put(list_key, list, PutOptions::CreateOnly()));
-  TableMetadata::NewSnapshot snap;
-  snap.snapshot_id = snapshot_id;
-  snap.manifest_list = StoreUri(*store_, list_key);
-  snap.timestamp_ms = clock_->NowMicros() / 1000;
-  snap.summary = CommittedSummary();
+  std::map<std::string, std::string> summary = CommittedSummary();
   for (const char* k : {"added-data-files", "added-records", "added-delete-files",
                         "added-position-delete-files", "added-position-deletes"}) {
-    snap.summary.erase(k);
+    summary.erase(k);
   }
-  snap.summary["operation"] = "replace";
-  snap.summary["added-data-files"] = std::to_string(written.size());
-  snap.summary["deleted-data-files"] = std::to_string(chosen.size());
-  snap.summary["removed-delete-files"] = std::to_string(removed_deletes);
-  snap.summary["added-records"] = std::to_string(rows);
-  metadata.AddSnapshot(snap, loaded_->metadata_file, options_.max_metadata_log);
-  std::vector<std::string> expired = metadata.ExpireSnapshots(options_.max_snapshots);
-  Result<LoadedTable> committed =
-      catalog_->Commit(options_.table_key, loaded_->version, std::move(metadata));
-  if (!committed.ok()) {
-    if (committed.status().code() != StatusCode::kAborted) return committed.status();
+  summary["operation"] = "replace";
+  summary["added-data-files"] = std::to_string(written.size());
+  summary["deleted-data-files"] = std::to_string(chosen.size());
+  summary["removed-delete-files"] = std::to_string(removed_deletes);
+  summary["added-records"] = std::to_string(rows);
+  Status published =
+      Publish(std::move(metadata), snapshot_id, sequence, new_manifests, std::move(summary));
+  if (published.code() == StatusCode::kAborted) {
     LOG_INFO("iceberg table {}: compaction met another commit; it is dropped", options_.table_key);
     RETURN_IF_ERROR(Load());
     return false;
   }
-  loaded_ = std::move(committed).value();
+  RETURN_IF_ERROR(published);
   std::vector<uint32_t> numbers;
   for (const WrittenFile& f : written) numbers.push_back(index_.FileNumber(f.file.path));
   for (size_t i = 0; i < rows; ++i) {
     RETURN_IF_ERROR(index_.Remove(keys[i], from[i]));
     RETURN_IF_ERROR(index_.Add(keys[i], RowLocation{numbers[at[i].first], at[i].second}));
-  }
-  for (const std::string& uri : expired) {
-    Result<std::string> key = StoreKeyOf(*store_, uri);
-    if (key.ok()) store_->Delete(*key).IgnoreError();
   }
   LOG_INFO("iceberg table {}: compacted {} files ({} live rows) into {}", options_.table_key,
            chosen.size(), rows, written.size());

@@ -189,45 +189,51 @@ std::string IcebergSchemaJson(const IcebergSchema& schema, int32_t schema_id) {
   return j.dump();
 }
 
-Status ToIcebergRow(const IcebergSchema& schema, const Row& source, Row* out) {
+Status ToIcebergValue(const IcebergColumn& c, Value v, Value* out) {
+  if (v.is_null() || v.is_absent()) {
+    if (v.is_absent()) {
+      return FailedPreconditionError(
+          "column '{}' is missing from the binlog row image (binlog_row_image is not FULL): "
+          "the Iceberg table needs whole rows; set binlog_row_image=FULL on the source",
+          c.file_column.name);
+    }
+    *out = Value::Null();
+    return Status::OK();
+  }
+  switch (c.convert) {
+    case Convert::kNone:
+      *out = std::move(v);
+      break;
+    case Convert::kUnsignedToSigned:
+      *out = v.kind() == Value::Kind::kUInt ? Value::Int(static_cast<int64_t>(v.uint_value()))
+                                            : std::move(v);
+      break;
+    case Convert::kUnsignedToDecimal:
+      *out = v.kind() == Value::Kind::kUInt ? Value::Decimal(std::to_string(v.uint_value()))
+                                            : std::move(v);
+      break;
+    case Convert::kDecimalToString:
+    case Convert::kJsonToString:
+      *out = Value::String(std::move(*v.mutable_bytes()));
+      break;
+    case Convert::kTimeToString:
+      *out = v.kind() == Value::Kind::kTime
+                 ? Value::String(FormatDuration(v.time(), c.file_column.scale))
+                 : std::move(v);
+      break;
+    case Convert::kGeometryToWkb:
+      *out = Value::Bytes(v.bytes().size() >= 4 ? v.bytes().substr(4) : v.bytes());
+      break;
+  }
+  return Status::OK();
+}
+
+Status ToIcebergRow(const IcebergSchema& schema, Row source, Row* out) {
   out->resize(schema.columns.size());
   for (size_t i = 0; i < schema.columns.size(); ++i) {
     const IcebergColumn& c = schema.columns[i];
-    const Value& v = source[static_cast<size_t>(c.source_index)];
-    Value& o = (*out)[i];
-    if (v.is_null() || v.is_absent()) {
-      if (v.is_absent()) {
-        return FailedPreconditionError(
-            "column '{}' is missing from the binlog row image (binlog_row_image is not FULL): "
-            "the Iceberg table needs whole rows; set binlog_row_image=FULL on the source",
-            c.file_column.name);
-      }
-      o = Value::Null();
-      continue;
-    }
-    switch (c.convert) {
-      case Convert::kNone:
-        o = v;
-        break;
-      case Convert::kUnsignedToSigned:
-        o = v.kind() == Value::Kind::kUInt ? Value::Int(static_cast<int64_t>(v.uint_value())) : v;
-        break;
-      case Convert::kUnsignedToDecimal:
-        o = v.kind() == Value::Kind::kUInt ? Value::Decimal(std::to_string(v.uint_value())) : v;
-        break;
-      case Convert::kDecimalToString:
-      case Convert::kJsonToString:
-        o = Value::String(v.bytes());
-        break;
-      case Convert::kTimeToString:
-        o = v.kind() == Value::Kind::kTime
-                ? Value::String(FormatDuration(v.time(), c.file_column.scale))
-                : v;
-        break;
-      case Convert::kGeometryToWkb:
-        o = Value::Bytes(v.bytes().size() >= 4 ? v.bytes().substr(4) : v.bytes());
-        break;
-    }
+    RETURN_IF_ERROR(
+        ToIcebergValue(c, std::move(source[static_cast<size_t>(c.source_index)]), &(*out)[i]));
   }
   return Status::OK();
 }

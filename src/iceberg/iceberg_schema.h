@@ -54,8 +54,11 @@ Result<IcebergSchema> MapIcebergSchema(const TableSchema& table);
 // The Iceberg JSON of a schema ({"type":"struct","schema-id":..,"fields":[..]}).
 std::string IcebergSchemaJson(const IcebergSchema& schema, int32_t schema_id);
 
-// Converts a source row to the data file's row (one value per IcebergSchema column).
-Status ToIcebergRow(const IcebergSchema& schema, const Row& source, Row* out);
+// Converts a source row to the data file's row (one value per IcebergSchema column); the
+// source's values are moved from.
+Status ToIcebergRow(const IcebergSchema& schema, Row source, Row* out);
+// Converts one source value for its column.
+Status ToIcebergValue(const IcebergColumn& column, Value value, Value* out);
 
 // Two's complement big-endian bytes without redundant sign bytes (Iceberg's decimal form).
 std::string MinimalBigEndian(const std::string& be);

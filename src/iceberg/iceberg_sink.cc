@@ -22,6 +22,17 @@ IcebergSink::IcebergSink(const IcebergConfig& config, TableFilter replicated, Ta
       clock_(clock),
       catalog_(store) {}
 
+bool IcebergSink::Takes(std::string_view database, std::string_view table) const {
+  std::string name;
+  name.reserve(database.size() + table.size() + 1);
+  name.append(database).append(1, '\0').append(table);  // names may hold dots
+  auto it = takes_.find(name);
+  if (it != takes_.end()) return it->second;
+  bool takes = replicated_.Matches(database, table) && filter_.Matches(database, table);
+  takes_.emplace(std::move(name), takes);
+  return takes;
+}
+
 Result<std::unique_ptr<IcebergSink>> IcebergSink::Create(const IcebergConfig& config,
                                                          const TablesConfig& tables,
                                                          const std::string& spill_dir,
@@ -121,12 +132,12 @@ Status IcebergSink::Load(
   // A load that did not finish left part of the rows: start over from an empty table.
   if (t->table->exists()) RETURN_IF_ERROR(t->table->Truncate());
   uint64_t rows = 0;
-  RowChange change;
-  change.op = Op::kInsert;
-  change.table = schema;
   RETURN_IF_ERROR(read([&](::binlake::Row&& row) -> Status {
+    RowChange change;
+    change.op = Op::kInsert;
+    change.table = schema;
     change.after = std::move(row);
-    RETURN_IF_ERROR(t->table->Add(change));
+    RETURN_IF_ERROR(t->table->Add(std::move(change)));
     if (++rows % rows_per_commit == 0) {
       RETURN_IF_ERROR(CommitTable(t, *position, "", "in-progress"));
     }
@@ -172,9 +183,15 @@ Status IcebergSink::Row(RowChange change) {
       if (!t->position.empty() && begin_.position < t->position) return Status::OK();
     }
   }
-  RETURN_IF_ERROR_CTX(t->table->Add(change), "iceberg table of {} at {}",
-                      change.table->QualifiedName(), begin_.position.ToString());
-  t->touched_in_txn = true;
+  const TableSchemaPtr table = change.table;
+  const uint64_t had = t->table->pending_bytes();
+  RETURN_IF_ERROR_CTX(t->table->Add(std::move(change)), "iceberg table of {} at {}",
+                      table->QualifiedName(), begin_.position.ToString());
+  pending_bytes_ += t->table->pending_bytes() - had;
+  if (!t->touched_in_txn) {
+    t->touched_in_txn = true;
+    touched_.push_back(t);
+  }
   t->dirty = true;
   return Status::OK();
 }
@@ -235,7 +252,10 @@ Status IcebergSink::Truncate(const std::string& database, const std::string& tab
   if (!t->position.empty() && begin_.position < t->position) return Status::OK();
   RETURN_IF_ERROR(t->table->Truncate());
   t->dirty = true;
-  t->touched_in_txn = true;
+  if (!t->touched_in_txn) {
+    t->touched_in_txn = true;
+    touched_.push_back(t);
+  }
   LOG_INFO("iceberg table {}.{}: TRUNCATE TABLE at {} empties it", database, table,
            begin_.position.ToString());
   return Status::OK();
@@ -243,7 +263,8 @@ Status IcebergSink::Truncate(const std::string& database, const std::string& tab
 
 Status IcebergSink::Commit(const TransactionEnd& end) {
   in_txn_ = false;
-  for (auto& [name, t] : tables_) t.touched_in_txn = false;
+  for (TableState* t : touched_) t->touched_in_txn = false;
+  touched_.clear();
   if (skip_txn_) return Status::OK();
   received_ = end.next_position;
   last_end_ = end.next_position;
@@ -252,9 +273,7 @@ Status IcebergSink::Commit(const TransactionEnd& end) {
     return CommitAll(last_end_, last_gtid_set_);
   }
   // Changes wait in memory: past the budget they are committed early, at this boundary.
-  uint64_t pending = 0;
-  for (const auto& [name, t] : tables_) pending += t.table->pending_bytes();
-  if (pending > memory_limit_) return CommitAll(last_end_, last_gtid_set_);
+  if (pending_bytes_ > memory_limit_) return CommitAll(last_end_, last_gtid_set_);
   return Status::OK();
 }
 
@@ -266,6 +285,8 @@ void IcebergSink::Discard() {
     t.dirty = false;
     t.touched_in_txn = false;
   }
+  touched_.clear();
+  pending_bytes_ = 0;
   received_ = committed_;
   if (committed_) last_end_ = *committed_;
 }
@@ -292,7 +313,9 @@ Status IcebergSink::CommitTable(TableState* t, const BinlogPosition& position,
       {"binlake.gtid-set", gtid_set},
   };
   if (load_state) summary[kLoadKey] = load_state;
+  const uint64_t had = t->table->pending_bytes();
   RETURN_IF_ERROR(t->table->Commit(summary, force));
+  pending_bytes_ -= std::min(pending_bytes_, had);
   t->position = position;
   t->dirty = false;
   return Status::OK();
@@ -314,6 +337,7 @@ Status IcebergSink::CommitAll(const BinlogPosition& position, const std::string&
       RETURN_IF_ERROR(Cleanup(name, &t));
     }
   }
+  pending_bytes_ = 0;  // every table's changes are in their snapshots now
   if (committed_ && *committed_ == position) return Status::OK();
   nlohmann::ordered_json j{{"format", 1},
                            {"position", {{"file", position.file}, {"offset", position.offset}}},

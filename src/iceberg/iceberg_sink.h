@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "common/clock.h"
 #include "config/config.h"
@@ -49,6 +50,9 @@ class IcebergSink : public ChangeSink {
   void StartAt(const BinlogPosition& position) {
     if (!committed_) committed_ = position;
   }
+
+  // Whether rows of the table reach an Iceberg table (a caller may skip passing others).
+  bool Follows(const TableSchema& table) const { return Takes(table.database, table.table); }
 
   Status Begin(const TransactionBegin& begin) override;
   Status Row(RowChange change) override;
@@ -101,9 +105,7 @@ class IcebergSink : public ChangeSink {
               ObjectStore* store, Clock* clock);
   // Whether the table gets an Iceberg table: replicated (tables.include/exclude) and taken by
   // iceberg.include/exclude. DDL events of every database pass through the sink.
-  bool Takes(std::string_view database, std::string_view table) const {
-    return replicated_.Matches(database, table) && filter_.Matches(database, table);
-  }
+  bool Takes(std::string_view database, std::string_view table) const;
   Result<TableState*> GetTable(const TableSchema& schema);
   Status CommitAll(const BinlogPosition& position, const std::string& gtid_set);
   Status CommitTable(TableState* t, const BinlogPosition& position, const std::string& gtid_set,
@@ -114,6 +116,8 @@ class IcebergSink : public ChangeSink {
 
   const IcebergConfig config_;
   const TableFilter replicated_;
+  // Takes' answers by schema NUL table (the patterns are matched once per table).
+  mutable std::unordered_map<std::string, bool> takes_;
   const TableFilter filter_;
   ObjectStore* const store_;
   Clock* const clock_;
@@ -130,6 +134,8 @@ class IcebergSink : public ChangeSink {
   bool skip_txn_ = false;
   int64_t last_commit_us_ = 0;  // monotonic
   Reloader reloader_;
+  std::vector<TableState*> touched_;  // tables the open transaction changed
+  uint64_t pending_bytes_ = 0;        // pending changes of every table (an estimate)
   // Pending changes of all tables past this many bytes are committed at the next
   // transaction boundary, whatever the interval (spill.transaction_memory_limit).
   uint64_t memory_limit_ = 64ull << 20;

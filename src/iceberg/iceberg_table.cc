@@ -91,16 +91,11 @@ Status IcebergTable::RebuildIndex() {
   if (!loaded_) return Status::OK();
   const TableMetadata::Json* snapshot = loaded_->metadata.CurrentSnapshot();
   if (!snapshot || !snapshot->contains("manifest-list")) return Status::OK();
-  std::string list_uri = (*snapshot)["manifest-list"].get<std::string>();
-  ASSIGN_OR_RETURN(std::string list_key, StoreKeyOf(*store_, list_uri));
-  ASSIGN_OR_RETURN(std::string list_bytes, store_->Get(list_key));
-  ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, ReadManifestList(list_bytes, list_uri));
+  ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, ReadSnapshotManifests(store_, *snapshot));
   std::vector<DataFile> data_files;
   std::map<std::string, std::vector<int64_t>> deleted;
   for (const ManifestFile& m : manifests) {
-    ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store_, m.path));
-    ASSIGN_OR_RETURN(std::string bytes, store_->Get(key));
-    ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifest(bytes, m));
+    ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifestEntries(store_, m));
     for (ManifestEntry& e : entries) {
       if (e.status == EntryStatus::kDeleted) continue;
       if (e.file.format != "PARQUET" && e.file.format != "parquet") {
@@ -112,9 +107,8 @@ Status IcebergTable::RebuildIndex() {
           data_files.push_back(std::move(e.file));
           break;
         case FileContent::kPositionDeletes: {
-          ASSIGN_OR_RETURN(std::string dkey, StoreKeyOf(*store_, e.file.path));
-          ASSIGN_OR_RETURN(std::string dbytes, store_->Get(dkey));
-          RETURN_IF_ERROR(ReadPositionDeletes(dbytes, e.file.path, &deleted));
+          ASSIGN_OR_RETURN(std::string bytes, GetByUri(store_, e.file.path));
+          RETURN_IF_ERROR(ReadPositionDeletes(bytes, e.file.path, &deleted));
           break;
         }
         case FileContent::kEqualityDeletes:
@@ -127,8 +121,7 @@ Status IcebergTable::RebuildIndex() {
     }
   }
   for (const DataFile& f : data_files) {
-    ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store_, f.path));
-    ASSIGN_OR_RETURN(std::string bytes, store_->Get(key));
+    ASSIGN_OR_RETURN(std::string bytes, GetByUri(store_, f.path));
     static const std::vector<int64_t> kNone;
     auto d = deleted.find(f.path);
     RETURN_IF_ERROR(
@@ -258,54 +251,88 @@ Status IcebergTable::SetSchema(TableSchemaPtr source) {
   return Status::OK();
 }
 
-Status IcebergTable::ToRow(const Row& source, bool deleted, Row* out) const {
-  if (!soft_delete_) return ToIcebergRow(schema_, source, out);
-  Row extended = source;
-  extended.push_back(Value::UInt(deleted ? 1 : 0));
-  return ToIcebergRow(schema_, extended, out);
+Status IcebergTable::ToRow(Row source, bool deleted, Row* out) const {
+  // The soft-delete flag is the source's column past its last one.
+  if (soft_delete_) source.push_back(Value::UInt(deleted ? 1 : 0));
+  return ToIcebergRow(schema_, std::move(source), out);
 }
 
-Status IcebergTable::AddRow(const Row& source, bool insert) {
-  Row row;
-  // With a soft-delete column a deleted row stays, flagged, in its last state.
-  const bool keyed = !source_schema_->key_columns.empty();
-  const bool soft = soft_delete_ && keyed && !insert;
-  RETURN_IF_ERROR(ToRow(source, soft, &row));
-  ASSIGN_OR_RETURN(std::string key, CanonicalKey(schema_, plans_, row));
+Result<std::string> IcebergTable::SourceKey(const Row& source) const {
+  Row scratch(schema_.columns.size());
+  for (int k : schema_.key_columns) {
+    const IcebergColumn& c = schema_.columns[static_cast<size_t>(k)];
+    RETURN_IF_ERROR(ToIcebergValue(c, source[static_cast<size_t>(c.source_index)],
+                                   &scratch[static_cast<size_t>(k)]));
+  }
+  return CanonicalKey(schema_, plans_, scratch);
+}
+
+void IcebergTable::AddPending(const std::string& key, std::optional<Row> row, int64_t copies) {
   // Counted once per change (a replaced row's bytes stay counted): an upper bound.
   pending_bytes_ += key.size() + 96;
-  for (const Value& v : row) pending_bytes_ += sizeof(Value) + v.bytes().capacity();
-  Pending& p = pending_[key];
-  p.keyed = keyed;
-  if (keyed) {
-    p.row = insert || soft ? std::optional<Row>(std::move(row)) : std::nullopt;
-  } else {
-    p.copies += insert ? 1 : -1;
-    p.copy_row = std::move(row);
+  if (row) {
+    for (const Value& v : *row) pending_bytes_ += sizeof(Value) + v.bytes().capacity();
   }
+  Pending& p = pending_[key];
+  p.keyed = copies == 0;
+  if (p.keyed) {
+    p.row = std::move(row);
+  } else {
+    p.copies += copies;
+    if (row) p.copy_row = std::move(*row);
+  }
+}
+
+Status IcebergTable::Insert(Row source) {
+  Row row;
+  RETURN_IF_ERROR(ToRow(std::move(source), false, &row));
+  ASSIGN_OR_RETURN(std::string key, CanonicalKey(schema_, plans_, row));
+  AddPending(key, std::move(row), source_schema_->key_columns.empty() ? 1 : 0);
   return Status::OK();
 }
 
-Status IcebergTable::Add(const RowChange& change) {
+Status IcebergTable::Delete(Row source, const std::string* key) {
+  if (source_schema_->key_columns.empty()) {  // the whole row is the identity
+    Row row;
+    RETURN_IF_ERROR(ToRow(std::move(source), false, &row));
+    ASSIGN_OR_RETURN(std::string whole, CanonicalKey(schema_, plans_, row));
+    AddPending(whole, std::move(row), -1);
+    return Status::OK();
+  }
+  if (soft_delete_) {  // the row stays in its last state, flagged
+    Row row;
+    RETURN_IF_ERROR(ToRow(std::move(source), true, &row));
+    ASSIGN_OR_RETURN(std::string k, CanonicalKey(schema_, plans_, row));
+    AddPending(k, std::move(row), 0);
+    return Status::OK();
+  }
+  if (key) {
+    AddPending(*key, std::nullopt, 0);
+    return Status::OK();
+  }
+  ASSIGN_OR_RETURN(std::string k, SourceKey(source));
+  AddPending(k, std::nullopt, 0);
+  return Status::OK();
+}
+
+Status IcebergTable::Add(RowChange change) {
   switch (change.op) {
     case Op::kInsert:
-      return AddRow(change.after, true);
+      return Insert(std::move(change.after));
     case Op::kDelete:
-      return AddRow(change.before, false);
-    case Op::kUpdate: {
+      return Delete(std::move(change.before), nullptr);
+    case Op::kUpdate:
       if (!source_schema_->key_columns.empty()) {
         // Same key: the after-image replaces the row. A key move: delete + upsert.
-        Row before, after;
-        RETURN_IF_ERROR(ToRow(change.before, false, &before));
-        RETURN_IF_ERROR(ToRow(change.after, false, &after));
-        ASSIGN_OR_RETURN(std::string kb, CanonicalKey(schema_, plans_, before));
-        ASSIGN_OR_RETURN(std::string ka, CanonicalKey(schema_, plans_, after));
-        if (kb != ka) RETURN_IF_ERROR(AddRow(change.before, false));
-        return AddRow(change.after, true);
+        ASSIGN_OR_RETURN(std::string before_key, SourceKey(change.before));
+        ASSIGN_OR_RETURN(std::string after_key, SourceKey(change.after));
+        if (before_key != after_key) {
+          RETURN_IF_ERROR(Delete(std::move(change.before), &before_key));
+        }
+      } else {
+        RETURN_IF_ERROR(Delete(std::move(change.before), nullptr));
       }
-      RETURN_IF_ERROR(AddRow(change.before, false));
-      return AddRow(change.after, true);
-    }
+      return Insert(std::move(change.after));
   }
   return Status::OK();
 }
@@ -536,31 +563,16 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
     RETURN_IF_ERROR(write_manifest(new_data, false));
     RETURN_IF_ERROR(write_manifest(new_deletes, true));
   }
-  std::optional<int64_t> parent;
-  if (metadata.current_snapshot_id() >= 0) parent = metadata.current_snapshot_id();
-  ASSIGN_OR_RETURN(std::string list, WriteManifestList(manifests, snapshot_id, parent, sequence));
-  std::string list_key = meta_prefix + fmt::format("snap-{}-{}.avro", snapshot_id, run_id_);
-  RETURN_IF_ERROR(store_->Put(list_key, list, PutOptions::CreateOnly()));
-
-  TableMetadata::NewSnapshot snap;
-  snap.snapshot_id = snapshot_id;
-  snap.manifest_list = StoreUri(*store_, list_key);
-  snap.timestamp_ms = now_ms;
-  snap.summary = summary;
-  snap.summary["operation"] =
+  std::map<std::string, std::string> snapshot_summary = summary;
+  snapshot_summary["operation"] =
       deleted_rows > 0 || truncate_ ? (plan->appends.empty() ? "delete" : "overwrite") : "append";
-  snap.summary["added-data-files"] = std::to_string(data_count);
-  snap.summary["added-records"] = std::to_string(plan->appends.size());
-  snap.summary["added-delete-files"] = std::to_string(written.size() - data_count);
-  snap.summary["added-position-delete-files"] = std::to_string(written.size() - data_count);
-  snap.summary["added-position-deletes"] = std::to_string(deleted_rows);
-  metadata.AddSnapshot(snap, loaded_ ? loaded_->metadata_file : "", options_.max_metadata_log);
-  std::vector<std::string> expired = metadata.ExpireSnapshots(options_.max_snapshots);
-
-  ASSIGN_OR_RETURN(
-      LoadedTable committed,
-      catalog_->Commit(options_.table_key, loaded_ ? loaded_->version : 0, std::move(metadata)));
-  loaded_ = std::move(committed);
+  snapshot_summary["added-data-files"] = std::to_string(data_count);
+  snapshot_summary["added-records"] = std::to_string(plan->appends.size());
+  snapshot_summary["added-delete-files"] = std::to_string(written.size() - data_count);
+  snapshot_summary["added-position-delete-files"] = std::to_string(written.size() - data_count);
+  snapshot_summary["added-position-deletes"] = std::to_string(deleted_rows);
+  RETURN_IF_ERROR(
+      Publish(std::move(metadata), snapshot_id, sequence, manifests, std::move(snapshot_summary)));
   // The index follows the committed snapshot.
   for (const auto& [key, at] : plan->removed) RETURN_IF_ERROR(index_.Remove(key, at));
   std::vector<uint32_t> numbers;
@@ -570,6 +582,29 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
     RETURN_IF_ERROR(index_.Add(plan->append_keys[i],
                                RowLocation{numbers[append_at[i].first], append_at[i].second}));
   }
+  return Status::OK();
+}
+
+Status IcebergTable::Publish(TableMetadata metadata, int64_t snapshot_id, int64_t sequence,
+                             const std::vector<ManifestFile>& manifests,
+                             std::map<std::string, std::string> summary) {
+  std::optional<int64_t> parent;
+  if (metadata.current_snapshot_id() >= 0) parent = metadata.current_snapshot_id();
+  ASSIGN_OR_RETURN(std::string list, WriteManifestList(manifests, snapshot_id, parent, sequence));
+  std::string list_key =
+      options_.table_key + "/metadata/" + fmt::format("snap-{}-{}.avro", snapshot_id, run_id_);
+  RETURN_IF_ERROR(store_->Put(list_key, list, PutOptions::CreateOnly()));
+  TableMetadata::NewSnapshot snap;
+  snap.snapshot_id = snapshot_id;
+  snap.manifest_list = StoreUri(*store_, list_key);
+  snap.timestamp_ms = clock_->NowMicros() / 1000;
+  snap.summary = std::move(summary);
+  metadata.AddSnapshot(snap, loaded_ ? loaded_->metadata_file : "", options_.max_metadata_log);
+  std::vector<std::string> expired = metadata.ExpireSnapshots(options_.max_snapshots);
+  ASSIGN_OR_RETURN(
+      LoadedTable committed,
+      catalog_->Commit(options_.table_key, loaded_ ? loaded_->version : 0, std::move(metadata)));
+  loaded_ = std::move(committed);
   // Expired snapshots' manifest lists belong to no other snapshot.
   for (const std::string& uri : expired) {
     Result<std::string> key = StoreKeyOf(*store_, uri);

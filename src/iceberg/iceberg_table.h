@@ -90,8 +90,9 @@ class IcebergTable {
   // About how many bytes of memory the pending changes take.
   uint64_t pending_bytes() const { return pending_bytes_; }
 
-  // Adds one change. REQUIRES: SetSchema was given a schema whose shape the change has.
-  Status Add(const RowChange& change);
+  // Adds one change (its rows are moved from). REQUIRES: SetSchema was given a schema whose
+  // shape the change has.
+  Status Add(RowChange change);
   // Makes the next Commit empty the table (TRUNCATE TABLE): a snapshot without files.
   Status Truncate();
   // Forgets everything added since the last Commit.
@@ -128,14 +129,27 @@ class IcebergTable {
                IcebergTableOptions options);
   Status Load();
   Status RebuildIndex();
-  Status AddRow(const Row& source, bool insert);
+  Status Insert(Row source);
+  // `key`: the row's identity when the caller has it already (keyed tables).
+  Status Delete(Row source, const std::string* key);
+  // Records the final state of an identity: a row, or none (deleted); copies != 0 for a table
+  // without a key (+1 a copy added, -1 one removed).
+  void AddPending(const std::string& key, std::optional<Row> row, int64_t copies);
   // A source row as the data file's row (the soft-delete flag appended when configured).
-  Status ToRow(const Row& source, bool deleted, Row* out) const;
+  Status ToRow(Row source, bool deleted, Row* out) const;
+  // The identity of a source row of a keyed table, converting only its key columns.
+  Result<std::string> SourceKey(const Row& source) const;
   Result<Plan> MakePlan();
   Status TryCommit(Plan* plan, const std::map<std::string, std::string>& summary);
   Result<std::vector<ManifestFile>> MergeManifests(const std::vector<ManifestFile>& manifests,
                                                    int64_t snapshot_id, int64_t sequence);
   std::string NewFileName(const std::string& kind);
+  // Writes the manifest list of `manifests`, adds the snapshot to `metadata` (expiring old
+  // ones), commits it through the catalog and makes it current. kAborted: another writer
+  // committed first.
+  Status Publish(TableMetadata metadata, int64_t snapshot_id, int64_t sequence,
+                 const std::vector<ManifestFile>& manifests,
+                 std::map<std::string, std::string> summary);
 
   ObjectStore* const store_;
   TableCatalog* const catalog_;

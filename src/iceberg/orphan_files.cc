@@ -2,6 +2,7 @@
 
 #include "common/logging.h"
 #include "iceberg/iceberg_table.h"
+#include "iceberg/table_files.h"
 
 namespace binlake {
 namespace {
@@ -41,15 +42,11 @@ Result<size_t> IcebergTable::RemoveOrphans() {
       if (!snap.contains("manifest-list")) continue;
       std::string list_uri = snap["manifest-list"].get<std::string>();
       RETURN_IF_ERROR(refer(list_uri));
-      ASSIGN_OR_RETURN(std::string list_key, StoreKeyOf(*store_, list_uri));
-      ASSIGN_OR_RETURN(std::string list_bytes, store_->Get(list_key));
-      ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, ReadManifestList(list_bytes, list_uri));
+      ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, ReadSnapshotManifests(store_, snap));
       for (const ManifestFile& m : manifests) {
         if (!manifests_seen.insert(m.path).second) continue;
         RETURN_IF_ERROR(refer(m.path));
-        ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store_, m.path));
-        ASSIGN_OR_RETURN(std::string bytes, store_->Get(key));
-        ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifest(bytes, m));
+        ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifestEntries(store_, m));
         for (const ManifestEntry& e : entries) {
           if (e.status != EntryStatus::kDeleted) RETURN_IF_ERROR(refer(e.file.path));
         }

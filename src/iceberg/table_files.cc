@@ -165,18 +165,21 @@ Result<ManifestFile> PutManifest(ObjectStore* store, const std::string& key,
   return m;
 }
 
+Result<std::string> GetByUri(ObjectStore* store, const std::string& uri) {
+  ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store, uri));
+  return store->Get(key);
+}
+
 Result<std::vector<ManifestFile>> ReadSnapshotManifests(ObjectStore* store,
                                                         const TableMetadata::Json& snapshot) {
   std::string uri = snapshot["manifest-list"].get<std::string>();
-  ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store, uri));
-  ASSIGN_OR_RETURN(std::string bytes, store->Get(key));
+  ASSIGN_OR_RETURN(std::string bytes, GetByUri(store, uri));
   return ReadManifestList(bytes, uri);
 }
 
 Result<std::vector<ManifestEntry>> ReadManifestEntries(ObjectStore* store,
                                                        const ManifestFile& manifest) {
-  ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store, manifest.path));
-  ASSIGN_OR_RETURN(std::string bytes, store->Get(key));
+  ASSIGN_OR_RETURN(std::string bytes, GetByUri(store, manifest.path));
   return ReadManifest(bytes, manifest);
 }
 

@@ -75,6 +75,9 @@ Result<ManifestFile> PutManifest(ObjectStore* store, const std::string& key,
                                  const std::string& schema_json, int32_t schema_id,
                                  int64_t snapshot_id, int64_t sequence);
 
+// The bytes of a file of the table, by its full URI (under the store).
+Result<std::string> GetByUri(ObjectStore* store, const std::string& uri);
+
 // The manifests a snapshot (a metadata "snapshots" entry) lists.
 Result<std::vector<ManifestFile>> ReadSnapshotManifests(ObjectStore* store,
                                                         const TableMetadata::Json& snapshot);

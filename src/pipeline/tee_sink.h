@@ -21,8 +21,11 @@ class TeeSink : public ChangeSink {
     return iceberg_->Begin(begin);
   }
   Status Row(RowChange change) override {
-    RETURN_IF_ERROR(iceberg_->Row(change));
-    return log_skip_ ? Status::OK() : log_->Row(std::move(change));
+    if (log_skip_) return iceberg_->Row(std::move(change));
+    // Both outputs take the change: only the Iceberg tables' copy costs a copy, and only for
+    // tables they follow.
+    if (iceberg_->Follows(*change.table)) RETURN_IF_ERROR(iceberg_->Row(change));
+    return log_->Row(std::move(change));
   }
   Status Schema(const SchemaChange& change) override {
     if (!log_skip_) RETURN_IF_ERROR(log_->Schema(change));
