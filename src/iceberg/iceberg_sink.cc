@@ -46,6 +46,7 @@ Result<std::unique_ptr<IcebergSink>> IcebergSink::Create(const IcebergConfig& co
       new IcebergSink(config, std::move(replicated), std::move(ice), store, clock));
   sink->index_store_ = std::move(index);
   sink->memory_limit_ = memory_limit;
+  sink->last_commit_us_ = clock->MonotonicMicros();  // the first interval runs from the start
   return sink;
 }
 
