@@ -125,29 +125,35 @@ Result<bool> IcebergSink::NeedsLoad(const std::string& database, const std::stri
 
 Status IcebergSink::Load(
     const TableSchemaPtr& schema, const BinlogPosition* position,
-    const std::function<Status(const std::function<Status(::binlake::Row&&)>&)>& read,
-    uint64_t rows_per_commit) {
+    const std::function<Status(const std::function<Status(::binlake::Row&&)>&)>& read) {
   ASSIGN_OR_RETURN(TableState * t, GetTable(*schema));
   if (t == nullptr) return Status::OK();
   RETURN_IF_ERROR(t->table->SetSchema(schema));
   // A load that did not finish left part of the rows: start over from an empty table.
   if (t->table->exists()) RETURN_IF_ERROR(t->table->Truncate());
   uint64_t rows = 0;
-  RETURN_IF_ERROR(read([&](::binlake::Row&& row) -> Status {
-    RowChange change;
-    change.op = Op::kInsert;
-    change.table = schema;
-    change.after = std::move(row);
-    RETURN_IF_ERROR(t->table->Add(std::move(change)));
-    if (++rows % rows_per_commit == 0) {
-      RETURN_IF_ERROR(CommitTable(t, *position, "", "in-progress"));
-    }
-    return Status::OK();
-  }));
-  if (position->empty()) {
-    return InternalError("the full load of {} read no snapshot position", schema->QualifiedName());
-  }
-  RETURN_IF_ERROR(CommitTable(t, *position, "", nullptr, /*force=*/true));
+  auto summary = [&](bool done) {
+    std::map<std::string, std::string> s = {
+        {"binlake.position", position->ToString()},
+        {"binlake.position.file", position->file},
+        {"binlake.position.offset", std::to_string(position->offset)},
+        {"binlake.gtid-set", ""},
+    };
+    if (!done) s[kLoadKey] = "in-progress";
+    return s;
+  };
+  RETURN_IF_ERROR(t->table->LoadRows(
+      [&](const std::function<Status(::binlake::Row &&)>& on_row) -> Status {
+        RETURN_IF_ERROR(read(on_row));
+        if (position->empty()) {
+          return InternalError("the full load of {} read no snapshot position",
+                               schema->QualifiedName());
+        }
+        return Status::OK();
+      },
+      summary, &rows));
+  t->position = *position;
+  t->dirty = false;
   LOG_INFO("iceberg table {}: loaded {} rows at {}", schema->QualifiedName(), rows,
            position->ToString());
   return Status::OK();

@@ -72,12 +72,11 @@ class IcebergSink : public ChangeSink {
   Result<bool> NeedsLoad(const std::string& database, const std::string& table);
   // Replaces the table's content with rows read in one consistent snapshot at *position
   // (set by `read` before its first row): `read` calls its argument once per row (columns
-  // of `schema`). Commits every `rows_per_commit` rows (bounding the memory rows wait in) with
-  // binlake.full-load=in-progress, then once more without it. The table then follows the binlog
-  // from *position on.
+  // of `schema`). Rows stream into target-size data files, each committed as it closes with
+  // binlake.full-load=in-progress; a last snapshot without it ends the load. The table then
+  // follows the binlog from *position on.
   Status Load(const TableSchemaPtr& schema, const BinlogPosition* position,
-              const std::function<Status(const std::function<Status(::binlake::Row&&)>&)>& read,
-              uint64_t rows_per_commit = 50'000);
+              const std::function<Status(const std::function<Status(::binlake::Row&&)>&)>& read);
 
   // How a table is loaded again from the source (a Load at the source's current position),
   // when the rows alone cannot keep it correct: a column type change Iceberg cannot

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "iceberg/iceberg_schema.h"
 #include "iceberg/key_index.h"
 #include "iceberg/manifest.h"
+#include "iceberg/table_files.h"
 #include "model/change.h"
 #include "storage/object_store.h"
 
@@ -98,6 +100,15 @@ class IcebergTable {
   // Forgets everything added since the last Commit.
   void DropPending();
 
+  // Fills an empty table (call Truncate first for one with rows) with rows read in one go
+  // (the full load): `read` calls its argument once per source row. Rows stream into
+  // target-size data files; each file is committed as it closes with summary(false), and a
+  // last snapshot with summary(true) ends the load. Memory: one row group. REQUIRES: nothing
+  // pending but a truncate.
+  Status LoadRows(const std::function<Status(const std::function<Status(Row&&)>&)>& read,
+                  const std::function<std::map<std::string, std::string>(bool done)>& summary,
+                  uint64_t* rows);
+
   // Deletes files under the table's data/ and metadata/ that no retained snapshot and no
   // listed metadata file references (interrupted commits, expired snapshots' files, merged
   // manifests, metadata files past the metadata log), once older than orphan_age_ms. Metadata
@@ -144,6 +155,11 @@ class IcebergTable {
   Result<std::vector<ManifestFile>> MergeManifests(const std::vector<ManifestFile>& manifests,
                                                    int64_t snapshot_id, int64_t sequence);
   std::string NewFileName(const std::string& kind);
+  // Commits data files written straight to the store (the full load), appended to the
+  // current snapshot's files (none after a truncate), with their rows' keys.
+  Status CommitAppend(std::vector<WrittenFile> files,
+                      const std::vector<std::vector<std::string>>& keys,
+                      std::map<std::string, std::string> summary);
   // Writes the manifest list of `manifests`, adds the snapshot to `metadata` (expiring old
   // ones), commits it through the catalog and makes it current. kAborted: another writer
   // committed first.
