@@ -1,144 +1,57 @@
-// IcebergTable::Compact: rewrites small and delete-heavy data files into target-size files.
+// IcebergTable's compaction: small and delete-heavy data files rewritten into target-size
+// files in the background (the rewrite: compaction_rewrite.cc), committed between commits.
 
 #include <algorithm>
-#include <cstring>
+#include <chrono>
+#include <map>
 #include <set>
 
-#include "common/civil_time.h"
 #include "common/logging.h"
-#include "format/parquet_reader.h"
 #include "iceberg/iceberg_table.h"
 #include "iceberg/table_files.h"
 
 namespace binlake {
 namespace {
 
-int64_t ReadInt(ParquetType physical, const std::string& b) {
-  if (physical == ParquetType::kInt32) {
-    int32_t v;
-    std::memcpy(&v, b.data(), 4);
-    return v;
-  }
-  int64_t v;
-  std::memcpy(&v, b.data(), 8);
-  return v;
-}
-
-// Unscaled decimal text from big-endian two's complement bytes (at most 16: 38 digits).
-std::string BigEndianDecimal(const std::string& be) {
-  __int128 v = (!be.empty() && (static_cast<uint8_t>(be[0]) & 0x80)) ? -1 : 0;
-  for (char c : be) v = (v << 8) | static_cast<uint8_t>(c);
-  bool negative = v < 0;
-  unsigned __int128 u =
-      negative ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
-  std::string digits;
-  do {
-    digits.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
-    u /= 10;
-  } while (u != 0);
-  if (negative) digits.push_back('-');
-  return std::string(digits.rbegin(), digits.rend());
-}
-
-// "-12345" with scale 2 → "-123.45".
-std::string WithScale(std::string unscaled, int scale) {
-  if (scale <= 0) return unscaled;
-  bool negative = !unscaled.empty() && unscaled[0] == '-';
-  std::string digits = negative ? unscaled.substr(1) : unscaled;
-  if (digits.size() <= static_cast<size_t>(scale)) {
-    digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
-  }
-  digits.insert(digits.size() - static_cast<size_t>(scale), ".");
-  return negative ? "-" + digits : digits;
-}
-
-// The model Value of a physical Parquet value of an Iceberg data-file column (the inverse of
-// the writer's conversion), so rows can be written again.
-Result<Value> PhysicalToValue(const ParquetColumnPlan& plan, ParquetType physical,
-                              const std::optional<std::string>& b) {
-  if (!b) return Value::Null();
-  switch (plan.conversion) {
-    case Conversion::kBool:
-      return Value::UInt((*b)[0] != 0 ? 1 : 0);
-    case Conversion::kInt32:
-    case Conversion::kInt64:
-      return Value::Int(ReadInt(physical, *b));
-    case Conversion::kFloat:
-    case Conversion::kDouble: {
-      double d;
-      if (physical == ParquetType::kFloat) {
-        float f;
-        std::memcpy(&f, b->data(), 4);
-        d = f;
-      } else {
-        std::memcpy(&d, b->data(), 8);
+// The live entries of a snapshot's manifests, split into data and delete files (marked
+// EXISTING, ready to be listed again). kUnimplemented for a partitioned table.
+Status LiveEntries(ObjectStore* store, const TableMetadata::Json& snapshot,
+                   std::vector<ManifestEntry>* data, std::vector<ManifestEntry>* deletes) {
+  ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, ReadSnapshotManifests(store, snapshot));
+  for (const ManifestFile& m : manifests) {
+    ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifestEntries(store, m));
+    for (ManifestEntry& e : entries) {
+      if (e.status == EntryStatus::kDeleted) continue;
+      if (e.file.partitioned || m.spec_id != 0) {
+        return UnimplementedError("partitioned by another engine");
       }
-      return plan.conversion == Conversion::kFloat ? Value::Float(static_cast<float>(d))
-                                                   : Value::Double(d);
+      e.status = EntryStatus::kExisting;
+      (e.file.content == FileContent::kData ? data : deletes)->push_back(std::move(e));
     }
-    case Conversion::kDecimalInt32:
-    case Conversion::kDecimalInt64:
-    case Conversion::kDecimalFixed: {
-      std::string unscaled = physical == ParquetType::kInt32 || physical == ParquetType::kInt64
-                                 ? std::to_string(ReadInt(physical, *b))
-                                 : BigEndianDecimal(*b);
-      return Value::Decimal(WithScale(std::move(unscaled), plan.column.scale));
-    }
-    case Conversion::kDate: {
-      int64_t y;
-      unsigned m, d;
-      CivilFromDays(ReadInt(physical, *b), &y, &m, &d);
-      return Value::OfDate(
-          Date{static_cast<int32_t>(y), static_cast<uint8_t>(m), static_cast<uint8_t>(d)});
-    }
-    case Conversion::kDateTime:
-    case Conversion::kTimestamp: {
-      int64_t micros = ReadInt(physical, *b);
-      int64_t seconds = micros >= 0 ? micros / 1000000 : -((-micros + 999999) / 1000000);
-      uint32_t frac = static_cast<uint32_t>(micros - seconds * 1000000);
-      if (plan.conversion == Conversion::kTimestamp) {
-        return Value::OfTimestamp(Timestamp{seconds, frac});
-      }
-      int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
-      int64_t rest = seconds - days * 86400;
-      int64_t y;
-      unsigned m, d;
-      CivilFromDays(days, &y, &m, &d);
-      return Value::OfDateTime(DateTime{static_cast<int32_t>(y), static_cast<uint8_t>(m),
-                                        static_cast<uint8_t>(d), static_cast<uint8_t>(rest / 3600),
-                                        static_cast<uint8_t>(rest % 3600 / 60),
-                                        static_cast<uint8_t>(rest % 60), frac});
-    }
-    case Conversion::kString:
-    case Conversion::kEnumOrSet:
-    case Conversion::kJson:
-    case Conversion::kTimeString:
-      return Value::String(*b);
-    case Conversion::kBytes:
-      return Value::Bytes(*b);
-    default:
-      return UnimplementedError("column '{}': compaction cannot rewrite its values",
-                                plan.column.name);
   }
+  return Status::OK();
+}
+
+// Whether a delete file may hold positions of data file `path`.
+bool MayDelete(const DataFile& deletes, const std::string& path) {
+  return !deletes.referenced_data_file || *deletes.referenced_data_file == path;
 }
 
 }  // namespace
 
-Result<bool> IcebergTable::Compact() {
-  if (!loaded_ || schema_.columns.empty() || has_pending()) return false;
+IcebergTable::~IcebergTable() {
+  if (job_) {
+    job_->cancel = true;
+    job_->result.wait();
+  }
+}
+
+Result<bool> IcebergTable::StartCompaction() {
+  if (job_ || !loaded_ || schema_.columns.empty() || has_pending()) return false;
   const TableMetadata::Json* snapshot = loaded_->metadata.CurrentSnapshot();
   if (!snapshot) return false;
-  ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, ReadSnapshotManifests(store_, *snapshot));
   std::vector<ManifestEntry> data, deletes;
-  for (const ManifestFile& m : manifests) {
-    ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifestEntries(store_, m));
-    for (ManifestEntry& e : entries) {
-      if (e.status == EntryStatus::kDeleted) continue;
-      if (e.file.partitioned || m.spec_id != 0) return false;  // not a table binlake lays out
-      e.status = EntryStatus::kExisting;
-      (e.file.content == FileContent::kData ? data : deletes).push_back(std::move(e));
-    }
-  }
+  if (!LiveEntries(store_, *snapshot, &data, &deletes).ok()) return false;  // not binlake's
   // Candidates: delete-heavy files first, then small ones, within the byte budget.
   const uint64_t small = options_.target_file_size / 4;
   std::vector<size_t> heavy, tiny;
@@ -165,134 +78,202 @@ Result<bool> IcebergTable::Compact() {
   }
   if (chosen.size() < 2 && heavy.empty()) return false;
 
-  const std::string data_prefix = options_.table_key + "/data/";
-  const std::string meta_prefix = options_.table_key + "/metadata/";
+  auto job = std::make_unique<CompactionJob>();
+  RewriteInput& in = job->input;
+  in.store = store_;
+  in.schema = schema_;
+  in.plans = plans_;
+  in.schema_json = loaded_->metadata.CurrentSchema()->dump();
+  in.target_file_size = options_.target_file_size;
+  job->key_prefix =
+      fmt::format("{}/data/data-{}-c{}-", options_.table_key, run_id_, ++job_counter_);
+  in.new_data_key = [prefix = job->key_prefix, n = 0]() mutable {
+    return fmt::format("{}{:05}.parquet", prefix, ++n);
+  };
+  for (size_t i : chosen) in.files.push_back(data[i].file.path);
+  for (const ManifestEntry& e : deletes) {
+    for (const std::string& path : in.files) {
+      if (MayDelete(e.file, path)) {
+        in.delete_files.push_back(e.file.path);
+        break;
+      }
+    }
+  }
+  in.cancel = &job->cancel;
+  job->schema_id = loaded_->metadata.current_schema_id();
+  job->delete_files.insert(in.delete_files.begin(), in.delete_files.end());
+  job->result = std::async(std::launch::async, [&in] { return RewriteDataFiles(in); });
+  job_ = std::move(job);
+  return true;
+}
+
+std::string IcebergTable::compaction_prefix() const { return job_ ? job_->key_prefix : ""; }
+
+Status IcebergTable::MaintainCompaction() {
+  if (has_pending()) return Status::OK();
+  if (!job_) return StartCompaction().status();
+  if (job_->result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    return Status::OK();
+  }
+  Result<bool> finished = FinishCompaction();
+  if (!finished.ok()) return finished.status();
+  return *finished ? StartCompaction().status() : Status::OK();
+}
+
+Result<bool> IcebergTable::Compact() {
+  if (!job_) {
+    ASSIGN_OR_RETURN(bool started, StartCompaction());
+    if (!started) return false;
+  }
+  job_->result.wait();
+  return FinishCompaction();
+}
+
+Result<bool> IcebergTable::FinishCompaction() {
+  const auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<CompactionJob> job = std::move(job_);
+  Result<RewriteOutput> rewritten = job->result.get();
+  if (!rewritten.ok()) return rewritten.status();
+  RewriteOutput& out = *rewritten;
+  const std::vector<std::string>& files = job->input.files;
+  // The files it read must still be live in the current snapshot, under the same schema:
+  // otherwise another commit (a truncate, a schema change, another engine's rewrite) moved
+  // on, and the new files are dropped (orphans for the cleanup).
+  const TableMetadata::Json* snapshot = loaded_ ? loaded_->metadata.CurrentSnapshot() : nullptr;
+  auto drop = [&](const char* why) -> Result<bool> {
+    LOG_INFO("iceberg table {}: compaction dropped: {}", options_.table_key, why);
+    return false;
+  };
+  if (!snapshot || has_pending()) return drop("the table changed under it");
+  if (loaded_->metadata.current_schema_id() != job->schema_id) return drop("the schema changed");
+  std::vector<ManifestEntry> data, deletes;
+  RETURN_IF_ERROR(LiveEntries(store_, *snapshot, &data, &deletes));
+  const std::set<std::string> inputs(files.begin(), files.end());
+  size_t still_live = 0;
+  for (const ManifestEntry& e : data) still_live += inputs.count(e.file.path);
+  if (still_live != inputs.size()) return drop("a file it rewrote is gone");
+
+  // Rows deleted since the rewrite's snapshot are deleted in the new files too: their
+  // positions, mapped through where each row went.
+  std::map<std::string, size_t> input_number;
+  for (size_t i = 0; i < files.size(); ++i) input_number[files[i]] = i;
+  std::vector<std::vector<int64_t>> copied(files.size());  // old position → row of `out`, or -1
+  for (size_t r = 0; r < out.from.size(); ++r) {
+    auto& rows = copied[out.from[r].first];
+    const auto pos = static_cast<size_t>(out.from[r].second);
+    if (rows.size() <= pos) rows.resize(pos + 1, -1);
+    rows[pos] = static_cast<int64_t>(r);
+  }
+  std::map<size_t, std::vector<int64_t>> carried;  // new file → deleted positions
+  std::vector<ManifestEntry> kept_deletes;
+  int64_t removed_deletes = 0;
+  for (ManifestEntry& e : deletes) {
+    bool touches = false;
+    for (const std::string& path : files) touches = touches || MayDelete(e.file, path);
+    if (touches && !job->delete_files.count(e.file.path)) {  // written after the snapshot
+      ASSIGN_OR_RETURN(std::string bytes, GetByUri(store_, e.file.path));
+      std::map<std::string, std::vector<int64_t>> positions;
+      RETURN_IF_ERROR(ReadPositionDeletes(bytes, e.file.path, &positions));
+      for (const auto& [path, list] : positions) {
+        auto n = input_number.find(path);
+        if (n == input_number.end()) continue;
+        for (int64_t pos : list) {
+          const auto& rows = copied[n->second];
+          if (pos < 0 || static_cast<size_t>(pos) >= rows.size() || rows[pos] < 0) continue;
+          const auto& at = out.at[static_cast<size_t>(rows[static_cast<size_t>(pos)])];
+          carried[at.first].push_back(at.second);
+        }
+      }
+    }
+    if (e.file.referenced_data_file && inputs.count(*e.file.referenced_data_file)) {
+      ++removed_deletes;
+    } else {
+      kept_deletes.push_back(std::move(e));
+    }
+  }
+
   TableMetadata metadata = loaded_->metadata;
   const int32_t schema_id = metadata.current_schema_id();
   const std::string schema_json = metadata.CurrentSchema()->dump();
   const int64_t snapshot_id = NewSnapshotId();
   const int64_t sequence = metadata.next_sequence_number();
-
-  // The live rows of the chosen files, one file at a time, streamed into the new files; the
-  // key, old place and new place of each row are kept for the index.
-  DataFileWriter out(store_, schema_, schema_json, options_.target_file_size,
-                     [&] { return data_prefix + NewFileName("data") + ".parquet"; });
-  std::vector<std::string> keys;
-  std::vector<RowLocation> from;
-  std::vector<std::pair<size_t, int64_t>> at;
-  std::set<std::string> rewritten;
-  size_t rows = 0;
-  for (size_t i : chosen) {
-    const DataFile& f = data[i].file;
-    rewritten.insert(f.path);
-    uint32_t file = *index_.FindFile(f.path);
-    ASSIGN_OR_RETURN(std::string content, GetByUri(store_, f.path));
-    ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader, ParquetReader::Open(content, f.path));
-    std::vector<std::string> file_keys;
-    RETURN_IF_ERROR(ReadFileKeys(schema_, *reader, f.path, &file_keys));
-    std::vector<bool> live(file_keys.size(), false);
-    std::vector<RowLocation> found;
-    for (size_t r = 0; r < file_keys.size(); ++r) {
-      RETURN_IF_ERROR(index_.Find(file_keys[r], &found));
-      for (const RowLocation& l : found) {
-        if (l.file == file && l.pos == static_cast<int64_t>(r)) live[r] = true;
-      }
-    }
-    // Row group by row group, column by column (a column added after the file was written
-    // stays NULL), so memory holds one row group's values.
-    size_t base = 0;
-    for (size_t g = 0; g < reader->num_row_groups(); ++g) {
-      std::vector<std::vector<std::optional<std::string>>> values(schema_.columns.size());
-      std::vector<ParquetType> physical(schema_.columns.size(), ParquetType::kByteArray);
-      size_t group_rows = 0;
-      for (size_t c = 0; c < schema_.columns.size(); ++c) {
-        int col = reader->FindByFieldId(schema_.columns[c].file_column.field_id);
-        if (col < 0) continue;
-        RETURN_IF_ERROR(reader->ReadColumnGroup(col, g, &values[c]));
-        physical[c] = reader->columns()[static_cast<size_t>(col)].type;
-        group_rows = values[c].size();
-      }
-      Row row(schema_.columns.size());
-      for (size_t r = 0; r < group_rows; ++r) {
-        const size_t pos = base + r;
-        if (pos >= live.size() || !live[pos]) continue;
-        for (size_t c = 0; c < schema_.columns.size(); ++c) {
-          if (values[c].empty()) {
-            row[c] = Value::Null();
-          } else {
-            ASSIGN_OR_RETURN(row[c], PhysicalToValue(plans_[c], physical[c], values[c][r]));
-          }
-        }
-        at.emplace_back();
-        RETURN_IF_ERROR(out.Append(row, &at.back()));
-        keys.push_back(file_keys[pos]);
-        from.push_back(RowLocation{file, static_cast<int64_t>(pos)});
-        ++rows;
-      }
-      base += group_rows;
-    }
-  }
-  RETURN_IF_ERROR(out.Finish());
-  std::vector<WrittenFile> written = std::move(out.files());
-  std::vector<ManifestEntry> kept_data, kept_deletes;
-  int64_t removed_deletes = 0;
+  const std::string meta_prefix = options_.table_key + "/metadata/";
+  std::vector<ManifestEntry> kept_data;
   for (ManifestEntry& e : data) {
-    if (!rewritten.count(e.file.path)) kept_data.push_back(std::move(e));
+    if (!inputs.count(e.file.path)) kept_data.push_back(std::move(e));
   }
-  for (const WrittenFile& f : written) {
+  for (const WrittenFile& f : out.written) {
     ManifestEntry e;
     e.status = EntryStatus::kAdded;
     e.snapshot_id = snapshot_id;
     e.file = f.file;
     kept_data.push_back(std::move(e));
   }
-  for (ManifestEntry& e : deletes) {
-    if (e.file.referenced_data_file && rewritten.count(*e.file.referenced_data_file)) {
-      ++removed_deletes;
-    } else {
-      kept_deletes.push_back(std::move(e));
-    }
+  std::vector<ManifestEntry> added_deletes;
+  for (auto& [file, positions] : carried) {
+    std::sort(positions.begin(), positions.end());
+    ASSIGN_OR_RETURN(WrittenFile f, WriteDeleteFile(*store_, out.written[file].file.path, positions,
+                                                    options_.table_key + "/data/" +
+                                                        NewFileName("delete") + ".parquet"));
+    RETURN_IF_ERROR_CTX(store_->Put(f.key, f.bytes, PutOptions::CreateOnly()),
+                        "writing iceberg file {}", f.file.path);
+    ManifestEntry e;
+    e.status = EntryStatus::kAdded;
+    e.snapshot_id = snapshot_id;
+    e.file = f.file;
+    kept_deletes.push_back(std::move(e));
   }
-  std::vector<ManifestFile> new_manifests;
+  std::vector<ManifestFile> manifests;
   if (!kept_data.empty()) {
     ASSIGN_OR_RETURN(ManifestFile m,
                      PutManifest(store_, meta_prefix + NewFileName("data") + "-m0.avro", kept_data,
                                  false, schema_json, schema_id, snapshot_id, sequence));
-    new_manifests.push_back(std::move(m));
+    manifests.push_back(std::move(m));
   }
   if (!kept_deletes.empty()) {
     ASSIGN_OR_RETURN(
         ManifestFile m,
         PutManifest(store_, meta_prefix + NewFileName("deletes") + "-m0.avro", kept_deletes, true,
                     schema_json, schema_id, snapshot_id, sequence));
-    new_manifests.push_back(std::move(m));
+    manifests.push_back(std::move(m));
   }
   std::map<std::string, std::string> summary = CommittedSummary();
-  for (const char* k : {"added-data-files", "added-records", "added-delete-files",
-                        "added-position-delete-files", "added-position-deletes"}) {
+  for (const char* k :
+       {"added-data-files", "added-records", "added-delete-files", "added-position-delete-files",
+        "added-position-deletes", "deleted-data-files", "removed-delete-files"}) {
     summary.erase(k);
   }
   summary["operation"] = "replace";
-  summary["added-data-files"] = std::to_string(written.size());
-  summary["deleted-data-files"] = std::to_string(chosen.size());
+  summary["added-data-files"] = std::to_string(out.written.size());
+  summary["deleted-data-files"] = std::to_string(files.size());
   summary["removed-delete-files"] = std::to_string(removed_deletes);
-  summary["added-records"] = std::to_string(rows);
+  summary["added-records"] = std::to_string(out.keys.size());
+  if (!carried.empty()) summary["added-delete-files"] = std::to_string(carried.size());
   Status published =
-      Publish(std::move(metadata), snapshot_id, sequence, new_manifests, std::move(summary));
+      Publish(std::move(metadata), snapshot_id, sequence, manifests, std::move(summary));
   if (published.code() == StatusCode::kAborted) {
-    LOG_INFO("iceberg table {}: compaction met another commit; it is dropped", options_.table_key);
     RETURN_IF_ERROR(Load());
-    return false;
+    return drop("another writer committed first");
   }
   RETURN_IF_ERROR(published);
-  std::vector<uint32_t> numbers;
-  for (const WrittenFile& f : written) numbers.push_back(index_.FileNumber(f.file.path));
-  for (size_t i = 0; i < rows; ++i) {
-    RETURN_IF_ERROR(index_.Remove(keys[i], from[i]));
-    RETURN_IF_ERROR(index_.Add(keys[i], RowLocation{numbers[at[i].first], at[i].second}));
+  // The index follows: each row still where the rewrite found it moves to its new place; a
+  // row deleted (or replaced) since is gone from the index already and stays gone.
+  std::vector<uint32_t> old_numbers, new_numbers;
+  for (const std::string& path : files) old_numbers.push_back(index_.FileNumber(path));
+  for (const WrittenFile& f : out.written) new_numbers.push_back(index_.FileNumber(f.file.path));
+  for (uint32_t r : out.by_key) {
+    const RowLocation from{old_numbers[out.from[r].first], out.from[r].second};
+    ASSIGN_OR_RETURN(bool moved, index_.Remove(out.keys[r], from));
+    if (moved) {
+      RETURN_IF_ERROR(
+          index_.Add(out.keys[r], RowLocation{new_numbers[out.at[r].first], out.at[r].second}));
+    }
   }
-  LOG_INFO("iceberg table {}: compacted {} files ({} live rows) into {}", options_.table_key,
-           chosen.size(), rows, written.size());
+  RETURN_IF_ERROR(index_.Flush());
+  LOG_INFO("iceberg table {}: compacted {} files ({} live rows) into {}; committed in {:.0f} ms",
+           options_.table_key, files.size(), out.keys.size(), out.written.size(),
+           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+               .count());
   return true;
 }
 

@@ -331,13 +331,17 @@ Status IcebergSink::CommitTable(TableState* t, const BinlogPosition& position,
 Status IcebergSink::CommitAll(const BinlogPosition& position, const std::string& gtid_set) {
   last_commit_us_ = clock_->MonotonicMicros();
   for (auto& [name, t] : tables_) {
-    if (!t.dirty) continue;
-    RETURN_IF_ERROR_CTX(CommitTable(&t, position, gtid_set), "iceberg table {}", name);
+    if (t.dirty) {
+      RETURN_IF_ERROR_CTX(CommitTable(&t, position, gtid_set), "iceberg table {}", name);
+    } else if (t.table->compaction_prefix().empty()) {
+      continue;  // nothing new, no rewrite to commit
+    }
     if (config_.compaction) {
-      // Bounded work between commits; a failure leaves the files as they are.
-      Result<bool> compacted = t.table->Compact();
+      // Commits a finished background rewrite, starts the next; a failure leaves the files
+      // as they are.
+      Status compacted = t.table->MaintainCompaction();
       if (!compacted.ok()) {
-        LOG_WARN("iceberg table {}: compaction failed: {}", name, compacted.status().ToString());
+        LOG_WARN("iceberg table {}: compaction failed: {}", name, compacted.ToString());
       }
     }
     if (last_commit_us_ - t.cleaned_us >= config_.cleanup_interval_ms * 1000) {

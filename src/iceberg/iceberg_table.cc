@@ -1,6 +1,7 @@
 #include "iceberg/iceberg_table.h"
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 #include <set>
 
@@ -359,7 +360,15 @@ Status IcebergTable::Truncate() {
 
 Result<IcebergTable::Plan> IcebergTable::MakePlan() {
   Plan plan;
-  for (auto& [key, p] : pending_) {
+  // In the index's key order: neighbouring keys share its pages.
+  std::vector<std::pair<const std::string, Pending>*> order;
+  order.reserve(pending_.size());
+  for (auto& entry : pending_) order.push_back(&entry);
+  std::sort(order.begin(), order.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (auto* entry : order) {
+    const std::string& key = entry->first;
+    Pending& p = entry->second;
     std::vector<RowLocation> found;
     RETURN_IF_ERROR(index_.Find(key, &found));
     const std::vector<RowLocation>* at = found.empty() ? nullptr : &found;
@@ -407,9 +416,16 @@ std::string IcebergTable::NewFileName(const std::string& kind) {
 Status IcebergTable::Commit(const std::map<std::string, std::string>& summary, bool force) {
   if (!has_pending() && !force) return Status::OK();
   for (int attempt = 1;; ++attempt) {
+    const auto start = std::chrono::steady_clock::now();
     ASSIGN_OR_RETURN(Plan plan, MakePlan());
+    const auto planned = std::chrono::steady_clock::now();
     Status s = TryCommit(&plan, summary);
     if (s.ok()) {
+      auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+      LOG_DEBUG(
+          "iceberg table {}: committed {} keys (+{} rows, -{} rows) in {:.1f} ms (plan {:.1f})",
+          options_.table_key, pending_.size(), plan.appends.size(), plan.removed.size(),
+          ms(std::chrono::steady_clock::now() - start), ms(planned - start));
       pending_.clear();
       pending_bytes_ = 0;
       schema_dirty_ = false;

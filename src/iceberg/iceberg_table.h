@@ -6,11 +6,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/result.h"
 #include "iceberg/catalog.h"
+#include "iceberg/compaction_rewrite.h"
 #include "iceberg/iceberg_schema.h"
 #include "iceberg/key_index.h"
 #include "iceberg/manifest.h"
@@ -70,6 +72,8 @@ class IcebergTable {
  public:
   static Result<std::unique_ptr<IcebergTable>> Open(ObjectStore* store, TableCatalog* catalog,
                                                     Clock* clock, IcebergTableOptions options);
+  // Stops a running compaction (its files become orphans).
+  ~IcebergTable();
 
   // The summary of the current snapshot (empty for a table without one).
   std::map<std::string, std::string> CommittedSummary() const;
@@ -115,11 +119,20 @@ class IcebergTable {
   // files newer than the current one are never removed. Returns how many were removed.
   Result<size_t> RemoveOrphans();
 
-  // Rewrites small and delete-heavy data files (see the options) as one "replace" snapshot
-  // that keeps the current summary (the binlog position does not move). Returns whether a
-  // rewrite was committed; one that meets another writer's commit is dropped (its files
-  // become orphans) and the table reloaded. REQUIRES: nothing pending.
+  // Compaction: small and delete-heavy data files (see the options) are rewritten into
+  // target-size files on a thread of its own, from the snapshot current when it starts, and
+  // committed as one "replace" snapshot that keeps the current summary (the binlog position
+  // does not move). Rows deleted by commits made meanwhile are deleted in the new files too.
+  // A rewrite whose files another commit removed (a truncate, another engine's rewrite), or
+  // whose schema changed, is dropped: its files become orphans for the cleanup.
+  //
+  // MaintainCompaction, called between commits, never waits for a rewrite: it commits a
+  // finished one and starts the next. Compact runs one rewrite to its end and returns
+  // whether it was committed (tests). REQUIRES for both: nothing pending.
+  Status MaintainCompaction();
   Result<bool> Compact();
+  // The key prefix of files a running rewrite is writing (empty: none); not orphans.
+  std::string compaction_prefix() const;
 
   // Writes the pending changes as one snapshot whose summary holds `summary` too. No-op
   // without pending changes unless `force` (a snapshot that only moves the summary on).
@@ -151,6 +164,10 @@ class IcebergTable {
   // The identity of a source row of a keyed table, converting only its key columns.
   Result<std::string> SourceKey(const Row& source) const;
   Result<Plan> MakePlan();
+  // Starts a background rewrite when there are files to compact; whether one started.
+  Result<bool> StartCompaction();
+  // Commits the finished rewrite (or drops it); whether it was committed.
+  Result<bool> FinishCompaction();
   Status TryCommit(Plan* plan, const std::map<std::string, std::string>& summary);
   Result<std::vector<ManifestFile>> MergeManifests(const std::vector<ManifestFile>& manifests,
                                                    int64_t snapshot_id, int64_t sequence);
@@ -182,10 +199,12 @@ class IcebergTable {
   bool soft_delete_ = false;                    // the current schema has the soft-delete column
   std::map<std::string, std::string> renames_;  // lower-case new name → old name
   KeyIndex index_;
-  std::map<std::string, Pending> pending_;
+  std::unordered_map<std::string, Pending> pending_;  // MakePlan visits it in key order
   uint64_t pending_bytes_ = 0;
   uint64_t file_counter_ = 0;
-  std::string run_id_;  // makes this process's file names unique
+  std::string run_id_;                  // makes this process's file names unique
+  std::unique_ptr<CompactionJob> job_;  // the running (or finished, uncommitted) rewrite
+  uint64_t job_counter_ = 0;
 };
 
 }  // namespace binlake

@@ -254,6 +254,74 @@ TEST_F(IcebergTableTest, AnotherWritersCompactionBetweenCommitsLosesNothing) {
   EXPECT_EQ(rows.count(19), 0u);
 }
 
+TEST_F(IcebergTableTest, ChangesCommittedWhileARewriteRunsSurviveIt) {
+  auto s = Schema(true);
+  IcebergTableOptions o;
+  o.compact_min_files = 3;
+  auto t = Open(o);
+  ASSERT_TRUE(t->SetSchema(s).ok());
+  std::multimap<int64_t, std::string> want;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 10; ++i) {
+      const int id = round * 10 + i;
+      ASSERT_TRUE(t->Add(Insert(s, id, "v" + std::to_string(id))).ok());
+      want.emplace(id, "v" + std::to_string(id));
+    }
+    ASSERT_TRUE(t->Commit({{"binlake.position", "f:" + std::to_string(round)}}).ok());
+  }
+  // Three small files: a rewrite of all of them starts in the background.
+  ASSERT_TRUE(t->MaintainCompaction().ok());
+  ASSERT_FALSE(t->compaction_prefix().empty());
+  // Meanwhile a commit deletes, updates and moves rows of the files being rewritten.
+  ASSERT_TRUE(t->Add(Delete(s, 3, "v3")).ok());
+  ASSERT_TRUE(t->Add(Update(s, 14, "v14", 14, "new")).ok());
+  ASSERT_TRUE(t->Add(Update(s, 25, "v25", 250, "v25")).ok());
+  ASSERT_TRUE(t->Commit({{"binlake.position", "f:9"}}).ok());
+  want.erase(3);
+  want.find(14)->second = "new";
+  want.erase(25);
+  want.emplace(250, "v25");
+  // The rewrite commits: the changes made since its snapshot hold in the new files.
+  auto compacted = t->Compact();
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  ASSERT_TRUE(*compacted);
+  EXPECT_EQ(ReadTable(store_.get(), "iceberg/shop/t"), want);
+  EXPECT_EQ(t->CommittedSummary()["binlake.position"], "f:9");
+  EXPECT_EQ(t->live_rows(), want.size());
+  // The index follows the rewrite: later changes to moved rows land, and a new process
+  // rebuilds the same index.
+  ASSERT_TRUE(t->Add(Delete(s, 14, "new")).ok());
+  ASSERT_TRUE(t->Add(Update(s, 0, "v0", 0, "zero")).ok());
+  ASSERT_TRUE(t->Commit({{"binlake.position", "f:10"}}).ok());
+  want.erase(14);
+  want.find(0)->second = "zero";
+  EXPECT_EQ(ReadTable(store_.get(), "iceberg/shop/t"), want);
+  auto t2 = Open(o);
+  ASSERT_TRUE(t2->SetSchema(s).ok());
+  EXPECT_EQ(t2->live_rows(), want.size());
+}
+
+TEST_F(IcebergTableTest, ARewriteWhoseFilesATruncateRemovedIsDropped) {
+  auto s = Schema(true);
+  IcebergTableOptions o;
+  o.compact_min_files = 2;
+  auto t = Open(o);
+  ASSERT_TRUE(t->SetSchema(s).ok());
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_TRUE(t->Add(Insert(s, round, "v")).ok());
+    ASSERT_TRUE(t->Commit({{"binlake.position", "f:" + std::to_string(round)}}).ok());
+  }
+  ASSERT_TRUE(t->MaintainCompaction().ok());
+  ASSERT_TRUE(t->Truncate().ok());
+  ASSERT_TRUE(t->Add(Insert(s, 7, "after")).ok());
+  ASSERT_TRUE(t->Commit({{"binlake.position", "f:5"}}).ok());
+  auto compacted = t->Compact();
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  EXPECT_FALSE(*compacted);
+  std::multimap<int64_t, std::string> want = {{7, "after"}};
+  EXPECT_EQ(ReadTable(store_.get(), "iceberg/shop/t"), want);
+}
+
 TEST_F(IcebergTableTest, SoftDeleteKeepsTheLastStateFlagged) {
   auto s = Schema(true);
   IcebergTableOptions o;

@@ -184,19 +184,20 @@ Status KeyIndex::Add(const std::string& key, RowLocation at) {
   return store_->MaybeCommit(kChangesPerCommit);
 }
 
-Status KeyIndex::Remove(const std::string& key, RowLocation at) {
+Result<bool> KeyIndex::Remove(const std::string& key, RowLocation at) {
   ASSIGN_OR_RETURN(void* t, store_->Txn());
   std::string k = StoreKey(key);
   std::string v = PackLocation(at);
   MDB_val mk{k.size(), k.data()};
   MDB_val mv{v.size(), v.data()};
   int rc = mdb_del(static_cast<MDB_txn*>(t), store_->dbi_, &mk, &mv);
-  if (rc == MDB_NOTFOUND) return Status::OK();
+  if (rc == MDB_NOTFOUND) return false;
   RETURN_IF_ERROR(Check(rc, "delete"));
   --live_[at.file];
   --rows_;
   ++store_->changes_;
-  return store_->MaybeCommit(kChangesPerCommit);
+  RETURN_IF_ERROR(store_->MaybeCommit(kChangesPerCommit));
+  return true;
 }
 
 Status KeyIndex::Clear() {

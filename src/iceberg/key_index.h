@@ -88,8 +88,8 @@ class KeyIndex {
   // The locations of a key (empty when none).
   Status Find(const std::string& key, std::vector<RowLocation>* out);
   Status Add(const std::string& key, RowLocation at);
-  // Removes one location of the key (no-op when it is not there).
-  Status Remove(const std::string& key, RowLocation at);
+  // Removes one location of the key; false (and nothing done) when it is not there.
+  Result<bool> Remove(const std::string& key, RowLocation at);
   // Writes the changes so far to the store's file (bounds the memory they hold).
   Status Flush() { return store_->MaybeCommit(0); }
   size_t size() const { return rows_; }

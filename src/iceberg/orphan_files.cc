@@ -54,11 +54,13 @@ Result<size_t> IcebergTable::RemoveOrphans() {
     }
   }
   const int64_t cutoff_us = clock_->NowMicros() - options_.orphan_age_ms * 1000;
+  const std::string rewriting = compaction_prefix();  // files a running rewrite will commit
   size_t removed = 0;
   for (const char* folder : {"/data/", "/metadata/"}) {
     ASSIGN_OR_RETURN(ListResult list, store_->List(options_.table_key + folder));
     for (const ObjectInfo& o : list.objects) {
       if (keep.count(o.key) || o.mtime_micros > cutoff_us) continue;
+      if (!rewriting.empty() && o.key.starts_with(rewriting)) continue;
       int64_t version = MetadataVersion(o.key);
       if (version >= loaded_->version) continue;  // another writer's newer commit
       RETURN_IF_ERROR_CTX(store_->Delete(o.key), "removing orphan file {}", o.key);
