@@ -1,38 +1,49 @@
 #!/usr/bin/env bash
-# Iceberg apply rate, beside the change log and beside the merge users run today.
+# Iceberg apply cost, beside the change log and beside the merge users run today.
 #
 # A table of ROWS rows (bench.t, default 1M, filled without binlogging) is loaded by binlake
 # into a lake with Iceberg tables (the change log's LOAD files and the Iceberg table, with a
-# sequence column). Then CHANGES row changes (default 300k; 70% updates of random existing
-# keys, 20% inserts of new keys, 10% deletes, in transactions of 1000 changes) run on the
-# source, and three things are timed:
-#   iceberg    `binlake run --stop-at-end` on that lake: the change log plus the incremental
-#              Iceberg commit of the changes (one commit: commit_interval is 1h);
+# sequence column). The update stream is transactions of 1000 changes: 70% updates of random
+# existing keys, 20% inserts of new keys, 10% deletes (bench/iceberg_changes.mjs).
+#
+# Catch-up: CHANGES changes (default 300k) run on the source, then three things are timed:
+#   iceberg    `binlake run --stop-at-end` on that lake: the change log plus the Iceberg
+#              commits of the changes (commit_interval 1h: commits come when the changes
+#              waiting pass spill.transaction_memory_limit), process start and key-index
+#              rebuild included;
 #   changelog  the same run into a fresh lake without Iceberg, from the same position: the
 #              raw change-log rate;
 #   duckdb     the merge users run on a change log today: DuckDB recomputing the latest state
 #              from the LOAD and CDC Parquet files with
 #              QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY seq DESC) = 1, dropping
 #              rows whose last Op is D, into a Parquet file.
-# Both latest states are checked against SELECT COUNT(*) on the source (exit 1 on a mismatch).
-# Prints one JSON object on its last line: changes/s of each, the DuckDB/Iceberg time ratio
-# (goal: the incremental commit at least 10x cheaper), the Iceberg table's data files and
-# binlake's peak RSS.
+# Batches: then `binlake run` follows the source (commit_interval 1s) while BATCHES batches
+# of BATCH_CHANGES changes (default 10 x 20k) run one after another; after each, binlake's CPU
+# for the batch is set beside DuckDB's recompute of the latest state from the whole change
+# log so far, the ratio the goal is stated in (bench/iceberg_apply_batches.mjs).
+# Every latest state is checked against SELECT COUNT(*) on the source (exit 1 on a mismatch).
+# Prints one JSON object on its last line: the catch-up rates, the per-batch costs and ratios
+# (goal: binlake's incremental commit at least 10x cheaper than the recompute), the Iceberg
+# table's files and binlake's peak RSS.
 #
-# Usage: bench/iceberg_apply.sh [ROWS] [CHANGES]   (BUILD_DIR=build, BENCH_KEEP=1)
+# Usage: bench/iceberg_apply.sh [ROWS] [CHANGES] [BATCHES] [BATCH_CHANGES]
+#        (BUILD_DIR=build, BENCH_KEEP=1)
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 bench_init iceberg_apply
 ROWS="${1:-1000000}"
 CHANGES="${2:-300000}"
+BATCHES="${3:-10}"
+BATCH_CHANGES="${4:-20000}"
 
 bench_build binlake
 bench_start_mariadb
 bench_log "filling bench.t with $ROWS rows"
 bench_fill_table "$ROWS"
 
-# config LAKE ICEBERG FULL_LOAD [START]: writes LAKE.yaml.
+# config LAKE ICEBERG FULL_LOAD INTERVAL [START]: writes LAKE.yaml (change-log batches and
+# Iceberg commits every INTERVAL).
 config() {
   {
     bench_source_yaml
@@ -43,50 +54,30 @@ output:
   format: parquet
   include_op_for_full_load: true
   sequence_column_name: seq
-  cdc_max_batch_interval: 1h
+  cdc_max_batch_interval: $4
   cdc_min_file_size: 1GB
 tables: { include: ["bench.t"] }
 full_load: $3
-iceberg: { enabled: $2, commit_interval: 1h }
+iceberg: { enabled: $2, commit_interval: $4 }
 spill: { dir: $BENCH_TMP/spill }
-log: { level: warn }
+log: { level: ${LOG_LEVEL:-warn} }
 EOF
-    [ -z "${4:-}" ] || echo "start: $4"
+    [ -z "${5:-}" ] || echo "start: $5"
   } >"$BENCH_TMP/$1.yaml"
 }
 
 mkdir -p "$BENCH_TMP/spill"
-config ice_lake true true
+config ice_lake true true 1h
 bench_log "full load into the lake with Iceberg tables"
 bench_timed "$BENCH_TMP/load.time" "$BUILD/src/cli/binlake" run -c "$BENCH_TMP/ice_lake.yaml" \
   --stop-at-end
 read -r START_FILE START_POS < <(bench_binlog_end)
 
 bench_log "running $CHANGES changes on the source"
-node - "$ROWS" "$CHANGES" >"$BENCH_TMP/changes.sql" <<'JS'
-// 1000 changes a transaction: 700 updates and 100 deletes of random keys, 200 new keys.
-const [rows, changes] = process.argv.slice(2).map(Number);
-let seed = 42;  // mulberry32
-const rand = (n) => {
-  seed = (seed + 0x6D2B79F5) >>> 0;
-  let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return 1 + (((t ^ (t >>> 14)) >>> 0) % n);
-};
-let next = rows;
-for (let done = 0; done < changes; done += 1000) {
-  const upd = [], del = [];
-  for (let i = 0; i < 700; ++i) upd.push(rand(rows));
-  for (let i = 0; i < 100; ++i) del.push(rand(rows));
-  const lo = next + 1;
-  next += 200;
-  console.log(`START TRANSACTION;
-UPDATE bench.t SET qty = qty + 1, note = CONCAT(IFNULL(LEFT(note, 200), ''), 'u') WHERE id IN (${upd.join(',')});
-DELETE FROM bench.t WHERE id IN (${del.join(',')});
-INSERT INTO bench.t SELECT seq, 1, 2, 3, 4.5, 6.7, CONCAT('new-', seq), NULL,
-  TIMESTAMP'2026-06-01 00:00:00', NULL, 0 FROM seq_${lo}_to_${next};
-COMMIT;`);
-}
+node --input-type=module - "$ROWS" "$CHANGES" "$(pwd)" >"$BENCH_TMP/changes.sql" <<'JS'
+const [rows, changes, root] = process.argv.slice(2);
+const { changeTransactions, keyGenerator } = await import(`${root}/bench/iceberg_changes.mjs`);
+console.log(changeTransactions(Number(rows), Number(changes), keyGenerator(42), { next: Number(rows) }));
 JS
 GEN_FILE="$START_FILE"
 bench_run_workload <"$BENCH_TMP/changes.sql"
@@ -95,13 +86,14 @@ SOURCE_ROWS="$(bench_sql "SELECT COUNT(*) FROM bench.t")"
 bench_log "binlake: change log + Iceberg commit"
 bench_timed "$BENCH_TMP/iceberg.time" "$BUILD/src/cli/binlake" run -c "$BENCH_TMP/ice_lake.yaml" \
   --stop-at-end
-config log_lake false false "{ file: $START_FILE, pos: $START_POS }"
+config log_lake false false 1h "{ file: $START_FILE, pos: $START_POS }"
 bench_log "binlake: change log only"
 bench_timed "$BENCH_TMP/changelog.time" "$BUILD/src/cli/binlake" run -c "$BENCH_TMP/log_lake.yaml" \
   --stop-at-end
 
 bench_log "DuckDB: the latest state recomputed from the change log (QUALIFY)"
-node --input-type=module - "$BENCH_TMP" "$SOURCE_ROWS" "$ROWS" "$CHANGES" "$(pwd)" <<'JS'
+node --input-type=module - "$BENCH_TMP" "$SOURCE_ROWS" "$ROWS" "$CHANGES" "$(pwd)" \
+  >"$BENCH_TMP/catch_up.json" <<'JS'
 import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -158,15 +150,41 @@ const result = {
     changes_per_s: Math.round(changeRows / logSeconds), peak_rss_mb: +(logRss / 1024).toFixed(1) },
   duckdb_qualify: { seconds: +duckSeconds.toFixed(2) },
   duckdb_over_iceberg_apply: +(duckSeconds / iceSeconds).toFixed(2),
-  goal_10x_met: duckSeconds / iceSeconds >= 10,
   iceberg_data_files: dataFiles,
   iceberg_delete_files: deleteFiles,
   iceberg_snapshot_summary: snap.summary,
 };
 console.error(`binlake with Iceberg: ${result.iceberg.changes_per_s} changes/s; change log only: ` +
   `${result.changelog.changes_per_s}; DuckDB QUALIFY recompute ${duckSeconds.toFixed(2)} s vs ` +
-  `binlake ${iceSeconds} s (ratio ${result.duckdb_over_iceberg_apply}); ` +
+  `binlake ${iceSeconds} s (catch-up ratio ${result.duckdb_over_iceberg_apply}); ` +
   `${dataFiles} data + ${deleteFiles} delete files; rows ${live}/${merged}/${sourceRows}`);
 console.log(JSON.stringify(result));
 process.exit(ok ? 0 : 1);
 JS
+
+bench_log "batches: binlake following the source, DuckDB recomputing after each batch"
+LOG_LEVEL=debug config ice_lake true true 1s
+"$BUILD/src/cli/binlake" run -c "$BENCH_TMP/ice_lake.yaml" 2>"$BENCH_TMP/follow.log" &
+FOLLOW_PID=$!
+bench_track "$FOLLOW_PID"
+# The keys the catch-up inserted end at ROWS + 200 per 1000 changes.
+node bench/iceberg_apply_batches.mjs "$BENCH_TMP" "$FOLLOW_PID" "$BENCH_TMP/follow.log" "$ROWS" \
+  $((ROWS + (CHANGES + 999) / 1000 * 200)) "$BATCHES" "$BATCH_CHANGES" >"$BENCH_TMP/batches.json" ||
+  bench_die "the batch phase failed; binlake's log: $(tail -n 5 "$BENCH_TMP/follow.log")"
+kill -TERM "$FOLLOW_PID"
+wait "$FOLLOW_PID" || bench_die "binlake run failed: $(tail -n 5 "$BENCH_TMP/follow.log")"
+
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const b = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+  r.batch_changes = Number(process.argv[3]);
+  r.batches = b.batches;
+  r.median_cpu_ratio = b.median_cpu_ratio;
+  r.median_wall_ratio = b.median_wall_ratio;
+  r.goal_10x_met = b.median_cpu_ratio >= 10;
+  r.valid = r.valid && b.valid;
+  r.machine = { cores: require("os").cpus().length, load_avg_1m: +require("os").loadavg()[0].toFixed(1) };
+  console.error(`batches of ${r.batch_changes} changes: median DuckDB/binlake CPU ratio ${r.median_cpu_ratio}, ` +
+    `median DuckDB recompute wall / binlake commit wall ${r.median_wall_ratio}`);
+  console.log(JSON.stringify(r));
+  process.exit(r.valid ? 0 : 1);' "$BENCH_TMP/catch_up.json" "$BENCH_TMP/batches.json" "$BATCH_CHANGES"
