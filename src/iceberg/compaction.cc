@@ -270,10 +270,10 @@ Result<bool> IcebergTable::FinishCompaction() {
     }
   }
   RETURN_IF_ERROR(index_.Flush());
-  LOG_INFO("iceberg table {}: compacted {} files ({} live rows) into {}; committed in {:.0f} ms",
-           options_.table_key, files.size(), out.keys.size(), out.written.size(),
-           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-               .count());
+  LOG_INFO(
+      "iceberg table {}: compacted {} files ({} live rows) into {}; committed in {:.0f} ms",
+      options_.table_key, files.size(), out.keys.size(), out.written.size(),
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   return true;
 }
 
