@@ -148,7 +148,7 @@ SQL
 # binlog end, then flushes, checkpoints and exits; the next run resumes from that checkpoint.
 replicate() {
   step "replicate: binlake run --stop-at-end, from the source into $LAKE"
-  mkdir -p "$LAKE"
+  mkdir -p "$LAKE" "$WORK/spill"
   cat >"$WORK/binlake.yaml" <<YAML
 source:
   host: $MARIADB_HOST
@@ -168,6 +168,8 @@ tables:
 iceberg:
   enabled: true          # latest-state tables beside the change log (docs/iceberg.md)
   commit_interval: 1s
+spill:
+  dir: $WORK/spill       # spill files and the Iceberg key index kept between runs
 YAML
   say "Config: $WORK/binlake.yaml"
   DEMO_SOURCE_PASSWORD="$BINLAKE_PASSWORD" "$BINLAKE" run -c "$WORK/binlake.yaml" --stop-at-end \

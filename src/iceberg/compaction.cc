@@ -269,7 +269,7 @@ Result<bool> IcebergTable::FinishCompaction() {
           index_.Add(out.keys[r], RowLocation{new_numbers[out.at[r].first], out.at[r].second}));
     }
   }
-  RETURN_IF_ERROR(index_.Flush());
+  RETURN_IF_ERROR(SaveIndex());
   LOG_INFO(
       "iceberg table {}: compacted {} files ({} live rows) into {}; committed in {:.0f} ms",
       options_.table_key, files.size(), out.keys.size(), out.written.size(),

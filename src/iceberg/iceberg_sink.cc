@@ -1,5 +1,7 @@
 #include "iceberg/iceberg_sink.h"
 
+#include <openssl/sha.h>
+
 #include <nlohmann/json.hpp>
 
 #include "common/logging.h"
@@ -41,7 +43,13 @@ Result<std::unique_ptr<IcebergSink>> IcebergSink::Create(const IcebergConfig& co
   ASSIGN_OR_RETURN(TableFilter replicated, TableFilter::Create(tables.include, tables.exclude));
   ASSIGN_OR_RETURN_CTX(TableFilter ice, TableFilter::Create(config.include, config.exclude),
                        "iceberg");
-  ASSIGN_OR_RETURN(std::shared_ptr<KeyIndexStore> index, KeyIndexStore::Open(spill_dir));
+  // The key index is kept in spill_dir between runs, one folder per lake.
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  const std::string lake = StoreUri(*store, config.path);
+  SHA256(reinterpret_cast<const unsigned char*>(lake.data()), lake.size(), digest);
+  std::string name = "binlake-iceberg-index-";
+  for (int i = 0; i < 8; ++i) name += fmt::format("{:02x}", digest[i]);
+  ASSIGN_OR_RETURN(std::shared_ptr<KeyIndexStore> index, KeyIndexStore::Open(spill_dir, name));
   std::unique_ptr<IcebergSink> sink(
       new IcebergSink(config, std::move(replicated), std::move(ice), store, clock));
   sink->index_store_ = std::move(index);

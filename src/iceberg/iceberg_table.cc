@@ -54,6 +54,22 @@ struct IcebergTable::Plan {
   std::vector<std::pair<std::string, RowLocation>> removed;
 };
 
+TableMetadata IcebergTable::BaseMetadata(int64_t now_ms) const {
+  if (loaded_) return loaded_->metadata;
+  return TableMetadata::Create(
+      StoreUri(*store_, options_.table_key),
+      fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", Rng()() & 0xffffffff, Rng()() & 0xffff,
+                  Rng()() & 0xfff, Rng()() & 0xfff, Rng()() & 0xffffffffffff),
+      IcebergSchemaJson(schema_, 0), 0, now_ms);
+}
+
+void IcebergTable::StampSchema(TableMetadata* metadata) const {
+  int32_t max_id = 0;
+  for (const auto& c : schema_.columns) max_id = std::max(max_id, c.file_column.field_id);
+  metadata->SetCurrentSchema(IcebergSchemaJson(schema_, 0), max_id);
+  metadata->SetProperty(kKeyProperty, JoinIds(schema_));
+}
+
 IcebergTable::IcebergTable(ObjectStore* store, TableCatalog* catalog, Clock* clock,
                            IcebergTableOptions options)
     : store_(store),
@@ -71,15 +87,27 @@ Result<std::unique_ptr<IcebergTable>> IcebergTable::Open(ObjectStore* store, Tab
     ASSIGN_OR_RETURN(options.index_store, KeyIndexStore::Open(""));
   }
   std::unique_ptr<IcebergTable> t(new IcebergTable(store, catalog, clock, std::move(options)));
+  RETURN_IF_ERROR(t->index_.Attach(t->options_.table_key));
   RETURN_IF_ERROR(t->Load());
   return t;
 }
 
 Status IcebergTable::Load() {
   ASSIGN_OR_RETURN(loaded_, catalog_->Load(options_.table_key));
-  RETURN_IF_ERROR(index_.Clear());
-  if (loaded_ && !schema_.columns.empty()) RETURN_IF_ERROR(RebuildIndex());
+  // Without a schema yet (at open), SetSchema builds the index.
+  if (!schema_.columns.empty()) RETURN_IF_ERROR(RebuildIndex());
   return Status::OK();
+}
+
+std::string IcebergTable::IndexTag() const {
+  if (!loaded_) return "";
+  return fmt::format("{}/{}/{}", loaded_->metadata.json().value("table-uuid", ""),
+                     loaded_->metadata.current_snapshot_id(), JoinIds(schema_));
+}
+
+Status IcebergTable::SaveIndex() {
+  if (!loaded_) return index_.Flush();
+  return index_.Save(IndexTag());
 }
 
 std::map<std::string, std::string> IcebergTable::CommittedSummary() const {
@@ -88,6 +116,17 @@ std::map<std::string, std::string> IcebergTable::CommittedSummary() const {
 }
 
 Status IcebergTable::RebuildIndex() {
+  if (loaded_) {
+    // The index a previous run saved, when it describes this very snapshot.
+    ASSIGN_OR_RETURN(bool restored, index_.Restore(IndexTag()));
+    if (restored) {
+      LOG_INFO(
+          "iceberg table {}: key index of {} live rows in {} data files kept from the last "
+          "run",
+          options_.table_key, index_.size(), index_.file_count());
+      return Status::OK();
+    }
+  }
   RETURN_IF_ERROR(index_.Clear());
   if (!loaded_) return Status::OK();
   const TableMetadata::Json* snapshot = loaded_->metadata.CurrentSnapshot();
@@ -128,7 +167,7 @@ Status IcebergTable::RebuildIndex() {
     RETURN_IF_ERROR(
         IndexDataFile(schema_, bytes, f.path, d == deleted.end() ? kNone : d->second, &index_));
   }
-  RETURN_IF_ERROR(index_.Flush());
+  RETURN_IF_ERROR(SaveIndex());
   LOG_INFO("iceberg table {}: indexed {} live rows in {} data files", options_.table_key,
            index_.size(), data_files.size());
   return Status::OK();
@@ -454,14 +493,7 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
   const std::string data_prefix = options_.table_key + "/data/";
   const std::string meta_prefix = options_.table_key + "/metadata/";
   const int64_t now_ms = clock_->NowMicros() / 1000;
-  TableMetadata metadata =
-      loaded_ ? loaded_->metadata
-              : TableMetadata::Create(
-                    StoreUri(*store_, options_.table_key),
-                    fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", Rng()() & 0xffffffff,
-                                Rng()() & 0xffff, Rng()() & 0xfff, Rng()() & 0xfff,
-                                Rng()() & 0xffffffffffff),
-                    IcebergSchemaJson(schema_, 0), 0, now_ms);
+  TableMetadata metadata = BaseMetadata(now_ms);
   // binlake writes unpartitioned files under spec 0: a table another engine partitioned
   // would be corrupted by them.
   const auto& json = metadata.json();
@@ -476,12 +508,7 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
       }
     }
   }
-  if (!schema_.columns.empty()) {
-    int32_t max_id = 0;
-    for (const auto& c : schema_.columns) max_id = std::max(max_id, c.file_column.field_id);
-    metadata.SetCurrentSchema(IcebergSchemaJson(schema_, 0), max_id);
-    metadata.SetProperty(kKeyProperty, JoinIds(schema_));
-  }
+  if (!schema_.columns.empty()) StampSchema(&metadata);
   const int32_t schema_id = metadata.current_schema_id();
   const std::string schema_json = metadata.CurrentSchema()->dump();
   const int64_t snapshot_id = NewSnapshotId();
@@ -598,114 +625,7 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
     RETURN_IF_ERROR(index_.Add(plan->append_keys[i],
                                RowLocation{numbers[append_at[i].first], append_at[i].second}));
   }
-  return Status::OK();
-}
-
-Status IcebergTable::LoadRows(
-    const std::function<Status(const std::function<Status(Row&&)>&)>& read,
-    const std::function<std::map<std::string, std::string>(bool done)>& summary, uint64_t* rows) {
-  *rows = 0;
-  pending_.clear();
-  pending_bytes_ = 0;
-  const std::string data_prefix = options_.table_key + "/data/";
-  // The schema the files carry is the one the first commit makes current.
-  const std::string schema_json = IcebergSchemaJson(schema_, 0);
-  DataFileWriter out(store_, schema_, schema_json, options_.target_file_size,
-                     [&] { return data_prefix + NewFileName("data") + ".parquet"; });
-  std::vector<std::vector<std::string>> keys(1);
-  size_t committed = 0;  // files of `out` already committed
-  auto commit_closed = [&]() -> Status {
-    std::vector<WrittenFile>& files = out.files();
-    if (files.size() == committed) return Status::OK();
-    std::vector<WrittenFile> batch(files.begin() + static_cast<std::ptrdiff_t>(committed),
-                                   files.end());
-    std::vector<std::vector<std::string>> batch_keys(
-        keys.begin() + static_cast<std::ptrdiff_t>(committed),
-        keys.begin() + static_cast<std::ptrdiff_t>(files.size()));
-    RETURN_IF_ERROR(CommitAppend(std::move(batch), batch_keys, summary(false)));
-    for (size_t i = committed; i < files.size(); ++i) keys[i].clear();  // held no longer
-    committed = files.size();
-    return Status::OK();
-  };
-  RETURN_IF_ERROR(read([&](Row&& source) -> Status {
-    Row row;
-    RETURN_IF_ERROR(ToRow(std::move(source), false, &row));
-    ASSIGN_OR_RETURN(std::string key, CanonicalKey(schema_, plans_, row));
-    std::pair<size_t, int64_t> at;
-    const size_t closed = out.files().size();
-    RETURN_IF_ERROR(out.Append(row, &at));
-    keys[at.first].push_back(std::move(key));
-    ++*rows;
-    if (out.files().size() != closed) {  // the row closed a file
-      keys.emplace_back();
-      return commit_closed();
-    }
-    return Status::OK();
-  }));
-  RETURN_IF_ERROR(out.Finish());
-  if (keys.size() < out.files().size()) keys.resize(out.files().size());
-  std::vector<WrittenFile> rest(out.files().begin() + static_cast<std::ptrdiff_t>(committed),
-                                out.files().end());
-  std::vector<std::vector<std::string>> rest_keys(
-      keys.begin() + static_cast<std::ptrdiff_t>(committed),
-      keys.begin() + static_cast<std::ptrdiff_t>(out.files().size()));
-  return CommitAppend(std::move(rest), rest_keys, summary(true));
-}
-
-Status IcebergTable::CommitAppend(std::vector<WrittenFile> files,
-                                  const std::vector<std::vector<std::string>>& keys,
-                                  std::map<std::string, std::string> summary) {
-  const int64_t now_ms = clock_->NowMicros() / 1000;
-  TableMetadata metadata =
-      loaded_ ? loaded_->metadata
-              : TableMetadata::Create(
-                    StoreUri(*store_, options_.table_key),
-                    fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", Rng()() & 0xffffffff,
-                                Rng()() & 0xffff, Rng()() & 0xfff, Rng()() & 0xfff,
-                                Rng()() & 0xffffffffffff),
-                    IcebergSchemaJson(schema_, 0), 0, now_ms);
-  int32_t max_id = 0;
-  for (const auto& c : schema_.columns) max_id = std::max(max_id, c.file_column.field_id);
-  metadata.SetCurrentSchema(IcebergSchemaJson(schema_, 0), max_id);
-  metadata.SetProperty(kKeyProperty, JoinIds(schema_));
-  const int64_t snapshot_id = NewSnapshotId();
-  const int64_t sequence = metadata.next_sequence_number();
-  std::vector<ManifestFile> manifests;
-  const TableMetadata::Json* current = truncate_ ? nullptr : metadata.CurrentSnapshot();
-  if (current) {
-    ASSIGN_OR_RETURN(manifests, ReadSnapshotManifests(store_, *current));
-  }
-  int64_t records = 0;
-  if (!files.empty()) {
-    std::vector<ManifestEntry> entries;
-    for (const WrittenFile& f : files) {
-      ManifestEntry e;
-      e.snapshot_id = snapshot_id;
-      e.file = f.file;
-      records += f.file.record_count;
-      entries.push_back(std::move(e));
-    }
-    ASSIGN_OR_RETURN(
-        ManifestFile m,
-        PutManifest(store_, options_.table_key + "/metadata/" + NewFileName("data") + "-m0.avro",
-                    entries, false, metadata.CurrentSchema()->dump(), metadata.current_schema_id(),
-                    snapshot_id, sequence));
-    manifests.push_back(std::move(m));
-  }
-  summary["operation"] = truncate_ ? "overwrite" : "append";
-  summary["added-data-files"] = std::to_string(files.size());
-  summary["added-records"] = std::to_string(records);
-  RETURN_IF_ERROR(
-      Publish(std::move(metadata), snapshot_id, sequence, manifests, std::move(summary)));
-  truncate_ = false;
-  schema_dirty_ = false;
-  for (size_t i = 0; i < files.size(); ++i) {
-    uint32_t n = index_.FileNumber(files[i].file.path);
-    for (size_t r = 0; r < keys[i].size(); ++r) {
-      RETURN_IF_ERROR(index_.Add(keys[i][r], RowLocation{n, static_cast<int64_t>(r)}));
-    }
-  }
-  return index_.Flush();
+  return SaveIndex();
 }
 
 Status IcebergTable::Publish(TableMetadata metadata, int64_t snapshot_id, int64_t sequence,

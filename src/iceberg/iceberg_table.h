@@ -152,7 +152,13 @@ class IcebergTable {
   IcebergTable(ObjectStore* store, TableCatalog* catalog, Clock* clock,
                IcebergTableOptions options);
   Status Load();
+  // Builds the index of the current snapshot: the one a previous run saved for it, or one
+  // read from its files.
   Status RebuildIndex();
+  // What the index describes: the table, its current snapshot, the identity columns.
+  std::string IndexTag() const;
+  // Saves the index as describing the current snapshot (after a commit).
+  Status SaveIndex();
   Status Insert(Row source);
   // `key`: the row's identity when the caller has it already (keyed tables).
   Status Delete(Row source, const std::string* key);
@@ -172,6 +178,10 @@ class IcebergTable {
   Result<std::vector<ManifestFile>> MergeManifests(const std::vector<ManifestFile>& manifests,
                                                    int64_t snapshot_id, int64_t sequence);
   std::string NewFileName(const std::string& kind);
+  // The metadata a commit starts from: the current one, or a new table's.
+  TableMetadata BaseMetadata(int64_t now_ms) const;
+  // Makes the table's schema (and its identity columns) current in `metadata`.
+  void StampSchema(TableMetadata* metadata) const;
   // Commits data files written straight to the store (the full load), appended to the
   // current snapshot's files (none after a truncate), with their rows' keys.
   Status CommitAppend(std::vector<WrittenFile> files,

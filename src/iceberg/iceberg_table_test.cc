@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 
 #include "format/parquet_reader.h"
@@ -320,6 +321,55 @@ TEST_F(IcebergTableTest, ARewriteWhoseFilesATruncateRemovedIsDropped) {
   EXPECT_FALSE(*compacted);
   std::multimap<int64_t, std::string> want = {{7, "after"}};
   EXPECT_EQ(ReadTable(store_.get(), "iceberg/shop/t"), want);
+}
+
+TEST_F(IcebergTableTest, AKeptIndexIsReusedOnlyForTheSnapshotItDescribes) {
+  auto s = Schema(true);
+  const std::string parent = ::testing::TempDir() + "/iceberg-kept-index";
+  std::filesystem::remove_all(parent);
+  auto open_kept = [&] {
+    auto store = KeyIndexStore::Open(parent, "lake");
+    EXPECT_TRUE(store.ok() && (*store)->kept());
+    IcebergTableOptions o;
+    o.index_store = *store;
+    return Open(o);
+  };
+  {
+    auto t = open_kept();
+    ASSERT_TRUE(t->SetSchema(s).ok());
+    for (int i = 1; i <= 4; ++i) ASSERT_TRUE(t->Add(Insert(s, i, "a")).ok());
+    ASSERT_TRUE(t->Commit({{"binlake.position", "f:1"}}).ok());
+  }
+  {
+    // The next run adopts the saved index: updates and deletes find their rows.
+    auto t = open_kept();
+    ASSERT_TRUE(t->SetSchema(s).ok());
+    EXPECT_EQ(t->live_rows(), 4u);
+    ASSERT_TRUE(t->Add(Update(s, 1, "a", 1, "b")).ok());
+    ASSERT_TRUE(t->Add(Delete(s, 2, "a")).ok());
+    ASSERT_TRUE(t->Commit({{"binlake.position", "f:2"}}).ok());
+  }
+  std::multimap<int64_t, std::string> want = {{1, "b"}, {3, "a"}, {4, "a"}};
+  EXPECT_EQ(ReadTable(store_.get(), "iceberg/shop/t"), want);
+  {
+    // Another writer commits while binlake is stopped: the saved index describes an older
+    // snapshot and is rebuilt, so the other writer's changes are seen.
+    auto other = Open();
+    ASSERT_TRUE(other->SetSchema(s).ok());
+    ASSERT_TRUE(other->Add(Update(s, 3, "a", 30, "moved")).ok());
+    ASSERT_TRUE(other->Commit({{"binlake.position", "f:2"}}).ok());
+  }
+  {
+    auto t = open_kept();
+    ASSERT_TRUE(t->SetSchema(s).ok());
+    EXPECT_EQ(t->live_rows(), 3u);
+    ASSERT_TRUE(t->Add(Delete(s, 30, "moved")).ok());
+    ASSERT_TRUE(t->Add(Update(s, 4, "a", 4, "c")).ok());
+    ASSERT_TRUE(t->Commit({{"binlake.position", "f:3"}}).ok());
+  }
+  want = {{1, "b"}, {4, "c"}};
+  EXPECT_EQ(ReadTable(store_.get(), "iceberg/shop/t"), want);
+  std::filesystem::remove_all(parent);
 }
 
 TEST_F(IcebergTableTest, SoftDeleteKeepsTheLastStateFlagged) {

@@ -1,72 +1,148 @@
 #include "iceberg/key_index.h"
 
+#include <fcntl.h>
 #include <lmdb.h>
 #include <openssl/sha.h>
 #include <stdlib.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
-#include "format/parquet_value_converter.h"
+#include "common/logging.h"
 
 namespace binlake {
-namespace {
 
-constexpr int32_t kDeleteFilePathId = 2147483546;
-constexpr int32_t kDeletePosId = 2147483545;
-
-bool IsDecimal(const IcebergColumn& c) { return c.type.rfind("decimal", 0) == 0; }
-
-template <typename T>
-std::string LittleEndian(T v) {
-  std::string s(sizeof(T), '\0');
-  std::memcpy(s.data(), &v, sizeof(T));
-  return s;
-}
-
-}  // namespace
-
-Result<std::shared_ptr<KeyIndexStore>> KeyIndexStore::Open(const std::string& parent) {
+Result<std::shared_ptr<KeyIndexStore>> KeyIndexStore::Open(const std::string& parent,
+                                                           const std::string& name) {
   std::string base = parent;
   if (base.empty()) {
     const char* tmp = std::getenv("TMPDIR");
     base = tmp && *tmp ? tmp : "/tmp";
   }
-  std::string pattern = base + "/binlake-keyindex-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) {
-    return UnavailableError(
-        "creating the Iceberg key index directory under {}: {} (set spill.dir "
-        "to a writable folder)",
-        base, std::strerror(errno));
-  }
   std::shared_ptr<KeyIndexStore> s(new KeyIndexStore());
-  s->dir_ = pattern;
+  if (!name.empty()) {
+    // A kept directory: usable only by one process at a time (another binlake on the same
+    // lake, which its commits will refuse anyway, gets a throwaway one).
+    std::string dir = base + "/" + name;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    int fd = ec ? -1 : ::open((dir + "/binlake.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      s->dir_ = dir;
+      s->lock_fd_ = fd;
+      s->keep_ = true;
+    } else {
+      if (fd >= 0) ::close(fd);
+      LOG_WARN(
+          "the Iceberg key index in {} is not usable ({}); using a throwaway one, rebuilt "
+          "from the tables",
+          dir, ec ? ec.message() : std::string("another process holds it"));
+    }
+  }
+  if (s->dir_.empty()) {
+    std::string pattern = base + "/binlake-keyindex-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return UnavailableError(
+          "creating the Iceberg key index directory under {}: {} (set spill.dir "
+          "to a writable folder)",
+          base, std::strerror(errno));
+    }
+    s->dir_ = pattern;
+  }
   MDB_env* env = nullptr;
   int rc = mdb_env_create(&env);
   if (rc == 0) rc = mdb_env_set_mapsize(env, size_t{1} << 40);  // address space, not disk
+  if (rc == 0) rc = mdb_env_set_maxdbs(env, 2);
   if (rc == 0) {
     rc = mdb_env_open(env, s->dir_.c_str(),
                       MDB_NOSYNC | MDB_NOMETASYNC | MDB_WRITEMAP | MDB_NORDAHEAD | MDB_NOTLS, 0600);
   }
   s->env_ = env;
   if (rc != 0) {
-    return UnavailableError("opening the Iceberg key index in {}: {}", s->dir_, mdb_strerror(rc));
+    return UnavailableError(
+        "opening the Iceberg key index in {}: {} (delete the folder; it is "
+        "rebuilt from the tables)",
+        s->dir_, mdb_strerror(rc));
   }
   ASSIGN_OR_RETURN(void* txn, s->Txn());
-  MDB_dbi dbi;
-  rc = mdb_dbi_open(static_cast<MDB_txn*>(txn), nullptr, MDB_DUPSORT | MDB_DUPFIXED, &dbi);
+  MDB_dbi dbi, state;
+  rc = mdb_dbi_open(static_cast<MDB_txn*>(txn), "keys", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED,
+                    &dbi);
+  if (rc == 0) rc = mdb_dbi_open(static_cast<MDB_txn*>(txn), "state", MDB_CREATE, &state);
   if (rc != 0) return UnavailableError("opening the Iceberg key index: {}", mdb_strerror(rc));
   s->dbi_ = dbi;
+  s->state_dbi_ = state;
   RETURN_IF_ERROR(s->MaybeCommit(0));
+  if (s->keep_) RETURN_IF_ERROR(s->DropAnonymousTables());  // left by an earlier run
   return s;
+}
+
+Result<uint32_t> KeyIndexStore::TableNumber(const std::string& name) {
+  ASSIGN_OR_RETURN(uint32_t n, NamedTableNumber(name));
+  // A second index of the same table in this process gets a number of its own.
+  if (attached_.count(n)) n = next_anonymous_++;
+  attached_.insert(n);
+  return n;
+}
+
+Status KeyIndexStore::DropAnonymousTables() {
+  const std::string from(1, '\x80');
+  for (;;) {
+    ASSIGN_OR_RETURN(void* t, Txn());
+    MDB_txn* txn = static_cast<MDB_txn*>(t);
+    MDB_cursor* cursor = nullptr;
+    int rc = mdb_cursor_open(txn, dbi_, &cursor);
+    if (rc != 0) return UnavailableError("Iceberg key index: {}", mdb_strerror(rc));
+    MDB_val mk{from.size(), const_cast<char*>(from.data())};
+    MDB_val mv;
+    rc = mdb_cursor_get(cursor, &mk, &mv, MDB_SET_RANGE);
+    if (rc == 0) rc = mdb_cursor_del(cursor, MDB_NODUPDATA);
+    mdb_cursor_close(cursor);
+    if (rc == MDB_NOTFOUND) break;
+    if (rc != 0) return UnavailableError("Iceberg key index: {}", mdb_strerror(rc));
+    if (++changes_ >= 50'000) RETURN_IF_ERROR(MaybeCommit(0));
+  }
+  return MaybeCommit(0);
+}
+
+Result<uint32_t> KeyIndexStore::NamedTableNumber(const std::string& name) {
+  ASSIGN_OR_RETURN(void* t, Txn());
+  MDB_txn* txn = static_cast<MDB_txn*>(t);
+  std::string k = "table:" + name;
+  MDB_val mk{k.size(), k.data()};
+  MDB_val mv;
+  int rc = mdb_get(txn, state_dbi_, &mk, &mv);
+  if (rc == 0 && mv.mv_size == 4) {
+    uint32_t n;
+    std::memcpy(&n, mv.mv_data, 4);
+    return n;
+  }
+  // The next number: one past the highest given out.
+  std::string next_key = "next-table";
+  MDB_val nk{next_key.size(), next_key.data()};
+  uint32_t n = 1;
+  if (mdb_get(txn, state_dbi_, &nk, &mv) == 0 && mv.mv_size == 4) std::memcpy(&n, mv.mv_data, 4);
+  uint32_t next = n + 1;
+  MDB_val nv{4, &next};
+  MDB_val tv{4, &n};
+  rc = mdb_put(txn, state_dbi_, &nk, &nv, 0);
+  if (rc == 0) rc = mdb_put(txn, state_dbi_, &mk, &tv, 0);
+  if (rc != 0) return ResourceExhaustedError("Iceberg key index: {}", mdb_strerror(rc));
+  RETURN_IF_ERROR(MaybeCommit(0));
+  return n;
 }
 
 KeyIndexStore::~KeyIndexStore() {
   if (txn_) mdb_txn_abort(static_cast<MDB_txn*>(txn_));
   if (env_) mdb_env_close(static_cast<MDB_env*>(env_));
-  if (!dir_.empty()) {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+  if (!dir_.empty() && !keep_) {
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
@@ -169,8 +245,80 @@ Status KeyIndex::Find(const std::string& key, std::vector<RowLocation>* out) {
   return Check(rc, "lookup");
 }
 
+Status KeyIndex::Unsave(void* txn) {
+  if (!saved_) return Status::OK();
+  // In the transaction of the first change: the saved state never outlives the entries it
+  // describes.
+  std::string k = StateKey();
+  MDB_val mk{k.size(), k.data()};
+  RETURN_IF_ERROR(
+      Check(mdb_del(static_cast<MDB_txn*>(txn), store_->state_dbi_, &mk, nullptr), "unsave"));
+  saved_ = false;
+  return Status::OK();
+}
+
+std::string KeyIndex::StateKey() const { return "state:" + std::to_string(table_); }
+
+namespace {
+
+// This boot of the machine: a saved index is trusted only within the boot that wrote it
+// (its pages are written without fsync: a process crash keeps them, a machine crash may not).
+std::string BootId() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
+}
+
+}  // namespace
+
+Status KeyIndex::Save(const std::string& tag) {
+  ASSIGN_OR_RETURN(void* t, store_->Txn());
+  nlohmann::ordered_json files = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < files_.size(); ++i) files.push_back({files_[i], live_[i]});
+  const std::string boot = BootId();
+  if (boot.empty()) return store_->MaybeCommit(0);  // nothing to trust it by
+  std::string v =
+      nlohmann::ordered_json{{"tag", tag}, {"boot", boot}, {"rows", rows_}, {"files", files}}
+          .dump();
+  std::string k = StateKey();
+  MDB_val mk{k.size(), k.data()};
+  MDB_val mv{v.size(), v.data()};
+  RETURN_IF_ERROR(
+      Check(mdb_put(static_cast<MDB_txn*>(t), store_->state_dbi_, &mk, &mv, 0), "save"));
+  RETURN_IF_ERROR(store_->MaybeCommit(0));
+  saved_ = true;
+  return Status::OK();
+}
+
+Result<bool> KeyIndex::Restore(const std::string& tag) {
+  ASSIGN_OR_RETURN(void* t, store_->Txn());
+  std::string k = StateKey();
+  MDB_val mk{k.size(), k.data()};
+  MDB_val mv;
+  if (mdb_get(static_cast<MDB_txn*>(t), store_->state_dbi_, &mk, &mv) != 0) return false;
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(
+      std::string_view(static_cast<const char*>(mv.mv_data), mv.mv_size), nullptr, false);
+  const std::string boot = BootId();
+  if (!j.is_object() || j.value("tag", "") != tag || boot.empty() || j.value("boot", "") != boot) {
+    return false;
+  }
+  files_.clear();
+  file_numbers_.clear();
+  live_.clear();
+  for (const auto& f : j["files"]) {
+    file_numbers_.emplace(f[0].get<std::string>(), static_cast<uint32_t>(files_.size()));
+    files_.push_back(f[0].get<std::string>());
+    live_.push_back(f[1].get<int64_t>());
+  }
+  rows_ = j["rows"].get<size_t>();
+  saved_ = true;
+  return true;
+}
+
 Status KeyIndex::Add(const std::string& key, RowLocation at) {
   ASSIGN_OR_RETURN(void* t, store_->Txn());
+  RETURN_IF_ERROR(Unsave(t));
   std::string k = StoreKey(key);
   std::string v = PackLocation(at);
   MDB_val mk{k.size(), k.data()};
@@ -186,6 +334,7 @@ Status KeyIndex::Add(const std::string& key, RowLocation at) {
 
 Result<bool> KeyIndex::Remove(const std::string& key, RowLocation at) {
   ASSIGN_OR_RETURN(void* t, store_->Txn());
+  RETURN_IF_ERROR(Unsave(t));
   std::string k = StoreKey(key);
   std::string v = PackLocation(at);
   MDB_val mk{k.size(), k.data()};
@@ -201,7 +350,11 @@ Result<bool> KeyIndex::Remove(const std::string& key, RowLocation at) {
 }
 
 Status KeyIndex::Clear() {
-  if (rows_ > 0) {
+  {
+    ASSIGN_OR_RETURN(void* t, store_->Txn());
+    RETURN_IF_ERROR(Unsave(t));
+    // Whatever is stored under the table's number goes, counted in rows_ or not (left by an
+    // earlier process).
     const std::string prefix = StoreKey("").substr(0, 4);
     for (;;) {
       ASSIGN_OR_RETURN(void* t, store_->Txn());
@@ -227,181 +380,6 @@ Status KeyIndex::Clear() {
   file_numbers_.clear();
   live_.clear();
   rows_ = 0;
-  return Status::OK();
-}
-
-void AppendCanonicalKeyPart(const IcebergColumn& column, ParquetType physical,
-                            const std::optional<std::string>& plain, std::string* key) {
-  if (!plain) {
-    key->push_back('\0');
-    return;
-  }
-  std::string v;
-  if (IsDecimal(column)) {
-    if (physical == ParquetType::kInt32 || physical == ParquetType::kInt64) {
-      int64_t x = 0;
-      if (physical == ParquetType::kInt32) {
-        int32_t y;
-        std::memcpy(&y, plain->data(), 4);
-        x = y;
-      } else {
-        std::memcpy(&x, plain->data(), 8);
-      }
-      std::string be(8, '\0');
-      for (int i = 0; i < 8; ++i) be[static_cast<size_t>(i)] = static_cast<char>(x >> (56 - 8 * i));
-      v = MinimalBigEndian(be);
-    } else {
-      v = MinimalBigEndian(*plain);
-    }
-  } else if (physical == ParquetType::kInt32 && plain->size() == 4) {
-    int32_t y;
-    std::memcpy(&y, plain->data(), 4);
-    v = LittleEndian<int64_t>(y);
-  } else if (physical == ParquetType::kFloat && plain->size() == 4) {
-    float f;
-    std::memcpy(&f, plain->data(), 4);
-    v = LittleEndian<double>(f);
-  } else {
-    v = *plain;
-  }
-  key->push_back('\1');
-  uint32_t n = static_cast<uint32_t>(v.size());
-  key->append(reinterpret_cast<const char*>(&n), 4);
-  key->append(v);
-}
-
-Result<std::vector<ParquetColumnPlan>> IcebergPlans(const IcebergSchema& schema) {
-  std::vector<ParquetColumnPlan> plans;
-  ParquetOptions options = IcebergParquetOptions();
-  for (const IcebergColumn& c : schema.columns) {
-    ASSIGN_OR_RETURN(ParquetColumnPlan p, PlanColumn(c.file_column, options));
-    plans.push_back(std::move(p));
-  }
-  return plans;
-}
-
-Result<std::string> CanonicalKey(const IcebergSchema& schema,
-                                 const std::vector<ParquetColumnPlan>& plans, const Row& row) {
-  std::string key;
-  const ZeroDateRule rule = IcebergParquetOptions().zero_date;
-  std::string scratch;
-  for (int k : schema.key_columns) {
-    const ParquetColumnPlan& plan = plans[static_cast<size_t>(k)];
-    const IcebergColumn& column = schema.columns[static_cast<size_t>(k)];
-    const Value& v = row[static_cast<size_t>(k)];
-    std::optional<std::string> plain;
-    if (!v.is_null()) {
-      bool is_null = false;
-      switch (plan.type) {
-        case ParquetType::kBoolean: {
-          bool b;
-          RETURN_IF_ERROR(ConvertToBool(plan, v, &b));
-          plain = std::string(1, b ? '\1' : '\0');
-          break;
-        }
-        case ParquetType::kInt32: {
-          int32_t x;
-          RETURN_IF_ERROR(ConvertToInt32(plan, rule, v, &x, &is_null));
-          plain = LittleEndian(x);
-          break;
-        }
-        case ParquetType::kInt64: {
-          int64_t x;
-          RETURN_IF_ERROR(ConvertToInt64(plan, rule, v, &x, &is_null));
-          plain = LittleEndian(x);
-          break;
-        }
-        case ParquetType::kFloat: {
-          float x;
-          RETURN_IF_ERROR(ConvertToFloat(plan, v, &x));
-          plain = LittleEndian(x);
-          break;
-        }
-        case ParquetType::kDouble: {
-          double x;
-          RETURN_IF_ERROR(ConvertToDouble(plan, v, &x));
-          plain = LittleEndian(x);
-          break;
-        }
-        default: {
-          std::string_view b;
-          RETURN_IF_ERROR(ConvertToBytes(plan, v, &scratch, &b));
-          plain = std::string(b);
-          break;
-        }
-      }
-      if (is_null) plain.reset();
-    }
-    AppendCanonicalKeyPart(column, plan.type, plain, &key);
-  }
-  return key;
-}
-
-Status ReadFileKeys(const IcebergSchema& schema, const ParquetReader& reader,
-                    const std::string& path, std::vector<std::string>* keys) {
-  const size_t rows = static_cast<size_t>(reader.num_rows());
-  keys->assign(rows, std::string());
-  std::vector<std::optional<std::string>> values;
-  for (int k : schema.key_columns) {
-    const IcebergColumn& column = schema.columns[static_cast<size_t>(k)];
-    int at = reader.FindByFieldId(column.file_column.field_id);
-    ParquetType physical = ParquetType::kByteArray;
-    if (at >= 0) {
-      RETURN_IF_ERROR(reader.ReadColumn(at, &values));
-      if (values.size() != rows) {
-        return CorruptionError("{}: column '{}' has {} values for {} rows", path,
-                               column.file_column.name, values.size(), rows);
-      }
-      physical = reader.columns()[static_cast<size_t>(at)].type;
-    } else {
-      values.assign(rows, std::nullopt);
-    }
-    for (size_t r = 0; r < rows; ++r) {
-      AppendCanonicalKeyPart(column, physical, values[r], &(*keys)[r]);
-    }
-  }
-  return Status::OK();
-}
-
-Status IndexDataFile(const IcebergSchema& schema, std::string_view bytes, const std::string& path,
-                     const std::vector<int64_t>& deleted, KeyIndex* index) {
-  ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader, ParquetReader::Open(bytes, path));
-  std::vector<std::string> keys;
-  RETURN_IF_ERROR(ReadFileKeys(schema, *reader, path, &keys));
-  uint32_t file = index->FileNumber(path);
-  std::vector<int64_t> gone = deleted;
-  std::sort(gone.begin(), gone.end());
-  for (size_t r = 0; r < keys.size(); ++r) {
-    if (std::binary_search(gone.begin(), gone.end(), static_cast<int64_t>(r))) continue;
-    RETURN_IF_ERROR(index->Add(keys[r], RowLocation{file, static_cast<int64_t>(r)}));
-  }
-  return Status::OK();
-}
-
-Status ReadPositionDeletes(std::string_view bytes, const std::string& path,
-                           std::map<std::string, std::vector<int64_t>>* out) {
-  ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader, ParquetReader::Open(bytes, path));
-  int path_col = reader->FindByFieldId(kDeleteFilePathId);
-  if (path_col < 0) path_col = reader->FindByName("file_path");
-  int pos_col = reader->FindByFieldId(kDeletePosId);
-  if (pos_col < 0) pos_col = reader->FindByName("pos");
-  if (path_col < 0 || pos_col < 0) {
-    return CorruptionError("{} is not a position delete file (no file_path and pos columns)", path);
-  }
-  std::vector<std::optional<std::string>> paths, positions;
-  RETURN_IF_ERROR(reader->ReadColumn(path_col, &paths));
-  RETURN_IF_ERROR(reader->ReadColumn(pos_col, &positions));
-  if (paths.size() != positions.size()) {
-    return CorruptionError("{}: file_path and pos columns differ in length", path);
-  }
-  for (size_t i = 0; i < paths.size(); ++i) {
-    if (!paths[i] || !positions[i] || positions[i]->size() != 8) {
-      return CorruptionError("{}: row {} has a NULL or malformed file_path/pos", path, i);
-    }
-    int64_t pos;
-    std::memcpy(&pos, positions[i]->data(), 8);
-    (*out)[*paths[i]].push_back(pos);
-  }
   return Status::OK();
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,22 +23,32 @@ struct RowLocation {
   int64_t pos = 0;
 };
 
-// The on-disk home of the key indexes of every table of a process: one LMDB environment in a
-// temporary directory of its own (removed when the store is destroyed), one B-tree of
-// (table number, key) → locations. Memory stays bounded however many rows the tables hold:
-// pages live in the file (the kernel's page cache), and changes are committed to it in
-// batches. Nothing in it needs to survive the process: the indexes are rebuilt from the
-// tables on start. Not thread-safe (the replication thread owns it).
+// The on-disk home of the key indexes of every table of a process: one LMDB environment,
+// one B-tree of (table number, key) → locations and one of per-table state. Memory stays
+// bounded however many rows the tables hold: pages live in the file (the kernel's page
+// cache), and changes are committed to it in batches.
+//
+// With a name, the environment lives in <parent>/<name> and is kept across runs: a table
+// whose saved index describes its current snapshot starts without reading its files (see
+// KeyIndex::Restore). Without one (or when another process holds the named one), it is a
+// fresh directory removed when the store is destroyed. Not thread-safe (the replication
+// thread owns it).
 class KeyIndexStore {
  public:
-  // A new environment in a fresh directory under `parent` (empty: $TMPDIR or /tmp).
-  static Result<std::shared_ptr<KeyIndexStore>> Open(const std::string& parent);
+  // The environment <parent>/<name>, kept; or, for an empty name, a new one in a fresh
+  // directory under `parent` (empty: $TMPDIR or /tmp), removed with the store.
+  static Result<std::shared_ptr<KeyIndexStore>> Open(const std::string& parent,
+                                                     const std::string& name = "");
   ~KeyIndexStore();
   KeyIndexStore(const KeyIndexStore&) = delete;
   KeyIndexStore& operator=(const KeyIndexStore&) = delete;
 
-  uint32_t NewTable() { return next_table_++; }
+  // The number of the table called `name` (its keys' prefix), the same in every run; a
+  // second index of the same name in this process gets a throwaway number instead.
+  Result<uint32_t> TableNumber(const std::string& name);
+  void Detach(uint32_t number) { attached_.erase(number); }
   const std::string& dir() const { return dir_; }
+  bool kept() const { return keep_; }
 
  private:
   friend class KeyIndex;
@@ -47,13 +58,20 @@ class KeyIndexStore {
   // Commits the open transaction once it has `every` changes (0: now), releasing the pages
   // it dirtied.
   Status MaybeCommit(uint64_t every);
+  Result<uint32_t> NamedTableNumber(const std::string& name);
+  // Deletes the entries of throwaway numbers (from 0x80000000 on).
+  Status DropAnonymousTables();
 
-  void* env_ = nullptr;  // MDB_env*
-  unsigned dbi_ = 0;     // MDB_dbi
-  void* txn_ = nullptr;  // MDB_txn*
+  void* env_ = nullptr;     // MDB_env*
+  unsigned dbi_ = 0;        // MDB_dbi: (table, key) → locations
+  unsigned state_dbi_ = 0;  // MDB_dbi: table numbers, saved per-table state
+  void* txn_ = nullptr;     // MDB_txn*
   uint64_t changes_ = 0;
-  uint32_t next_table_ = 1;
   std::string dir_;
+  bool keep_ = false;
+  int lock_fd_ = -1;
+  std::set<uint32_t> attached_;
+  uint32_t next_anonymous_ = 0x80000000u;
 };
 
 // Row identity → location of the live rows of one Iceberg table: what a commit needs to
@@ -65,13 +83,30 @@ class KeyIndexStore {
 // across widening type changes (int → long, a larger decimal). Keys longer than LMDB allows
 // are stored by their SHA-256.
 //
-// The index always describes the table's current snapshot and is rebuilt from the table's
-// files on start. File paths and per-file live row counts stay in memory (one entry per data
-// file); keys and locations live in the KeyIndexStore. Not thread-safe.
+// The index always describes the table's current snapshot. File paths and per-file live row
+// counts stay in memory (one entry per data file); keys and locations live in the
+// KeyIndexStore. Save records, with the entries, which snapshot they describe (a tag the
+// caller makes); the first change after it removes that record in the same store
+// transaction, so a saved record never describes entries other than its own. Restore adopts
+// a saved index whose tag matches, written since the machine last booted; otherwise the
+// caller rebuilds it from the table's files. Not thread-safe.
 class KeyIndex {
  public:
-  explicit KeyIndex(std::shared_ptr<KeyIndexStore> store)
-      : store_(std::move(store)), table_(store_->NewTable()) {}
+  explicit KeyIndex(std::shared_ptr<KeyIndexStore> store) : store_(std::move(store)) {}
+  ~KeyIndex() {
+    if (table_ != 0) store_->Detach(table_);
+  }
+  KeyIndex(const KeyIndex&) = delete;
+  KeyIndex& operator=(const KeyIndex&) = delete;
+  // Names the table whose index this is. REQUIRES: called once, before anything else.
+  Status Attach(const std::string& name) {
+    ASSIGN_OR_RETURN(table_, store_->TableNumber(name));
+    return Status::OK();
+  }
+  // Records that the index describes `tag` and commits it to the store's file.
+  Status Save(const std::string& tag);
+  // Adopts the saved index when its tag is `tag` (and it was saved in this boot).
+  Result<bool> Restore(const std::string& tag);
 
   uint32_t FileNumber(const std::string& path);
   // The number of a file the index knows, or nullopt.
@@ -97,9 +132,13 @@ class KeyIndex {
 
  private:
   std::string StoreKey(const std::string& key) const;
+  std::string StateKey() const;
+  // Drops the saved record, if any, in transaction `txn` (before a change).
+  Status Unsave(void* txn);
 
   std::shared_ptr<KeyIndexStore> store_;
-  uint32_t table_;
+  uint32_t table_ = 0;
+  bool saved_ = false;
   std::vector<std::string> files_;
   std::unordered_map<std::string, uint32_t> file_numbers_;
   std::vector<int64_t> live_;

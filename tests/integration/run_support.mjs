@@ -105,7 +105,8 @@ export async function s3Lake(bucket, prefix) {
  * Writes a binlake config for database `db` into dir/binlake.yaml and returns its path. The
  * source password comes from ${BINLAKE_TEST_PASSWORD} (runBinlake sets it). opts: lake (from
  * localLake / s3Lake), output (output keys), source (overrides), start, extra (more
- * top-level keys), env (a server env object instead of the rig's).
+ * top-level keys), env (a server env object instead of the rig's). Spill files (and the kept
+ * Iceberg key index) go to dir/spill unless extra names a spill section.
  */
 export function writeConfig(dir, db, opts) {
   const env = opts.env ?? rigEnv('mariadb');
@@ -121,10 +122,12 @@ export function writeConfig(dir, db, opts) {
     output: { format: 'csv', cdc_max_batch_interval: '1h', ...(opts.output ?? {}) },
     tables: { include: [`${db}.%`] },
     full_load: false,
+    // Spill files and the kept Iceberg key index stay in the test's own folder.
+    spill: { dir: join(dir, 'spill') },
     ...(opts.start ? { start: opts.start } : {}),
     ...(opts.extra ?? {}),
   };
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(join(dir, 'spill'), { recursive: true });
   const path = join(dir, 'binlake.yaml');
   writeFileSync(path, yamlBlock(config));
   return path;
