@@ -179,12 +179,17 @@ node -e '
   const b = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
   r.batch_changes = Number(process.argv[3]);
   r.batches = b.batches;
-  r.median_cpu_ratio = b.median_cpu_ratio;
-  r.median_wall_ratio = b.median_wall_ratio;
-  r.goal_10x_met = b.median_cpu_ratio >= 10;
+  for (const k of ["median_cpu_ratio", "total_binlake_cpu_s", "total_duckdb_cpu_s",
+                   "total_iceberg_commit_s", "total_duckdb_wall_s", "cpu_ratio", "wall_ratio"]) {
+    r[k] = b[k];
+  }
+  // The goal, on cost: DuckDB's CPU over binlake's whole CPU (decoding, change log, Iceberg
+  // commits and background compaction), summed over the batches.
+  r.goal_10x_met = b.cpu_ratio >= 10;
   r.valid = r.valid && b.valid;
   r.machine = { cores: require("os").cpus().length, load_avg_1m: +require("os").loadavg()[0].toFixed(1) };
-  console.error(`batches of ${r.batch_changes} changes: median DuckDB/binlake CPU ratio ${r.median_cpu_ratio}, ` +
-    `median DuckDB recompute wall / binlake commit wall ${r.median_wall_ratio}`);
+  console.error(`batches of ${r.batch_changes} changes: DuckDB recompute / binlake, CPU ` +
+    `${r.cpu_ratio} over all batches (median batch ${r.median_cpu_ratio}); DuckDB recompute ` +
+    `wall / binlake commit wall ${r.wall_ratio}`);
   console.log(JSON.stringify(r));
   process.exit(r.valid ? 0 : 1);' "$BENCH_TMP/catch_up.json" "$BENCH_TMP/batches.json" "$BATCH_CHANGES"

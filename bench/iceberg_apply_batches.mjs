@@ -131,7 +131,8 @@ for (let b = 1; b <= batches; ++b) {
     duckdb_wall_s: +duckWall.toFixed(3),
     duckdb_cpu_s: +duckCpu.toFixed(2),
     cpu_ratio: +(duckCpu / Math.max(binlakeSeconds, 0.01)).toFixed(1),
-    wall_ratio: +(duckWall / Math.max(commits.ms / 1000, 0.001)).toFixed(1),
+    // null when the batch's commits were logged after it was measured (they count in the next)
+    wall_ratio: commits.commits ? +(duckWall / (commits.ms / 1000)).toFixed(1) : null,
     data_files: ice.dataFiles,
     delete_files: ice.deleteFiles,
     valid: ok,
@@ -144,10 +145,17 @@ for (let b = 1; b <= batches; ++b) {
 }
 await db.end();
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const sum = (key) => results.reduce((acc, r) => acc + (r[key] ?? 0), 0);
 console.log(JSON.stringify({
   batches: results,
   median_cpu_ratio: median(results.map((r) => r.cpu_ratio)),
-  median_wall_ratio: median(results.map((r) => r.wall_ratio)),
+  // Over all batches: compactions and the odd slow batch count where they fall.
+  total_binlake_cpu_s: +sum('binlake_cpu_s').toFixed(2),
+  total_duckdb_cpu_s: +sum('duckdb_cpu_s').toFixed(2),
+  total_iceberg_commit_s: +sum('iceberg_commit_s').toFixed(3),
+  total_duckdb_wall_s: +sum('duckdb_wall_s').toFixed(3),
+  cpu_ratio: +(sum('duckdb_cpu_s') / sum('binlake_cpu_s')).toFixed(1),
+  wall_ratio: +(sum('duckdb_wall_s') / sum('iceberg_commit_s')).toFixed(1),
   valid,
 }));
 process.exit(valid ? 0 : 1);
