@@ -5,10 +5,12 @@
 #include <openssl/sha.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -148,6 +150,24 @@ KeyIndexStore::~KeyIndexStore() {
   }
 }
 
+void KeyIndexStore::FindMap() {
+  // LMDB does not say where it mapped its file; the process's mappings do.
+  std::ifstream maps("/proc/self/maps");
+  const std::string file = dir_ + "/data.mdb";
+  std::string line;
+  while (std::getline(maps, line)) {
+    if (line.size() < file.size() || line.compare(line.size() - file.size(), file.size(), file)) {
+      continue;
+    }
+    unsigned long long from = 0, to = 0;
+    if (std::sscanf(line.c_str(), "%llx-%llx", &from, &to) == 2 && to > from) {
+      map_ = reinterpret_cast<void*>(static_cast<uintptr_t>(from));
+      map_size_ = static_cast<size_t>(to - from);
+    }
+    return;
+  }
+}
+
 Result<void*> KeyIndexStore::Txn() {
   if (txn_) return txn_;
   MDB_txn* txn = nullptr;
@@ -165,6 +185,17 @@ Status KeyIndexStore::MaybeCommit(uint64_t every) {
   if (rc != 0) {
     return ResourceExhaustedError("Iceberg key index in {}: {} (is its disk full?)", dir_,
                                   mdb_strerror(rc));
+  }
+  // The committed pages are in the file (the kernel's page cache) now: unmap them from this
+  // process, so that its resident memory holds only the pages the next changes touch rather
+  // than every page ever touched. They map back in from the page cache on the next access.
+  if (map_ == nullptr) FindMap();
+  MDB_envinfo info;
+  MDB_stat stat;
+  if (map_ != nullptr && mdb_env_info(static_cast<MDB_env*>(env_), &info) == 0 &&
+      mdb_env_stat(static_cast<MDB_env*>(env_), &stat) == 0) {
+    const size_t used = (static_cast<size_t>(info.me_last_pgno) + 1) * stat.ms_psize;
+    ::madvise(map_, std::min(used, map_size_), MADV_DONTNEED);
   }
   return Status::OK();
 }

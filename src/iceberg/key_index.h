@@ -61,6 +61,8 @@ class KeyIndexStore {
   Result<uint32_t> NamedTableNumber(const std::string& name);
   // Deletes the entries of throwaway numbers (from 0x80000000 on).
   Status DropAnonymousTables();
+  // Finds where the environment's file is mapped (map_, map_size_).
+  void FindMap();
 
   void* env_ = nullptr;     // MDB_env*
   unsigned dbi_ = 0;        // MDB_dbi: (table, key) → locations
@@ -71,6 +73,8 @@ class KeyIndexStore {
   bool keep_ = false;
   int lock_fd_ = -1;
   std::set<uint32_t> attached_;
+  void* map_ = nullptr;  // the file's mapping, released after each commit
+  size_t map_size_ = 0;
   uint32_t next_anonymous_ = 0x80000000u;
 };
 
