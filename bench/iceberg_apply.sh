@@ -183,8 +183,8 @@ node -e '
                    "total_iceberg_commit_s", "total_duckdb_wall_s", "cpu_ratio", "wall_ratio"]) {
     r[k] = b[k];
   }
-  // The goal, on cost: DuckDB's CPU over binlake's whole CPU (decoding, change log, Iceberg
-  // commits and background compaction), summed over the batches.
+  // The goal, on cost: the CPU of the DuckDB recompute over all the CPU of binlake (decoding,
+  // change log, Iceberg commits and background compaction), summed over the batches.
   r.goal_10x_met = b.cpu_ratio >= 10;
   r.valid = r.valid && b.valid;
   r.machine = { cores: require("os").cpus().length, load_avg_1m: +require("os").loadavg()[0].toFixed(1) };
