@@ -8,10 +8,11 @@
 # the source, server-side from seq_1_to_N tables, in transactions of BENCH_TXN_CHANGES changes:
 # 70% updates and 10% deletes of pseudo-random existing keys (distinct within a round: key =
 # i * P mod ROWS + 1 for a prime P), 20% inserts of new keys; each round is applied by another
-# `binlake run --stop-at-end` on the same lake (which first rebuilds its key index from the
-# table). For every run: wall and CPU seconds, peak RSS (/usr/bin/time), the largest sampled
-# RssAnon and RssFile (/proc/PID/status every 0.2 s: the key index is an LMDB file mapped with
-# MDB_WRITEMAP, whose pages count as RssFile) and the spill directory's peak disk use (where
+# `binlake run --stop-at-end` on the same lake (which adopts the key index kept in the spill
+# directory when it describes the table's current snapshot). For every run: wall and CPU
+# seconds, peak RSS (/usr/bin/time), the largest sampled RssAnon and RssFile
+# (/proc/PID/status every 0.2 s: the key index is an LMDB file mapped with MDB_WRITEMAP,
+# whose pages count as RssFile) and the spill directory's peak disk use (where
 # the key index lives). After every run: the Iceberg table's live data and delete files
 # (count, bytes, from the current snapshot's manifests), the files on disk under the table,
 # and the table's live rows checked against the source (COUNT(*), SUM(id), SUM(qty),
