@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "storage/memory_object_store.h"
 
 namespace binlake {
@@ -25,13 +27,16 @@ class IcebergSinkTest : public ::testing::Test {
     s->columns = {id};
     // No key: a row applied twice would be there twice, so a missed skip shows.
     schema_ = s;
+    std::filesystem::create_directories(spill_dir_);
   }
+  ~IcebergSinkTest() override { std::filesystem::remove_all(spill_dir_); }
 
   std::unique_ptr<IcebergSink> NewSink() {
     IcebergConfig config;
     config.enabled = true;
     config.commit_interval_ms = 3'600'000;  // commits only when flushed
-    auto sink = IcebergSink::Create(config, TablesConfig{}, "", 64 << 20, store_.get(), &clock_);
+    auto sink =
+        IcebergSink::Create(config, TablesConfig{}, spill_dir_, 64 << 20, store_.get(), &clock_);
     EXPECT_TRUE(sink.ok()) << sink.status().ToString();
     return std::move(sink).value();
   }
@@ -62,6 +67,9 @@ class IcebergSinkTest : public ::testing::Test {
 
   ManualClock clock_{1'700'000'000'000'000};
   std::unique_ptr<MemoryObjectStore> store_ = MemoryObjectStore::Create(&clock_);
+  // The kept key index goes here, not into $TMPDIR (one folder per test, removed after it).
+  const std::string spill_dir_ = ::testing::TempDir() + "/iceberg-sink-test-" +
+                                 ::testing::UnitTest::GetInstance()->current_test_info()->name();
   TableSchemaPtr schema_;
 };
 

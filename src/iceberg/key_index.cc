@@ -57,13 +57,21 @@ Result<std::shared_ptr<KeyIndexStore>> KeyIndexStore::Open(const std::string& pa
     }
     s->dir_ = pattern;
   }
+  // The map is address space, not disk: 1 TiB, or less where the address space is limited
+  // (ulimit -v, sanitizers). The index can never outgrow it.
   MDB_env* env = nullptr;
-  int rc = mdb_env_create(&env);
-  if (rc == 0) rc = mdb_env_set_mapsize(env, size_t{1} << 40);  // address space, not disk
-  if (rc == 0) rc = mdb_env_set_maxdbs(env, 2);
-  if (rc == 0) {
-    rc = mdb_env_open(env, s->dir_.c_str(),
-                      MDB_NOSYNC | MDB_NOMETASYNC | MDB_WRITEMAP | MDB_NORDAHEAD | MDB_NOTLS, 0600);
+  int rc = ENOMEM;
+  for (int shift = 40; shift >= 33 && rc == ENOMEM; shift -= 2) {
+    if (env) mdb_env_close(env);
+    env = nullptr;
+    rc = mdb_env_create(&env);
+    if (rc == 0) rc = mdb_env_set_mapsize(env, size_t{1} << shift);
+    if (rc == 0) rc = mdb_env_set_maxdbs(env, 2);
+    if (rc == 0) {
+      rc = mdb_env_open(env, s->dir_.c_str(),
+                        MDB_NOSYNC | MDB_NOMETASYNC | MDB_WRITEMAP | MDB_NORDAHEAD | MDB_NOTLS,
+                        0600);
+    }
   }
   s->env_ = env;
   if (rc != 0) {
