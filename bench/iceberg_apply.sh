@@ -4,7 +4,7 @@
 # A table of ROWS rows (bench.t, default 1M, filled without binlogging) is loaded by binlake
 # into a lake with Iceberg tables (the change log's LOAD files and the Iceberg table, with a
 # sequence column). The update stream is transactions of 1000 changes: 70% updates of random
-# existing keys, 20% inserts of new keys, 10% deletes (bench/iceberg_changes.mjs).
+# existing keys, 20% inserts of new keys, 10% deletes (bench/iceberg_bench_lib.mjs).
 #
 # Catch-up: CHANGES changes (default 300k) run on the source, then three things are timed:
 #   iceberg    `binlake run --stop-at-end` on that lake: the change log plus the Iceberg
@@ -76,7 +76,7 @@ read -r START_FILE START_POS < <(bench_binlog_end)
 bench_log "running $CHANGES changes on the source"
 node --input-type=module - "$ROWS" "$CHANGES" "$(pwd)" >"$BENCH_TMP/changes.sql" <<'JS'
 const [rows, changes, root] = process.argv.slice(2);
-const { changeTransactions, keyGenerator } = await import(`${root}/bench/iceberg_changes.mjs`);
+const { changeTransactions, keyGenerator } = await import(`${root}/bench/iceberg_bench_lib.mjs`);
 console.log(changeTransactions(Number(rows), Number(changes), keyGenerator(42), { next: Number(rows) }));
 JS
 GEN_FILE="$START_FILE"
@@ -98,37 +98,20 @@ import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [dir, sourceRows, rows, changes, root] = process.argv.slice(2);
-const { currentMetadata, readAvro } = await import(`${root}/tests/integration/iceberg_support.mjs`);
+const { currentSnapshot, recomputeLatestState, snapshotCensus } =
+  await import(`${root}/bench/iceberg_bench_lib.mjs`);
 const time = (name) => readFileSync(`${dir}/${name}.time`, 'utf8').trim().split(' ').map(Number);
-const files = `${dir}/ice_lake/bench/t/*.parquet`;
 const db = await DuckDBInstance.create(':memory:');
 const con = await db.connect();
 // The change rows binlake wrote (one per binlog row change), for the rates.
 const cdc = await con.runAndReadAll(
   `SELECT COUNT(*) FROM read_parquet('${dir}/log_lake/bench/t/*.parquet')`);
 const changeRows = Number(cdc.getRowsJson()[0][0]);
-const t0 = process.hrtime.bigint();
-await con.run(`COPY (SELECT * EXCLUDE (Op, seq) FROM (
-    SELECT * FROM read_parquet('${files}', union_by_name = true)
-    QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY seq DESC) = 1)
-  WHERE Op <> 'D') TO '${dir}/merged.parquet' (FORMAT parquet)`);
-const duckSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-const merged = Number((await con.runAndReadAll(
-  `SELECT COUNT(*) FROM read_parquet('${dir}/merged.parquet')`)).getRowsJson()[0][0]);
-
+const duck = await recomputeLatestState(con, `${dir}/ice_lake`, `${dir}/merged.parquet`);
+const [duckSeconds, merged] = [duck.wallSeconds, duck.rows];
 // The Iceberg table's current snapshot: live rows (records minus position deletes) and files.
-const table = `${dir}/ice_lake/iceberg/bench/t`;
-const { metadata } = currentMetadata(table);
-const snap = metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id']);
-let dataFiles = 0, deleteFiles = 0, records = 0n, deleted = 0n;
-for (const m of (await readAvro(snap['manifest-list'].slice('file://'.length))).records) {
-  for (const e of (await readAvro(m.manifest_path.slice('file://'.length))).records) {
-    if (e.status === 2) continue;
-    if (e.data_file.content === 0) { ++dataFiles; records += BigInt(e.data_file.record_count); }
-    else { ++deleteFiles; deleted += BigInt(e.data_file.record_count); }
-  }
-}
-const live = Number(records - deleted);
+const snap = currentSnapshot(`${dir}/ice_lake/iceberg/bench/t`);
+const { live, dataFiles, deleteFiles } = await snapshotCensus(snap);
 const [iceSeconds, iceUser, iceSys, iceRss] = time('iceberg');
 const [logSeconds, logUser, logSys, logRss] = time('changelog');
 const [loadSeconds, , , loadRss] = time('load');

@@ -18,9 +18,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import mysql from 'mysql2/promise';
 
-import { readAvro } from '../tests/lib/iceberg_avro.mjs';
-import { currentMetadata } from '../tests/integration/iceberg_support.mjs';
-import { changeTransactions, keyGenerator } from './iceberg_changes.mjs';
+import {
+  changeTransactions, currentSnapshot, keyGenerator, recomputeLatestState, snapshotCensus,
+} from './iceberg_bench_lib.mjs';
 
 const [dir, pidArg, logFile, rowsArg, nextArg, batchesArg, batchArg] = process.argv.slice(2);
 const [pid, rows, batches, batchChanges] = [pidArg, rowsArg, batchesArg, batchArg].map(Number);
@@ -38,25 +38,6 @@ function binlakeCpu() {
 /** "file:offset" → [file, offset], comparable. */
 const parsePos = (s) => { const i = s.lastIndexOf(':'); return [s.slice(0, i), Number(s.slice(i + 1))]; };
 const atOrPast = ([f, o], [ef, eo]) => f > ef || (f === ef && o >= eo);
-
-/** The Iceberg table's current snapshot. */
-function currentSnapshot() {
-  const { metadata } = currentMetadata(table);
-  return metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id']);
-}
-
-/** Live rows (records minus position deletes) and file counts of a snapshot. */
-async function icebergLiveRows(snap) {
-  let records = 0n, deleted = 0n, dataFiles = 0, deleteFiles = 0;
-  for (const m of (await readAvro(snap['manifest-list'].slice('file://'.length))).records) {
-    for (const e of (await readAvro(m.manifest_path.slice('file://'.length))).records) {
-      if (e.status === 2) continue;
-      if (e.data_file.content === 0) { ++dataFiles; records += BigInt(e.data_file.record_count); }
-      else { ++deleteFiles; deleted += BigInt(e.data_file.record_count); }
-    }
-  }
-  return { live: Number(records - deleted), dataFiles, deleteFiles };
-}
 
 /** The change log's newest checkpoint position ([file, offset]), or null. */
 function changeLogPosition() {
@@ -82,7 +63,7 @@ const db = await mysql.createConnection({
   host: '127.0.0.1', port: Number(process.env.MARIADB_PORT), user: process.env.MARIADB_ADMIN_USER,
   password: process.env.MARIADB_ADMIN_PASSWORD, database: 'bench', multipleStatements: true,
 });
-const duck = await (await DuckDBInstance.create(':memory:')).connect();
+const con = await (await DuckDBInstance.create(':memory:')).connect();
 const rand = keyGenerator(4242);
 const state = { next: Number(nextArg) };
 let logAt = commitMillis(0).end;
@@ -96,7 +77,7 @@ for (let b = 1; b <= batches; ++b) {
   const deadline = Date.now() + 300_000;
   let snap;
   for (;;) {
-    snap = currentSnapshot();
+    snap = currentSnapshot(table);
     const ice = snap && snap.summary['binlake.position'] && parsePos(snap.summary['binlake.position']);
     const log = changeLogPosition();
     if (ice && log && atOrPast(ice, end) && atOrPast(log, end)) break;
@@ -108,18 +89,9 @@ for (let b = 1; b <= batches; ++b) {
   logAt = commits.end;
 
   const [[{ n: sourceRows }]] = await db.query('SELECT COUNT(*) AS n FROM bench.t');
-  const cpuBefore = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  await duck.run(`COPY (SELECT * EXCLUDE (Op, seq) FROM (
-      SELECT * FROM read_parquet('${lake}/bench/t/*.parquet', union_by_name = true)
-      QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY seq DESC) = 1)
-    WHERE Op <> 'D') TO '${dir}/merged.parquet' (FORMAT parquet)`);
-  const duckWall = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(cpuBefore);
-  const duckCpu = (cpu.user + cpu.system) / 1e6;
-  const merged = Number((await duck.runAndReadAll(
-    `SELECT COUNT(*) FROM read_parquet('${dir}/merged.parquet')`)).getRowsJson()[0][0]);
-  const ice = await icebergLiveRows(snap);
+  const duck = await recomputeLatestState(con, lake, `${dir}/merged.parquet`);
+  const [duckWall, duckCpu, merged] = [duck.wallSeconds, duck.cpuSeconds, duck.rows];
+  const ice = await snapshotCensus(snap);
   const ok = merged === Number(sourceRows) && ice.live === Number(sourceRows);
   valid &&= ok;
   const r = {

@@ -197,19 +197,11 @@ Result<bool> IcebergTable::FinishCompaction() {
   const std::string schema_json = metadata.CurrentSchema()->dump();
   const int64_t snapshot_id = NewSnapshotId();
   const int64_t sequence = metadata.next_sequence_number();
-  const std::string meta_prefix = options_.table_key + "/metadata/";
   std::vector<ManifestEntry> kept_data;
   for (ManifestEntry& e : data) {
     if (!inputs.count(e.file.path)) kept_data.push_back(std::move(e));
   }
-  for (const WrittenFile& f : out.written) {
-    ManifestEntry e;
-    e.status = EntryStatus::kAdded;
-    e.snapshot_id = snapshot_id;
-    e.file = f.file;
-    kept_data.push_back(std::move(e));
-  }
-  std::vector<ManifestEntry> added_deletes;
+  for (const WrittenFile& f : out.written) kept_data.push_back(AddedEntry(f.file, snapshot_id));
   for (auto& [file, positions] : carried) {
     std::sort(positions.begin(), positions.end());
     ASSIGN_OR_RETURN(WrittenFile f, WriteDeleteFile(*store_, out.written[file].file.path, positions,
@@ -217,26 +209,13 @@ Result<bool> IcebergTable::FinishCompaction() {
                                                         NewFileName("delete") + ".parquet"));
     RETURN_IF_ERROR_CTX(store_->Put(f.key, f.bytes, PutOptions::CreateOnly()),
                         "writing iceberg file {}", f.file.path);
-    ManifestEntry e;
-    e.status = EntryStatus::kAdded;
-    e.snapshot_id = snapshot_id;
-    e.file = f.file;
-    kept_deletes.push_back(std::move(e));
+    kept_deletes.push_back(AddedEntry(f.file, snapshot_id));
   }
   std::vector<ManifestFile> manifests;
-  if (!kept_data.empty()) {
-    ASSIGN_OR_RETURN(ManifestFile m,
-                     PutManifest(store_, meta_prefix + NewFileName("data") + "-m0.avro", kept_data,
-                                 false, schema_json, schema_id, snapshot_id, sequence));
-    manifests.push_back(std::move(m));
-  }
-  if (!kept_deletes.empty()) {
-    ASSIGN_OR_RETURN(
-        ManifestFile m,
-        PutManifest(store_, meta_prefix + NewFileName("deletes") + "-m0.avro", kept_deletes, true,
-                    schema_json, schema_id, snapshot_id, sequence));
-    manifests.push_back(std::move(m));
-  }
+  RETURN_IF_ERROR(
+      AppendManifest(kept_data, false, schema_json, schema_id, snapshot_id, sequence, &manifests));
+  RETURN_IF_ERROR(AppendManifest(kept_deletes, true, schema_json, schema_id, snapshot_id, sequence,
+                                 &manifests));
   std::map<std::string, std::string> summary = CommittedSummary();
   for (const char* k :
        {"added-data-files", "added-records", "added-delete-files", "added-position-delete-files",

@@ -54,6 +54,19 @@ struct IcebergTable::Plan {
   std::vector<std::pair<std::string, RowLocation>> removed;
 };
 
+Status IcebergTable::AppendManifest(const std::vector<ManifestEntry>& entries, bool deletes,
+                                    const std::string& schema_json, int32_t schema_id,
+                                    int64_t snapshot_id, int64_t sequence,
+                                    std::vector<ManifestFile>* manifests) {
+  if (entries.empty()) return Status::OK();
+  const std::string key = fmt::format("{}/metadata/{}-m0.avro", options_.table_key,
+                                      NewFileName(deletes ? "deletes" : "data"));
+  ASSIGN_OR_RETURN(ManifestFile m, PutManifest(store_, key, entries, deletes, schema_json,
+                                               schema_id, snapshot_id, sequence));
+  manifests->push_back(std::move(m));
+  return Status::OK();
+}
+
 TableMetadata IcebergTable::BaseMetadata(int64_t now_ms) const {
   if (loaded_) return loaded_->metadata;
   return TableMetadata::Create(
@@ -491,7 +504,6 @@ Status IcebergTable::Commit(const std::map<std::string, std::string>& summary, b
 
 Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::string>& summary) {
   const std::string data_prefix = options_.table_key + "/data/";
-  const std::string meta_prefix = options_.table_key + "/metadata/";
   const int64_t now_ms = clock_->NowMicros() / 1000;
   TableMetadata metadata = BaseMetadata(now_ms);
   // binlake writes unpartitioned files under spec 0: a table another engine partitioned
@@ -551,21 +563,11 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
   }
   std::vector<ManifestEntry> new_data, new_deletes;
   for (size_t i = 0; i < written.size(); ++i) {
-    ManifestEntry e;
-    e.status = EntryStatus::kAdded;
-    e.snapshot_id = snapshot_id;
-    e.file = written[i].file;
-    (i < data_count ? new_data : new_deletes).push_back(std::move(e));
+    (i < data_count ? new_data : new_deletes).push_back(AddedEntry(written[i].file, snapshot_id));
   }
-  // Appends a manifest of the entries to `manifests` (none for no entries).
-  auto write_manifest = [&](const std::vector<ManifestEntry>& entries, bool deletes) -> Status {
-    if (entries.empty()) return Status::OK();
-    ASSIGN_OR_RETURN(
-        ManifestFile m,
-        PutManifest(store_, meta_prefix + NewFileName(deletes ? "deletes" : "data") + "-m0.avro",
-                    entries, deletes, schema_json, schema_id, snapshot_id, sequence));
-    manifests.push_back(std::move(m));
-    return Status::OK();
+  auto write_manifest = [&](const std::vector<ManifestEntry>& entries, bool deletes) {
+    return AppendManifest(entries, deletes, schema_json, schema_id, snapshot_id, sequence,
+                          &manifests);
   };
   if (manifests.size() + 2 > static_cast<size_t>(options_.max_manifests)) {
     // Merge: every live entry into one data and one delete manifest, dropping data files

@@ -180,6 +180,11 @@ class IcebergTable {
   std::string NewFileName(const std::string& kind);
   // The metadata a commit starts from: the current one, or a new table's.
   TableMetadata BaseMetadata(int64_t now_ms) const;
+  // Writes a manifest of `entries` (none when empty) for a commit and appends it to
+  // *manifests.
+  Status AppendManifest(const std::vector<ManifestEntry>& entries, bool deletes,
+                        const std::string& schema_json, int32_t schema_id, int64_t snapshot_id,
+                        int64_t sequence, std::vector<ManifestFile>* manifests);
   // Makes the table's schema (and its identity columns) current in `metadata`.
   void StampSchema(TableMetadata* metadata) const;
   // Commits data files written straight to the store (the full load), appended to the

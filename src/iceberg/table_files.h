@@ -68,6 +68,15 @@ class DataFileWriter {
 Result<WrittenFile> WriteDeleteFile(const ObjectStore& store, const std::string& data_file,
                                     const std::vector<int64_t>& positions, const std::string& key);
 
+// An ADDED entry for a file of snapshot `snapshot_id`.
+inline ManifestEntry AddedEntry(const DataFile& file, int64_t snapshot_id) {
+  ManifestEntry e;
+  e.status = EntryStatus::kAdded;
+  e.snapshot_id = snapshot_id;
+  e.file = file;
+  return e;
+}
+
 // Writes a manifest of `entries` (create-only) and describes it for the manifest list;
 // ADDED entries count as added in snapshot `snapshot_id` with sequence `sequence`.
 Result<ManifestFile> PutManifest(ObjectStore* store, const std::string& key,

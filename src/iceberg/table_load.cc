@@ -70,22 +70,13 @@ Status IcebergTable::CommitAppend(std::vector<WrittenFile> files,
     ASSIGN_OR_RETURN(manifests, ReadSnapshotManifests(store_, *current));
   }
   int64_t records = 0;
-  if (!files.empty()) {
-    std::vector<ManifestEntry> entries;
-    for (const WrittenFile& f : files) {
-      ManifestEntry e;
-      e.snapshot_id = snapshot_id;
-      e.file = f.file;
-      records += f.file.record_count;
-      entries.push_back(std::move(e));
-    }
-    ASSIGN_OR_RETURN(
-        ManifestFile m,
-        PutManifest(store_, options_.table_key + "/metadata/" + NewFileName("data") + "-m0.avro",
-                    entries, false, metadata.CurrentSchema()->dump(), metadata.current_schema_id(),
-                    snapshot_id, sequence));
-    manifests.push_back(std::move(m));
+  std::vector<ManifestEntry> entries;
+  for (const WrittenFile& f : files) {
+    records += f.file.record_count;
+    entries.push_back(AddedEntry(f.file, snapshot_id));
   }
+  RETURN_IF_ERROR(AppendManifest(entries, false, metadata.CurrentSchema()->dump(),
+                                 metadata.current_schema_id(), snapshot_id, sequence, &manifests));
   summary["operation"] = truncate_ ? "overwrite" : "append";
   summary["added-data-files"] = std::to_string(files.size());
   summary["added-records"] = std::to_string(records);
