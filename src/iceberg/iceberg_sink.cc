@@ -13,6 +13,21 @@ namespace {
 constexpr const char* kPositionKey = "_binlake/iceberg/position.json";
 constexpr const char* kLoadKey = "binlake.full-load";
 
+// What every snapshot's summary says of the binlog: the position after its last change.
+// `load_state`: "in-progress" while the table's full load is unfinished, else null.
+std::map<std::string, std::string> PositionSummary(const BinlogPosition& position,
+                                                   const std::string& gtid_set,
+                                                   const char* load_state) {
+  std::map<std::string, std::string> summary = {
+      {"binlake.position", position.ToString()},
+      {"binlake.position.file", position.file},
+      {"binlake.position.offset", std::to_string(position.offset)},
+      {"binlake.gtid-set", gtid_set},
+  };
+  if (load_state) summary[kLoadKey] = load_state;
+  return summary;
+}
+
 }  // namespace
 
 IcebergSink::IcebergSink(const IcebergConfig& config, TableFilter replicated, TableFilter filter,
@@ -141,14 +156,7 @@ Status IcebergSink::Load(
   if (t->table->exists()) RETURN_IF_ERROR(t->table->Truncate());
   uint64_t rows = 0;
   auto summary = [&](bool done) {
-    std::map<std::string, std::string> s = {
-        {"binlake.position", position->ToString()},
-        {"binlake.position.file", position->file},
-        {"binlake.position.offset", std::to_string(position->offset)},
-        {"binlake.gtid-set", ""},
-    };
-    if (!done) s[kLoadKey] = "in-progress";
-    return s;
+    return PositionSummary(*position, "", done ? nullptr : "in-progress");
   };
   RETURN_IF_ERROR(t->table->LoadRows(
       [&](const std::function<Status(::binlake::Row &&)>& on_row) -> Status {
@@ -320,16 +328,10 @@ Status IcebergSink::Flush() {
 }
 
 Status IcebergSink::CommitTable(TableState* t, const BinlogPosition& position,
-                                const std::string& gtid_set, const char* load_state, bool force) {
-  std::map<std::string, std::string> summary = {
-      {"binlake.position", position.ToString()},
-      {"binlake.position.file", position.file},
-      {"binlake.position.offset", std::to_string(position.offset)},
-      {"binlake.gtid-set", gtid_set},
-  };
-  if (load_state) summary[kLoadKey] = load_state;
+                                const std::string& gtid_set) {
+  const std::map<std::string, std::string> summary = PositionSummary(position, gtid_set, nullptr);
   const uint64_t had = t->table->pending_bytes();
-  RETURN_IF_ERROR(t->table->Commit(summary, force));
+  RETURN_IF_ERROR(t->table->Commit(summary));
   pending_bytes_ -= std::min(pending_bytes_, had);
   t->position = position;
   t->dirty = false;

@@ -107,8 +107,7 @@ class IcebergSink : public ChangeSink {
   bool Takes(std::string_view database, std::string_view table) const;
   Result<TableState*> GetTable(const TableSchema& schema);
   Status CommitAll(const BinlogPosition& position, const std::string& gtid_set);
-  Status CommitTable(TableState* t, const BinlogPosition& position, const std::string& gtid_set,
-                     const char* load_state = nullptr, bool force = false);
+  Status CommitTable(TableState* t, const BinlogPosition& position, const std::string& gtid_set);
   Status Truncate(const std::string& database, const std::string& table);
   Status Reload(const std::string& database, const std::string& table);
   Status Cleanup(const std::string& name, TableState* t);

@@ -465,8 +465,8 @@ std::string IcebergTable::NewFileName(const std::string& kind) {
   return fmt::format("{}-{}-{:05}", kind, run_id_, ++file_counter_);
 }
 
-Status IcebergTable::Commit(const std::map<std::string, std::string>& summary, bool force) {
-  if (!has_pending() && !force) return Status::OK();
+Status IcebergTable::Commit(const std::map<std::string, std::string>& summary) {
+  if (!has_pending()) return Status::OK();
   for (int attempt = 1;; ++attempt) {
     const auto start = std::chrono::steady_clock::now();
     ASSIGN_OR_RETURN(Plan plan, MakePlan());

@@ -135,8 +135,8 @@ class IcebergTable {
   std::string compaction_prefix() const;
 
   // Writes the pending changes as one snapshot whose summary holds `summary` too. No-op
-  // without pending changes unless `force` (a snapshot that only moves the summary on).
-  Status Commit(const std::map<std::string, std::string>& summary, bool force = false);
+  // without pending changes.
+  Status Commit(const std::map<std::string, std::string>& summary);
 
  private:
   // What a batch does to one row identity: the final row (a keyed table), or how many
