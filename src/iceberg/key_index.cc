@@ -1,19 +1,8 @@
 #include "iceberg/key_index.h"
 
-#include <fcntl.h>
-#include <lmdb.h>
 #include <openssl/sha.h>
-#include <stdlib.h>
-#include <sys/file.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "common/logging.h"
@@ -22,74 +11,14 @@ namespace binlake {
 
 Result<std::shared_ptr<KeyIndexStore>> KeyIndexStore::Open(const std::string& parent,
                                                            const std::string& name) {
-  std::string base = parent;
-  if (base.empty()) {
-    const char* tmp = std::getenv("TMPDIR");
-    base = tmp && *tmp ? tmp : "/tmp";
-  }
   std::shared_ptr<KeyIndexStore> s(new KeyIndexStore());
-  if (!name.empty()) {
-    // A kept directory: usable only by one process at a time (another binlake on the same
-    // lake, which its commits will refuse anyway, gets a throwaway one).
-    std::string dir = base + "/" + name;
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    int fd = ec ? -1 : ::open((dir + "/binlake.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
-      s->dir_ = dir;
-      s->lock_fd_ = fd;
-      s->keep_ = true;
-    } else {
-      if (fd >= 0) ::close(fd);
-      LOG_WARN(
-          "the Iceberg key index in {} is not usable ({}); using a throwaway one, rebuilt "
-          "from the tables",
-          dir, ec ? ec.message() : std::string("another process holds it"));
-    }
-  }
-  if (s->dir_.empty()) {
-    std::string pattern = base + "/binlake-keyindex-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) {
-      return UnavailableError(
-          "creating the Iceberg key index directory under {}: {} (set spill.dir "
-          "to a writable folder)",
-          base, std::strerror(errno));
-    }
-    s->dir_ = pattern;
-  }
-  // The map is address space, not disk: 1 TiB, or less where the address space is limited
-  // (ulimit -v, sanitizers). The index can never outgrow it.
-  MDB_env* env = nullptr;
-  int rc = ENOMEM;
-  for (int shift = 40; shift >= 33 && rc == ENOMEM; shift -= 2) {
-    if (env) mdb_env_close(env);
-    env = nullptr;
-    rc = mdb_env_create(&env);
-    if (rc == 0) rc = mdb_env_set_mapsize(env, size_t{1} << shift);
-    if (rc == 0) rc = mdb_env_set_maxdbs(env, 2);
-    if (rc == 0) {
-      rc = mdb_env_open(env, s->dir_.c_str(),
-                        MDB_NOSYNC | MDB_NOMETASYNC | MDB_WRITEMAP | MDB_NORDAHEAD | MDB_NOTLS,
-                        0600);
-    }
-  }
-  s->env_ = env;
-  if (rc != 0) {
-    return UnavailableError(
-        "opening the Iceberg key index in {}: {} (delete the folder; it is "
-        "rebuilt from the tables)",
-        s->dir_, mdb_strerror(rc));
-  }
-  ASSIGN_OR_RETURN(void* txn, s->Txn());
-  MDB_dbi dbi, state;
-  rc = mdb_dbi_open(static_cast<MDB_txn*>(txn), "keys", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED,
-                    &dbi);
-  if (rc == 0) rc = mdb_dbi_open(static_cast<MDB_txn*>(txn), "state", MDB_CREATE, &state);
-  if (rc != 0) return UnavailableError("opening the Iceberg key index: {}", mdb_strerror(rc));
-  s->dbi_ = dbi;
-  s->state_dbi_ = state;
-  RETURN_IF_ERROR(s->MaybeCommit(0));
-  if (s->keep_) RETURN_IF_ERROR(s->DropAnonymousTables());  // left by an earlier run
+  // A kept folder is usable by one process at a time: another binlake on the same lake
+  // (which its commits will refuse anyway) gets a throwaway one, rebuilt from the tables.
+  ASSIGN_OR_RETURN(s->env_, LmdbEnv::Open(parent, name, "the Iceberg key index",
+                                          {{"keys", MDB_DUPSORT | MDB_DUPFIXED}, {"state", 0}}));
+  s->dbi_ = s->env_->dbi(0);
+  s->state_dbi_ = s->env_->dbi(1);
+  if (s->kept()) RETURN_IF_ERROR(s->DropAnonymousTables());  // left by an earlier run
   return s;
 }
 
@@ -104,8 +33,7 @@ Result<uint32_t> KeyIndexStore::TableNumber(const std::string& name) {
 Status KeyIndexStore::DropAnonymousTables() {
   const std::string from(1, '\x80');
   for (;;) {
-    ASSIGN_OR_RETURN(void* t, Txn());
-    MDB_txn* txn = static_cast<MDB_txn*>(t);
+    ASSIGN_OR_RETURN(MDB_txn * txn, Txn());
     MDB_cursor* cursor = nullptr;
     int rc = mdb_cursor_open(txn, dbi_, &cursor);
     if (rc != 0) return UnavailableError("Iceberg key index: {}", mdb_strerror(rc));
@@ -122,8 +50,7 @@ Status KeyIndexStore::DropAnonymousTables() {
 }
 
 Result<uint32_t> KeyIndexStore::NamedTableNumber(const std::string& name) {
-  ASSIGN_OR_RETURN(void* t, Txn());
-  MDB_txn* txn = static_cast<MDB_txn*>(t);
+  ASSIGN_OR_RETURN(MDB_txn * txn, Txn());
   std::string k = "table:" + name;
   MDB_val mk{k.size(), k.data()};
   MDB_val mv;
@@ -148,64 +75,10 @@ Result<uint32_t> KeyIndexStore::NamedTableNumber(const std::string& name) {
   return n;
 }
 
-KeyIndexStore::~KeyIndexStore() {
-  if (txn_) mdb_txn_abort(static_cast<MDB_txn*>(txn_));
-  if (env_) mdb_env_close(static_cast<MDB_env*>(env_));
-  if (lock_fd_ >= 0) ::close(lock_fd_);
-  if (!dir_.empty() && !keep_) {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-}
-
-void KeyIndexStore::FindMap() {
-  // LMDB does not say where it mapped its file; the process's mappings do.
-  std::ifstream maps("/proc/self/maps");
-  const std::string file = dir_ + "/data.mdb";
-  std::string line;
-  while (std::getline(maps, line)) {
-    if (line.size() < file.size() || line.compare(line.size() - file.size(), file.size(), file)) {
-      continue;
-    }
-    unsigned long long from = 0, to = 0;
-    if (std::sscanf(line.c_str(), "%llx-%llx", &from, &to) == 2 && to > from) {
-      map_ = reinterpret_cast<void*>(static_cast<uintptr_t>(from));
-      map_size_ = static_cast<size_t>(to - from);
-    }
-    return;
-  }
-}
-
-Result<void*> KeyIndexStore::Txn() {
-  if (txn_) return txn_;
-  MDB_txn* txn = nullptr;
-  int rc = mdb_txn_begin(static_cast<MDB_env*>(env_), nullptr, 0, &txn);
-  if (rc != 0) return UnavailableError("Iceberg key index: {}", mdb_strerror(rc));
-  txn_ = txn;
-  return txn_;
-}
-
 Status KeyIndexStore::MaybeCommit(uint64_t every) {
-  if (!txn_ || changes_ < every) return Status::OK();
-  int rc = mdb_txn_commit(static_cast<MDB_txn*>(txn_));
-  txn_ = nullptr;
+  if (!env_->in_txn() || changes_ < every) return Status::OK();
   changes_ = 0;
-  if (rc != 0) {
-    return ResourceExhaustedError("Iceberg key index in {}: {} (is its disk full?)", dir_,
-                                  mdb_strerror(rc));
-  }
-  // The committed pages are in the file (the kernel's page cache) now: unmap them from this
-  // process, so that its resident memory holds only the pages the next changes touch rather
-  // than every page ever touched. They map back in from the page cache on the next access.
-  if (map_ == nullptr) FindMap();
-  MDB_envinfo info;
-  MDB_stat stat;
-  if (map_ != nullptr && mdb_env_info(static_cast<MDB_env*>(env_), &info) == 0 &&
-      mdb_env_stat(static_cast<MDB_env*>(env_), &stat) == 0) {
-    const size_t used = (static_cast<size_t>(info.me_last_pgno) + 1) * stat.ms_psize;
-    ::madvise(map_, std::min(used, map_size_), MADV_DONTNEED);
-  }
-  return Status::OK();
+  return env_->Commit();
 }
 
 namespace {
@@ -268,8 +141,7 @@ uint32_t KeyIndex::FileNumber(const std::string& path) {
 
 Status KeyIndex::Find(const std::string& key, std::vector<RowLocation>* out) {
   out->clear();
-  ASSIGN_OR_RETURN(void* t, store_->Txn());
-  MDB_txn* txn = static_cast<MDB_txn*>(t);
+  ASSIGN_OR_RETURN(MDB_txn * txn, store_->Txn());
   std::string k = StoreKey(key);
   MDB_cursor* cursor = nullptr;
   RETURN_IF_ERROR(Check(mdb_cursor_open(txn, store_->dbi_, &cursor), "cursor"));
@@ -284,38 +156,26 @@ Status KeyIndex::Find(const std::string& key, std::vector<RowLocation>* out) {
   return Check(rc, "lookup");
 }
 
-Status KeyIndex::Unsave(void* txn) {
+Status KeyIndex::Unsave(MDB_txn* txn) {
   if (!saved_) return Status::OK();
   // In the transaction of the first change: the saved state never outlives the entries it
   // describes.
   std::string k = StateKey();
   MDB_val mk{k.size(), k.data()};
   RETURN_IF_ERROR(
-      Check(mdb_del(static_cast<MDB_txn*>(txn), store_->state_dbi_, &mk, nullptr), "unsave"));
+      Check(mdb_del(txn, store_->state_dbi_, &mk, nullptr), "unsave"));
   saved_ = false;
   return Status::OK();
 }
 
 std::string KeyIndex::StateKey() const { return "state:" + std::to_string(table_); }
 
-namespace {
-
-// This boot of the machine: a saved index is trusted only within the boot that wrote it
-// (its pages are written without fsync: a process crash keeps them, a machine crash may not).
-std::string BootId() {
-  std::ifstream in("/proc/sys/kernel/random/boot_id");
-  std::string id;
-  std::getline(in, id);
-  return id;
-}
-
-}  // namespace
 
 Status KeyIndex::Save(const std::string& tag) {
-  ASSIGN_OR_RETURN(void* t, store_->Txn());
+  ASSIGN_OR_RETURN(MDB_txn* t, store_->Txn());
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   for (size_t i = 0; i < files_.size(); ++i) files.push_back({files_[i], live_[i]});
-  const std::string boot = BootId();
+  const std::string boot = LmdbEnv::BootId();
   if (boot.empty()) return store_->MaybeCommit(0);  // nothing to trust it by
   std::string v =
       nlohmann::ordered_json{{"tag", tag}, {"boot", boot}, {"rows", rows_}, {"files", files}}
@@ -324,21 +184,21 @@ Status KeyIndex::Save(const std::string& tag) {
   MDB_val mk{k.size(), k.data()};
   MDB_val mv{v.size(), v.data()};
   RETURN_IF_ERROR(
-      Check(mdb_put(static_cast<MDB_txn*>(t), store_->state_dbi_, &mk, &mv, 0), "save"));
+      Check(mdb_put(t, store_->state_dbi_, &mk, &mv, 0), "save"));
   RETURN_IF_ERROR(store_->MaybeCommit(0));
   saved_ = true;
   return Status::OK();
 }
 
 Result<bool> KeyIndex::Restore(const std::string& tag) {
-  ASSIGN_OR_RETURN(void* t, store_->Txn());
+  ASSIGN_OR_RETURN(MDB_txn* t, store_->Txn());
   std::string k = StateKey();
   MDB_val mk{k.size(), k.data()};
   MDB_val mv;
-  if (mdb_get(static_cast<MDB_txn*>(t), store_->state_dbi_, &mk, &mv) != 0) return false;
+  if (mdb_get(t, store_->state_dbi_, &mk, &mv) != 0) return false;
   nlohmann::ordered_json j = nlohmann::ordered_json::parse(
       std::string_view(static_cast<const char*>(mv.mv_data), mv.mv_size), nullptr, false);
-  const std::string boot = BootId();
+  const std::string boot = LmdbEnv::BootId();
   if (!j.is_object() || j.value("tag", "") != tag || boot.empty() || j.value("boot", "") != boot) {
     return false;
   }
@@ -356,13 +216,13 @@ Result<bool> KeyIndex::Restore(const std::string& tag) {
 }
 
 Status KeyIndex::Add(const std::string& key, RowLocation at) {
-  ASSIGN_OR_RETURN(void* t, store_->Txn());
+  ASSIGN_OR_RETURN(MDB_txn* t, store_->Txn());
   RETURN_IF_ERROR(Unsave(t));
   std::string k = StoreKey(key);
   std::string v = PackLocation(at);
   MDB_val mk{k.size(), k.data()};
   MDB_val mv{v.size(), v.data()};
-  int rc = mdb_put(static_cast<MDB_txn*>(t), store_->dbi_, &mk, &mv, MDB_NODUPDATA);
+  int rc = mdb_put(t, store_->dbi_, &mk, &mv, MDB_NODUPDATA);
   if (rc == MDB_KEYEXIST) return Status::OK();
   RETURN_IF_ERROR(Check(rc, "insert"));
   ++live_[at.file];
@@ -372,13 +232,13 @@ Status KeyIndex::Add(const std::string& key, RowLocation at) {
 }
 
 Result<bool> KeyIndex::Remove(const std::string& key, RowLocation at) {
-  ASSIGN_OR_RETURN(void* t, store_->Txn());
+  ASSIGN_OR_RETURN(MDB_txn* t, store_->Txn());
   RETURN_IF_ERROR(Unsave(t));
   std::string k = StoreKey(key);
   std::string v = PackLocation(at);
   MDB_val mk{k.size(), k.data()};
   MDB_val mv{v.size(), v.data()};
-  int rc = mdb_del(static_cast<MDB_txn*>(t), store_->dbi_, &mk, &mv);
+  int rc = mdb_del(t, store_->dbi_, &mk, &mv);
   if (rc == MDB_NOTFOUND) return false;
   RETURN_IF_ERROR(Check(rc, "delete"));
   --live_[at.file];
@@ -390,14 +250,13 @@ Result<bool> KeyIndex::Remove(const std::string& key, RowLocation at) {
 
 Status KeyIndex::Clear() {
   {
-    ASSIGN_OR_RETURN(void* t, store_->Txn());
+    ASSIGN_OR_RETURN(MDB_txn* t, store_->Txn());
     RETURN_IF_ERROR(Unsave(t));
     // Whatever is stored under the table's number goes, counted in rows_ or not (left by an
     // earlier process).
     const std::string prefix = StoreKey("").substr(0, 4);
     for (;;) {
-      ASSIGN_OR_RETURN(void* t, store_->Txn());
-      MDB_txn* txn = static_cast<MDB_txn*>(t);
+      ASSIGN_OR_RETURN(MDB_txn * txn, store_->Txn());
       MDB_cursor* cursor = nullptr;
       RETURN_IF_ERROR(Check(mdb_cursor_open(txn, store_->dbi_, &cursor), "cursor"));
       MDB_val mk{prefix.size(), const_cast<char*>(prefix.data())};

@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "format/parquet_reader.h"
 #include "iceberg/iceberg_schema.h"
+#include "kv/lmdb_env.h"
 #include "storage/object_store.h"
 
 namespace binlake {
@@ -39,7 +40,6 @@ class KeyIndexStore {
   // directory under `parent` (empty: $TMPDIR or /tmp), removed with the store.
   static Result<std::shared_ptr<KeyIndexStore>> Open(const std::string& parent,
                                                      const std::string& name = "");
-  ~KeyIndexStore();
   KeyIndexStore(const KeyIndexStore&) = delete;
   KeyIndexStore& operator=(const KeyIndexStore&) = delete;
 
@@ -47,34 +47,26 @@ class KeyIndexStore {
   // second index of the same name in this process gets a throwaway number instead.
   Result<uint32_t> TableNumber(const std::string& name);
   void Detach(uint32_t number) { attached_.erase(number); }
-  const std::string& dir() const { return dir_; }
-  bool kept() const { return keep_; }
+  const std::string& dir() const { return env_->dir(); }
+  bool kept() const { return env_->kept(); }
 
  private:
   friend class KeyIndex;
   KeyIndexStore() = default;
   // The open write transaction (begun on demand); every read and write goes through it.
-  Result<void*> Txn();
+  Result<MDB_txn*> Txn() { return env_->Txn(); }
   // Commits the open transaction once it has `every` changes (0: now), releasing the pages
   // it dirtied.
   Status MaybeCommit(uint64_t every);
   Result<uint32_t> NamedTableNumber(const std::string& name);
   // Deletes the entries of throwaway numbers (from 0x80000000 on).
   Status DropAnonymousTables();
-  // Finds where the environment's file is mapped (map_, map_size_).
-  void FindMap();
 
-  void* env_ = nullptr;     // MDB_env*
-  unsigned dbi_ = 0;        // MDB_dbi: (table, key) → locations
-  unsigned state_dbi_ = 0;  // MDB_dbi: table numbers, saved per-table state
-  void* txn_ = nullptr;     // MDB_txn*
+  std::unique_ptr<LmdbEnv> env_;
+  MDB_dbi dbi_ = 0;        // (table, key) → locations
+  MDB_dbi state_dbi_ = 0;  // table numbers, saved per-table state
   uint64_t changes_ = 0;
-  std::string dir_;
-  bool keep_ = false;
-  int lock_fd_ = -1;
   std::set<uint32_t> attached_;
-  void* map_ = nullptr;  // the file's mapping, released after each commit
-  size_t map_size_ = 0;
   uint32_t next_anonymous_ = 0x80000000u;
 };
 
@@ -138,7 +130,7 @@ class KeyIndex {
   std::string StoreKey(const std::string& key) const;
   std::string StateKey() const;
   // Drops the saved record, if any, in transaction `txn` (before a change).
-  Status Unsave(void* txn);
+  Status Unsave(MDB_txn* txn);
 
   std::shared_ptr<KeyIndexStore> store_;
   uint32_t table_ = 0;

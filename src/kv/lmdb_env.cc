@@ -1,0 +1,166 @@
+#include "kv/lmdb_env.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "common/logging.h"
+
+namespace binlake {
+
+Result<std::unique_ptr<LmdbEnv>> LmdbEnv::Open(const std::string& parent, const std::string& name,
+                                               std::string what, const std::vector<Db>& dbs) {
+  std::string base = parent;
+  if (base.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    base = tmp && *tmp ? tmp : "/tmp";
+  }
+  std::unique_ptr<LmdbEnv> e(new LmdbEnv());
+  e->what_ = std::move(what);
+  if (!name.empty()) {
+    std::string dir = base + "/" + name;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    int fd = ec ? -1 : ::open((dir + "/binlake.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      e->dir_ = dir;
+      e->lock_fd_ = fd;
+      e->keep_ = true;
+    } else {
+      if (fd >= 0) ::close(fd);
+      LOG_WARN("{} in {} is not usable ({}); using a throwaway one", e->what_, dir,
+               ec ? ec.message() : std::string("another process holds it"));
+    }
+  }
+  if (e->dir_.empty()) {
+    std::string pattern = base + "/binlake-kv-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return UnavailableError("creating the folder of {} under {}: {} (set spill.dir to a "
+                              "writable folder)",
+                              e->what_, base, std::strerror(errno));
+    }
+    e->dir_ = pattern;
+  }
+  int rc = ENOMEM;
+  for (int shift = 40; shift >= 33 && rc == ENOMEM; shift -= 2) {
+    if (e->env_) mdb_env_close(e->env_);
+    e->env_ = nullptr;
+    rc = mdb_env_create(&e->env_);
+    if (rc == 0) rc = mdb_env_set_mapsize(e->env_, size_t{1} << shift);
+    if (rc == 0) rc = mdb_env_set_maxdbs(e->env_, static_cast<MDB_dbi>(dbs.size()));
+    if (rc == 0) {
+      rc = mdb_env_open(e->env_, e->dir_.c_str(),
+                        MDB_NOSYNC | MDB_NOMETASYNC | MDB_WRITEMAP | MDB_NORDAHEAD | MDB_NOTLS,
+                        0600);
+    }
+  }
+  if (rc != 0) {
+    return UnavailableError("opening {} in {}: {} (delete the folder: binlake rebuilds it)",
+                            e->what_, e->dir_, mdb_strerror(rc));
+  }
+  ASSIGN_OR_RETURN(MDB_txn * txn, e->Txn());
+  for (const Db& db : dbs) {
+    MDB_dbi dbi;
+    rc = mdb_dbi_open(txn, db.name.c_str(), MDB_CREATE | db.flags, &dbi);
+    if (rc != 0) return e->Check(rc, "opening " + db.name);
+    e->dbis_.push_back(dbi);
+  }
+  RETURN_IF_ERROR(e->Commit());
+  return e;
+}
+
+LmdbEnv::~LmdbEnv() {
+  Abort();
+  if (env_) mdb_env_close(env_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+  if (!dir_.empty() && !keep_) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+}
+
+Status LmdbEnv::Check(int rc, std::string_view op) const {
+  if (rc == 0 || rc == MDB_NOTFOUND) return Status::OK();
+  return ResourceExhaustedError("{} in {}: {}: {} (is its disk full?)", what_, dir_, op,
+                                mdb_strerror(rc));
+}
+
+Result<MDB_txn*> LmdbEnv::Txn() {
+  if (txn_) return txn_;
+  int rc = mdb_txn_begin(env_, nullptr, 0, &txn_);
+  if (rc != 0) {
+    txn_ = nullptr;
+    return UnavailableError("{} in {}: {}", what_, dir_, mdb_strerror(rc));
+  }
+  return txn_;
+}
+
+void LmdbEnv::Abort() {
+  if (txn_) mdb_txn_abort(txn_);
+  txn_ = nullptr;
+}
+
+void LmdbEnv::FindMap() {
+  // LMDB does not say where it mapped its file; the process's mappings do.
+  std::ifstream maps("/proc/self/maps");
+  const std::string file = dir_ + "/data.mdb";
+  std::string line;
+  while (std::getline(maps, line)) {
+    if (line.size() < file.size() || line.compare(line.size() - file.size(), file.size(), file)) {
+      continue;
+    }
+    unsigned long long from = 0, to = 0;
+    if (std::sscanf(line.c_str(), "%llx-%llx", &from, &to) == 2 && to > from) {
+      map_ = reinterpret_cast<void*>(static_cast<uintptr_t>(from));
+      map_size_ = static_cast<size_t>(to - from);
+    }
+    return;
+  }
+}
+
+Status LmdbEnv::Commit() {
+  if (!txn_) return Status::OK();
+  int rc = mdb_txn_commit(txn_);
+  txn_ = nullptr;
+  RETURN_IF_ERROR(Check(rc, "commit"));
+  // The committed pages are in the file (the kernel's page cache) now: unmap them from this
+  // process, so that its resident memory holds only the pages the next changes touch rather
+  // than every page ever touched. They map back in from the page cache on the next access.
+  if (map_ == nullptr) FindMap();
+  MDB_envinfo info;
+  MDB_stat stat;
+  if (map_ != nullptr && mdb_env_info(env_, &info) == 0 && mdb_env_stat(env_, &stat) == 0) {
+    const size_t used = (static_cast<size_t>(info.me_last_pgno) + 1) * stat.ms_psize;
+    ::madvise(map_, std::min(used, map_size_), MADV_DONTNEED);
+  }
+  return Status::OK();
+}
+
+std::string LmdbEnv::BootId() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
+}
+
+void AppendBigEndian(uint64_t v, int bytes, std::string* out) {
+  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+uint64_t ReadBigEndian(const void* data, int bytes) {
+  const auto* b = static_cast<const uint8_t*>(data);
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | b[i];
+  return v;
+}
+
+}  // namespace binlake
