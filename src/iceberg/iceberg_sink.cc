@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/logging.h"
-#include "iceberg/ddl.h"
+#include "model/ddl.h"
 
 namespace binlake {
 namespace {

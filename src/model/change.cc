@@ -14,4 +14,16 @@ char OpLetter(Op op) {
   return '?';
 }
 
+std::string_view OriginName(ChangeOrigin origin) {
+  switch (origin) {
+    case ChangeOrigin::kLogged:
+      return "";
+    case ChangeOrigin::kCascade:
+      return "cascade";
+    case ChangeOrigin::kTruncate:
+      return "truncate";
+  }
+  return "";
+}
+
 }  // namespace binlake

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -28,9 +29,21 @@ enum class Op : uint8_t { kInsert, kUpdate, kDelete };
 // 'I', 'U' or 'D' as in the DMS Op column.
 char OpLetter(Op op);
 
-// One row changed by one row event.
+// Where a row change comes from: a row event of the binlog, or binlake's own reckoning of a
+// change the server made without logging it (docs/cascades.md).
+enum class ChangeOrigin : uint8_t {
+  kLogged,
+  kCascade,   // a foreign key's ON DELETE / ON UPDATE action
+  kTruncate,  // a row TRUNCATE TABLE removed
+};
+
+// "cascade" or "truncate"; empty for kLogged.
+std::string_view OriginName(ChangeOrigin origin);
+
+// One row changed by one row event, or synthesised (origin).
 struct RowChange {
   Op op = Op::kInsert;
+  ChangeOrigin origin = ChangeOrigin::kLogged;
   // Schema of the table as of this change; shared, immutable.
   TableSchemaPtr table;
   // Before-image (kUpdate, kDelete); empty for kInsert.

@@ -62,6 +62,8 @@ ChangeRowShape::ChangeRowShape(const OutputConfig& output, TableSchemaPtr table,
     add(MetaColumn("commit_ts", LogicalType::kTimestamp, 6), JsonPlace::kTop);
     add(MetaColumn("pos", LogicalType::kString), JsonPlace::kTop);
     add(MetaColumn("gtid", LogicalType::kString), JsonPlace::kTop);
+    // "cascade" or "truncate" on a change binlake synthesised; left out of logged ones.
+    add(MetaColumn("synthesized", LogicalType::kString), JsonPlace::kTop);
     if (!output.sequence_column_name.empty()) {
       add(MetaColumn(output.sequence_column_name, LogicalType::kString), JsonPlace::kTop);
     }
@@ -112,6 +114,9 @@ bool ChangeRowShape::Build(RowChange&& change, const ChangeContext& ctx, uint64_
     out->push_back(Value::OfTimestamp(commit));
     out->push_back(Value::String(ctx.begin.ToString()));
     out->push_back(ctx.gtid.empty() ? Value::Null() : Value::String(ctx.gtid));
+    out->push_back(change.origin == ChangeOrigin::kLogged
+                       ? Value::Absent()
+                       : Value::String(std::string(OriginName(change.origin))));
     if (!output_.sequence_column_name.empty()) {
       out->push_back(Value::String(SequenceValue(ctx.begin, row_index)));
     }

@@ -28,7 +28,8 @@ std::string SequenceValue(const BinlogPosition& begin, uint64_t row_index);
 
 // How one table's changes become output rows in the configured format:
 //   CSV, Parquet:  [Op] [timestamp column] [sequence column] table columns...
-//   JSON lines:    {"op", "schema", "table", "commit_ts", "pos", "gtid", [sequence],
+//   JSON lines:    {"op", "schema", "table", "commit_ts", "pos", "gtid", ["synthesized"],
+//                   [sequence],
 //                   "data": {...}, "old": {...}}   ("pos": "file:offset" of context.begin)
 // Op is left out when cdc_inserts_only is set without include_op_for_full_load, and from
 // LOAD files without include_op_for_full_load (as DMS).

@@ -15,10 +15,12 @@ struct DdlTable {
   bool operator==(const DdlTable&) const = default;
 };
 
-// What a DDL statement means for the Iceberg tables, as far as the rows do not show it.
+// What a DDL statement means for the outputs, as far as the rows do not show it.
 struct DdlEffect {
   // TRUNCATE TABLE, DROP TABLE: the table holds no rows afterwards.
   std::vector<DdlTable> emptied;
+  // Those of `emptied` a TRUNCATE TABLE emptied (the table itself stays).
+  std::vector<DdlTable> truncated;
   // RENAME TABLE a TO b, ALTER TABLE a RENAME TO b: a is emptied, b holds a's rows.
   std::vector<std::pair<DdlTable, DdlTable>> renamed_tables;
   // ALTER TABLE t RENAME COLUMN x TO y, ALTER TABLE t CHANGE [COLUMN] x y ...: a column

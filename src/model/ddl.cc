@@ -1,4 +1,4 @@
-#include "iceberg/ddl.h"
+#include "model/ddl.h"
 
 #include <cctype>
 
@@ -194,7 +194,10 @@ DdlEffect ParseDdl(const SchemaChange& change) {
   if (p.Accept("TRUNCATE")) {
     p.Accept("TABLE");
     DdlTable t;
-    if (p.Name(&t)) out.emptied.push_back(t);
+    if (p.Name(&t)) {
+      out.emptied.push_back(t);
+      out.truncated.push_back(t);
+    }
   } else if (p.Accept("DROP")) {
     p.Accept("TEMPORARY");
     if (!p.Accept("TABLE")) return out;
