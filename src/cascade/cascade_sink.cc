@@ -41,9 +41,10 @@ Status CascadeSink::Start() {
   };
   if (options_.cascades) {
     size_t n = graph_.CountOnReplicated(replicated);
-    LOG_INFO("{} foreign key{} with cascading actions on replicated tables; the row state keeps "
-             "{} table{} for them ({})",
-             n, n == 1 ? "" : "s", needed_.size(), needed_.size() == 1 ? "" : "s", state_->dir());
+    LOG_INFO(
+        "{} foreign key{} with cascading actions on replicated tables; the row state keeps "
+        "{} table{} for them ({})",
+        n, n == 1 ? "" : "s", needed_.size(), needed_.size() == 1 ? "" : "s", state_->dir());
   }
   return Status::OK();
 }
@@ -172,10 +173,11 @@ Status CascadeSink::Cascade(const TableSchema& table, const ::binlake::Row& befo
     if (after && std::find(chain->begin(), chain->end(), fk.Child()) != chain->end()) continue;
     if (depth > kMaxCascadeDepth) {
       if (!warned_depth_) {
-        LOG_WARN("a cascade from {} at {} goes deeper than InnoDB's {} levels; binlake stops "
-                 "there as the server would have refused the statement (is the row state "
-                 "behind the source?)",
-                 table.QualifiedName(), begin_.ToString(), kMaxCascadeDepth);
+        LOG_WARN(
+            "a cascade from {} at {} goes deeper than InnoDB's {} levels; binlake stops "
+            "there as the server would have refused the statement (is the row state "
+            "behind the source?)",
+            table.QualifiedName(), begin_.ToString(), kMaxCascadeDepth);
         warned_depth_ = true;
       }
       return Status::OK();
@@ -185,8 +187,8 @@ Status CascadeSink::Cascade(const TableSchema& table, const ::binlake::Row& befo
     for (const std::string& c : fk.child_columns) {
       int i = child->FindColumn(c);
       if (i < 0) {
-        return FailedPreconditionError(
-            "foreign key {} names column {} that {} does not have", fk.name, c, fk.Child());
+        return FailedPreconditionError("foreign key {} names column {} that {} does not have",
+                                       fk.name, c, fk.Child());
       }
       cols.push_back(static_cast<size_t>(i));
     }
@@ -211,8 +213,8 @@ Status CascadeSink::Cascade(const TableSchema& table, const ::binlake::Row& befo
       if (c.op == Op::kUpdate) child_after = c.after;
       RETURN_IF_ERROR(Emit(std::move(c)));
       chain->push_back(fk.Child());
-      Status s = Cascade(*child, child_before, child_after ? &*child_after : nullptr, depth + 1,
-                         chain);
+      Status s =
+          Cascade(*child, child_before, child_after ? &*child_after : nullptr, depth + 1, chain);
       chain->pop_back();
       RETURN_IF_ERROR(s);
     }
@@ -226,11 +228,12 @@ Status CascadeSink::Schema(const SchemaChange& change) {
     std::string q = t.database + "." + t.table;
     if (!state_->Kept(q)) {
       if (hooks_.replicated(t.database, t.table)) {
-        LOG_WARN("TRUNCATE TABLE {} at {}: binlake keeps no row state for this table "
-                 "(truncate: warn), so the change log gets no D rows for the rows it removed; "
-                 "a latest state rebuilt from the change log keeps them. Set truncate: "
-                 "delete-rows to have them written",
-                 q, begin_.ToString());
+        LOG_WARN(
+            "TRUNCATE TABLE {} at {}: binlake keeps no row state for this table "
+            "(truncate: warn), so the change log gets no D rows for the rows it removed; "
+            "a latest state rebuilt from the change log keeps them. Set truncate: "
+            "delete-rows to have them written",
+            q, begin_.ToString());
       }
       continue;
     }

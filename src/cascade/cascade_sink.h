@@ -86,11 +86,11 @@ class CascadeSink : public ChangeSink {
   ChangeSink* const next_;
 
   ForeignKeyGraph graph_;
-  std::set<std::string> needed_;  // cascade children the state keeps
+  std::set<std::string> needed_;                   // cascade children the state keeps
   std::map<std::string, TableSchemaPtr> schemas_;  // newest schema seen per table
-  BinlogPosition applied_;   // the end of the last transaction applied to the state
+  BinlogPosition applied_;  // the end of the last transaction applied to the state
   BinlogPosition begin_;
-  bool forward_ = true;      // the outputs take the open transaction
+  bool forward_ = true;  // the outputs take the open transaction
   bool in_txn_ = false;
   bool warned_depth_ = false;
   uint64_t synthesized_ = 0;

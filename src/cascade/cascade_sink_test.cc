@@ -138,15 +138,13 @@ TEST_F(CascadeSinkTest, ADeleteCascadesDownAChainAndSetsGrandchildrenNull) {
             Ins("g", {I(101), I(12)})});
   out_.lines.clear();
   Txn(200, {Del("p", {I(1), I(7)})});
-  EXPECT_EQ(out_.lines, (std::vector<std::string>{
-                            "D p 1 7", "D c 10 1 (cascade)", "U g 100 null (cascade)",
-                            "D c 11 1 (cascade)"}));
+  EXPECT_EQ(out_.lines, (std::vector<std::string>{"D p 1 7", "D c 10 1 (cascade)",
+                                                  "U g 100 null (cascade)", "D c 11 1 (cascade)"}));
   // The state followed: deleting p 2 now finds c 12 only, and g 100 no longer points at c.
   out_.lines.clear();
   Txn(300, {Del("p", {I(2), I(8)}), Del("g", {I(100), Value::Null()})});
-  EXPECT_EQ(out_.lines,
-            (std::vector<std::string>{"D p 2 8", "D c 12 2 (cascade)", "U g 101 null (cascade)",
-                                      "D g 100 null"}));
+  EXPECT_EQ(out_.lines, (std::vector<std::string>{"D p 2 8", "D c 12 2 (cascade)",
+                                                  "U g 101 null (cascade)", "D g 100 null"}));
 }
 
 TEST_F(CascadeSinkTest, AnUpdateOfTheReferencedKeyCascadesTheNewKey) {
@@ -176,13 +174,13 @@ TEST_F(CascadeSinkTest, ACompositeKeyMatchesOnEveryColumn) {
 }
 
 TEST_F(CascadeSinkTest, ASelfReferencingTreeIsDeletedWholeAndOnce) {
-  Txn(100, {Ins("tree", {I(1), Value::Null()}), Ins("tree", {I(2), I(1)}),
-            Ins("tree", {I(3), I(2)}), Ins("tree", {I(4), I(1)}), Ins("tree", {I(5), Value::Null()})});
+  Txn(100,
+      {Ins("tree", {I(1), Value::Null()}), Ins("tree", {I(2), I(1)}), Ins("tree", {I(3), I(2)}),
+       Ins("tree", {I(4), I(1)}), Ins("tree", {I(5), Value::Null()})});
   out_.lines.clear();
   Txn(200, {Del("tree", {I(1), Value::Null()})});
-  EXPECT_EQ(out_.lines,
-            (std::vector<std::string>{"D tree 1 null", "D tree 2 1 (cascade)",
-                                      "D tree 3 2 (cascade)", "D tree 4 1 (cascade)"}));
+  EXPECT_EQ(out_.lines, (std::vector<std::string>{"D tree 1 null", "D tree 2 1 (cascade)",
+                                                  "D tree 3 2 (cascade)", "D tree 4 1 (cascade)"}));
 }
 
 TEST_F(CascadeSinkTest, TruncateWritesEveryRowAsADeleteBeforeTheStatement) {

@@ -79,8 +79,8 @@ std::set<std::string> ForeignKeyGraph::NeededChildren(
 
 size_t ForeignKeyGraph::CountOnReplicated(
     const std::function<bool(const std::string&)>& replicated) const {
-  return static_cast<size_t>(std::count_if(keys_.begin(), keys_.end(),
-                                           [&](const ForeignKey& k) { return replicated(k.Child()); }));
+  return static_cast<size_t>(std::count_if(
+      keys_.begin(), keys_.end(), [&](const ForeignKey& k) { return replicated(k.Child()); }));
 }
 
 Result<std::vector<ForeignKey>> ReadForeignKeys(Connection* c) {
@@ -125,7 +125,8 @@ bool SourceLogsCascades(std::string_view version,
                         const std::optional<std::string>& native_fk_variable) {
   // MariaDB says so in its version ("10.11.6-MariaDB-0+deb12u1", or "5.5.5-10.x-MariaDB").
   std::string lower;
-  for (char c : version) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : version)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   if (lower.find("mariadb") != std::string::npos) return false;
   if (native_fk_variable) {
     std::string v;

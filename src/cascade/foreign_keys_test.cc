@@ -35,8 +35,7 @@ TEST(ForeignKeyGraphTest, NeedsChildrenAboveAReplicatedOneInAChain) {
                      Key("gg", "g", FkAction::kSetNull), Key("x", "p", FkAction::kCascade),
                      Key("unused", "p", FkAction::kCascade)});
   auto replicated = [](const std::string& t) { return t == "db.gg" || t == "db.x"; };
-  EXPECT_EQ(g.NeededChildren(replicated),
-            (std::set<std::string>{"db.c", "db.g", "db.gg", "db.x"}));
+  EXPECT_EQ(g.NeededChildren(replicated), (std::set<std::string>{"db.c", "db.g", "db.gg", "db.x"}));
   EXPECT_EQ(g.CountOnReplicated(replicated), 2u);
 }
 

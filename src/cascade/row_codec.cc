@@ -1,7 +1,8 @@
 #include "cascade/row_codec.h"
 
-#include <cstring>
 #include <strings.h>
+
+#include <cstring>
 
 #include "kv/lmdb_env.h"
 
@@ -169,8 +170,7 @@ Result<Value> ReadStateValue(std::string_view* in) {
       return Value::Json(std::move(b));
     }
   }
-  return CorruptionError("the row state holds a value of unknown kind {}",
-                         static_cast<int>(kind));
+  return CorruptionError("the row state holds a value of unknown kind {}", static_cast<int>(kind));
 }
 
 const Value* StoredRow::Find(std::string_view name) const {

@@ -72,9 +72,10 @@ Status RowState::LoadMeta() {
   const std::string now = LmdbEnv::BootId();
   if (!pos || !boot || now.empty() || *boot != now) {
     if (pos) {
-      LOG_WARN("the row state in {} was written before the machine last started: it is "
-               "rebuilt",
-               env_->dir());
+      LOG_WARN(
+          "the row state in {} was written before the machine last started: it is "
+          "rebuilt",
+          env_->dir());
     }
     return Reset();
   }

@@ -42,8 +42,7 @@ namespace binlake {
 class RowState {
  public:
   // `name` empty: a throwaway state in a temporary folder (tests).
-  static Result<std::unique_ptr<RowState>> Open(const std::string& parent,
-                                                const std::string& name);
+  static Result<std::unique_ptr<RowState>> Open(const std::string& parent, const std::string& name);
 
   // After the last committed transaction; empty when the state holds nothing trusted.
   const BinlogPosition& position() const { return position_; }
@@ -106,8 +105,7 @@ class RowState {
   Result<StoredRow> Decode(std::string_view stored);
   // Sets (or, with nullopt, deletes) a stored row, keeping its lookups; writes an undo
   // record of the earlier content while in a transaction.
-  Status Store(const Table& table, const std::string& key,
-               const std::optional<std::string>& value);
+  Status Store(const Table& table, const std::string& key, const std::optional<std::string>& value);
   Status LookupKeys(const Table& table, const std::string& key, std::string_view stored,
                     std::vector<std::string>* out);
   Status PutMeta(const std::string& key, std::string_view value);
@@ -115,9 +113,9 @@ class RowState {
 
   std::unique_ptr<LmdbEnv> env_;
   MDB_dbi rows_ = 0, lookups_ = 0, undo_ = 0, meta_ = 0;
-  BinlogPosition position_;  // committed
+  BinlogPosition position_;                         // committed
   std::optional<BinlogPosition> pending_position_;  // recorded, not yet committed
-  BinlogPosition horizon_;   // undo records exist for transactions from here on
+  BinlogPosition horizon_;  // undo records exist for transactions from here on
   std::map<std::string, Table> tables_;
   std::map<uint64_t, std::vector<std::string>> shapes_;
   std::optional<BinlogPosition> txn_begin_;  // set inside a transaction: undo is recorded

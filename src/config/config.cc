@@ -444,6 +444,12 @@ Status ParseRoot(Section& root, Config* c) {
   ASSIGN_OR_RETURN(Section metrics, root.Child("metrics"));
   RETURN_IF_ERROR(metrics.String("listen", &c->metrics_listen));
   RETURN_IF_ERROR(metrics.CheckNoUnknownKeys());
+  int cascades = 0;
+  RETURN_IF_ERROR(root.Choice("cascades", {"auto", "off"}, &cascades));
+  c->cascades = cascades == 0;
+  int truncate = 0;
+  RETURN_IF_ERROR(root.Choice("truncate", {"delete-rows", "warn"}, &truncate));
+  c->truncate_rows = truncate == 0;
   return root.CheckNoUnknownKeys();
 }
 

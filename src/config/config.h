@@ -172,6 +172,13 @@ struct Config {
   SpillConfig spill;
   LogConfig log;
   std::string metrics_listen;  // e.g. 127.0.0.1:9187; empty disables /metrics
+  // cascades: auto | off. auto: synthesise the child rows foreign keys' ON DELETE / ON UPDATE
+  // actions change, unless the source logs them itself (docs/cascades.md).
+  bool cascades = true;
+  // truncate: delete-rows | warn. delete-rows: keep every replicated table's rows in the row
+  // state and write each row TRUNCATE TABLE removes as a D row; warn: keep only the tables
+  // cascades need, and log a warning for a TRUNCATE of any other.
+  bool truncate_rows = true;
 };
 
 // Parses YAML text. `${NAME}` in any value is replaced by the environment variable NAME (an

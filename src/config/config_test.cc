@@ -199,3 +199,24 @@ TEST(UnitsTest, EnvironmentExpansion) {
 
 }  // namespace
 }  // namespace binlake
+
+namespace binlake {
+namespace {
+
+TEST(ConfigTest, CascadesAndTruncate) {
+  Result<Config> d = ParseConfig("source: {user: u}\n");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_TRUE(d->cascades);
+  EXPECT_TRUE(d->truncate_rows);
+  Result<Config> c = ParseConfig("source: {user: u}\ncascades: off\ntruncate: warn\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(c->cascades);
+  EXPECT_FALSE(c->truncate_rows);
+  Result<Config> bad = ParseConfig("source: {user: u}\ntruncate: ignore\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("delete-rows, warn"), std::string::npos)
+      << bad.status().ToString();
+}
+
+}  // namespace
+}  // namespace binlake

@@ -1,7 +1,5 @@
 #include "iceberg/iceberg_sink.h"
 
-#include <openssl/sha.h>
-
 #include <nlohmann/json.hpp>
 
 #include "common/logging.h"
@@ -59,11 +57,7 @@ Result<std::unique_ptr<IcebergSink>> IcebergSink::Create(const IcebergConfig& co
   ASSIGN_OR_RETURN_CTX(TableFilter ice, TableFilter::Create(config.include, config.exclude),
                        "iceberg");
   // The key index is kept in spill_dir between runs, one folder per lake.
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  const std::string lake = StoreUri(*store, config.path);
-  SHA256(reinterpret_cast<const unsigned char*>(lake.data()), lake.size(), digest);
-  std::string name = "binlake-iceberg-index-";
-  for (int i = 0; i < 8; ++i) name += fmt::format("{:02x}", digest[i]);
+  const std::string name = KeptFolderName("binlake-iceberg-index", StoreUri(*store, config.path));
   ASSIGN_OR_RETURN(std::shared_ptr<KeyIndexStore> index, KeyIndexStore::Open(spill_dir, name));
   std::unique_ptr<IcebergSink> sink(
       new IcebergSink(config, std::move(replicated), std::move(ice), store, clock));

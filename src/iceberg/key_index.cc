@@ -162,17 +162,15 @@ Status KeyIndex::Unsave(MDB_txn* txn) {
   // describes.
   std::string k = StateKey();
   MDB_val mk{k.size(), k.data()};
-  RETURN_IF_ERROR(
-      Check(mdb_del(txn, store_->state_dbi_, &mk, nullptr), "unsave"));
+  RETURN_IF_ERROR(Check(mdb_del(txn, store_->state_dbi_, &mk, nullptr), "unsave"));
   saved_ = false;
   return Status::OK();
 }
 
 std::string KeyIndex::StateKey() const { return "state:" + std::to_string(table_); }
 
-
 Status KeyIndex::Save(const std::string& tag) {
-  ASSIGN_OR_RETURN(MDB_txn* t, store_->Txn());
+  ASSIGN_OR_RETURN(MDB_txn * t, store_->Txn());
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   for (size_t i = 0; i < files_.size(); ++i) files.push_back({files_[i], live_[i]});
   const std::string boot = LmdbEnv::BootId();
@@ -183,15 +181,14 @@ Status KeyIndex::Save(const std::string& tag) {
   std::string k = StateKey();
   MDB_val mk{k.size(), k.data()};
   MDB_val mv{v.size(), v.data()};
-  RETURN_IF_ERROR(
-      Check(mdb_put(t, store_->state_dbi_, &mk, &mv, 0), "save"));
+  RETURN_IF_ERROR(Check(mdb_put(t, store_->state_dbi_, &mk, &mv, 0), "save"));
   RETURN_IF_ERROR(store_->MaybeCommit(0));
   saved_ = true;
   return Status::OK();
 }
 
 Result<bool> KeyIndex::Restore(const std::string& tag) {
-  ASSIGN_OR_RETURN(MDB_txn* t, store_->Txn());
+  ASSIGN_OR_RETURN(MDB_txn * t, store_->Txn());
   std::string k = StateKey();
   MDB_val mk{k.size(), k.data()};
   MDB_val mv;
@@ -216,7 +213,7 @@ Result<bool> KeyIndex::Restore(const std::string& tag) {
 }
 
 Status KeyIndex::Add(const std::string& key, RowLocation at) {
-  ASSIGN_OR_RETURN(MDB_txn* t, store_->Txn());
+  ASSIGN_OR_RETURN(MDB_txn * t, store_->Txn());
   RETURN_IF_ERROR(Unsave(t));
   std::string k = StoreKey(key);
   std::string v = PackLocation(at);
@@ -232,7 +229,7 @@ Status KeyIndex::Add(const std::string& key, RowLocation at) {
 }
 
 Result<bool> KeyIndex::Remove(const std::string& key, RowLocation at) {
-  ASSIGN_OR_RETURN(MDB_txn* t, store_->Txn());
+  ASSIGN_OR_RETURN(MDB_txn * t, store_->Txn());
   RETURN_IF_ERROR(Unsave(t));
   std::string k = StoreKey(key);
   std::string v = PackLocation(at);
@@ -250,7 +247,7 @@ Result<bool> KeyIndex::Remove(const std::string& key, RowLocation at) {
 
 Status KeyIndex::Clear() {
   {
-    ASSIGN_OR_RETURN(MDB_txn* t, store_->Txn());
+    ASSIGN_OR_RETURN(MDB_txn * t, store_->Txn());
     RETURN_IF_ERROR(Unsave(t));
     // Whatever is stored under the table's number goes, counted in rows_ or not (left by an
     // earlier process).

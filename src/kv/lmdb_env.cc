@@ -1,6 +1,7 @@
 #include "kv/lmdb_env.h"
 
 #include <fcntl.h>
+#include <openssl/sha.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -44,9 +45,10 @@ Result<std::unique_ptr<LmdbEnv>> LmdbEnv::Open(const std::string& parent, const 
   if (e->dir_.empty()) {
     std::string pattern = base + "/binlake-kv-XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr) {
-      return UnavailableError("creating the folder of {} under {}: {} (set spill.dir to a "
-                              "writable folder)",
-                              e->what_, base, std::strerror(errno));
+      return UnavailableError(
+          "creating the folder of {} under {}: {} (set spill.dir to a "
+          "writable folder)",
+          e->what_, base, std::strerror(errno));
     }
     e->dir_ = pattern;
   }
@@ -150,6 +152,19 @@ std::string LmdbEnv::BootId() {
   std::string id;
   std::getline(in, id);
   return id;
+}
+
+std::string KeptFolderName(std::string_view kind, std::string_view owner) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(owner.data()), owner.size(), digest);
+  std::string name(kind);
+  name += '-';
+  static const char* kHex = "0123456789abcdef";
+  for (int i = 0; i < 8; ++i) {
+    name += kHex[digest[i] >> 4];
+    name += kHex[digest[i] & 15];
+  }
+  return name;
 }
 
 void AppendBigEndian(uint64_t v, int bytes, std::string* out) {

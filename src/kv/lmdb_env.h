@@ -75,6 +75,10 @@ class LmdbEnv {
   size_t map_size_ = 0;
 };
 
+// The folder name of a kept environment of `kind` for `owner` (a lake's URL): kind, '-', and
+// the first 8 bytes of owner's SHA-256 in hex.
+std::string KeptFolderName(std::string_view kind, std::string_view owner);
+
 // Fixed-width big-endian integers in keys, so that byte order is numeric order.
 void AppendBigEndian(uint64_t v, int bytes, std::string* out);
 uint64_t ReadBigEndian(const void* data, int bytes);

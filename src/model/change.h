@@ -43,13 +43,13 @@ std::string_view OriginName(ChangeOrigin origin);
 // One row changed by one row event, or synthesised (origin).
 struct RowChange {
   Op op = Op::kInsert;
-  ChangeOrigin origin = ChangeOrigin::kLogged;
   // Schema of the table as of this change; shared, immutable.
   TableSchemaPtr table;
   // Before-image (kUpdate, kDelete); empty for kInsert.
   Row before;
   // After-image (kInsert, kUpdate); empty for kDelete.
   Row after;
+  ChangeOrigin origin = ChangeOrigin::kLogged;
 };
 
 // What is known when a transaction starts.

@@ -9,8 +9,7 @@ DdlEffect Parse(std::string sql) { return ParseDdl(SchemaChange{"shop", std::mov
 
 TEST(DdlTest, TruncateAndDropEmptyTables) {
   EXPECT_EQ(Parse("TRUNCATE TABLE orders").emptied, (std::vector<DdlTable>{{"shop", "orders"}}));
-  EXPECT_EQ(Parse("TRUNCATE TABLE orders").truncated,
-            (std::vector<DdlTable>{{"shop", "orders"}}));
+  EXPECT_EQ(Parse("TRUNCATE TABLE orders").truncated, (std::vector<DdlTable>{{"shop", "orders"}}));
   EXPECT_TRUE(Parse("DROP TABLE orders").truncated.empty());
   EXPECT_EQ(Parse("/* x */ truncate `other`.`my table`").emptied,
             (std::vector<DdlTable>{{"other", "my table"}}));

@@ -327,8 +327,8 @@ Status ChangeLogSink::Row(RowChange change) {
   if (change.op == Op::kUpdate && KeyChanged(change)) {
     // A row that moves to another key is written as the delete of its old key and the
     // insert of its new one, so that "last change per key" rebuilds the table exactly.
-    RowChange removed{Op::kDelete, change.table, std::move(change.before), {}};
-    RowChange added{Op::kInsert, change.table, {}, std::move(change.after)};
+    RowChange removed{Op::kDelete, change.table, std::move(change.before), {}, change.origin};
+    RowChange added{Op::kInsert, change.table, {}, std::move(change.after), change.origin};
     RETURN_IF_ERROR(Row(std::move(removed)));
     return Row(std::move(added));
   }

@@ -58,12 +58,25 @@ TEST(ChangeRowShapeTest, JsonMetadataNamesTheTransactionsFirstEvent) {
   ASSERT_TRUE(shape.Build(update, Context(), 3, &row));
   EXPECT_EQ(Texts(shape, row),
             (std::vector<std::string>{"U", "shop", "orders", "2026-11-22 16:45:00.123456",
-                                      "mariadb-bin.000002:5821", "0-1-512",
+                                      "mariadb-bin.000002:5821", "0-1-512", "<absent>",
                                       "0000020000000058210000000003", "8", "7"}));
   RowChange insert{Op::kInsert, shape.table(), {}, {Value::Int(9)}};
   ASSERT_TRUE(shape.Build(insert, Context(), 1, &row));
   EXPECT_EQ(Texts(shape, row)[4], "mariadb-bin.000002:5821");
   EXPECT_EQ(Texts(shape, row).back(), "<absent>");
+}
+
+TEST(ChangeRowShapeTest, JsonMarksSynthesisedChanges) {
+  OutputConfig out;
+  out.format = OutputFormat::kJsonl;
+  ChangeRowShape shape(out, OneColumnTable());
+  Row row;
+  RowChange cascaded{Op::kDelete, shape.table(), {Value::Int(7)}, {}, ChangeOrigin::kCascade};
+  ASSERT_TRUE(shape.Build(cascaded, Context(), 1, &row));
+  EXPECT_EQ(Texts(shape, row)[6], "cascade");
+  RowChange truncated{Op::kDelete, shape.table(), {Value::Int(7)}, {}, ChangeOrigin::kTruncate};
+  ASSERT_TRUE(shape.Build(truncated, Context(), 2, &row));
+  EXPECT_EQ(Texts(shape, row)[6], "truncate");
 }
 
 TEST(ChangeRowShapeTest, CsvColumnsAndDeleteBeforeImage) {

@@ -12,7 +12,9 @@
 #include "binlog/timestamp_start.h"
 #include "binlog/transaction_assembler.h"
 #include "common/logging.h"
+#include "kv/lmdb_env.h"
 #include "mysql/connection.h"
+#include "pipeline/cascade_load.h"
 #include "pipeline/iceberg_load.h"
 
 namespace binlake {
@@ -99,8 +101,17 @@ Replicator::Replicator(const Config& config, ConnectOptions connect,
 }
 
 ChangeSink* Replicator::Output() {
+  if (cascade_) return cascade_.get();
   if (tee_) return tee_.get();
   return sink_.get();
+}
+
+BinlogPosition Replicator::OutputsPosition() const {
+  BinlogPosition p = sink_->RestartPosition();
+  if (iceberg_ && iceberg_->RestartPosition() && *iceberg_->RestartPosition() < p) {
+    p = *iceberg_->RestartPosition();
+  }
+  return p;
 }
 
 Status Replicator::TickOutputs() {
@@ -112,14 +123,15 @@ Status Replicator::TickOutputs() {
 Status Replicator::FlushOutputs() {
   RETURN_IF_ERROR(sink_->Flush());
   if (iceberg_) RETURN_IF_ERROR(iceberg_->Flush());
+  if (state_) RETURN_IF_ERROR(state_->Flush());
   return Status::OK();
 }
 
 BinlogPosition Replicator::RestartPosition() const {
-  BinlogPosition p = sink_->RestartPosition();
-  if (iceberg_ && iceberg_->RestartPosition() && *iceberg_->RestartPosition() < p) {
-    p = *iceberg_->RestartPosition();
-  }
+  BinlogPosition p = OutputsPosition();
+  // The row state may be behind the outputs (its changes are committed every second): it
+  // reads from its own position, and the outputs skip what they hold.
+  if (state_ && !state_->position().empty() && state_->position() < p) p = state_->position();
   return p;
 }
 
@@ -141,8 +153,97 @@ Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& config, Obj
   }
   uint32_t server_id =
       config.source.server_id ? config.source.server_id : LakeServerId(store->Url());
-  return std::unique_ptr<Replicator>(new Replicator(config, std::move(connect), std::move(sink),
-                                                    std::move(iceberg), server_id, store, clock));
+  std::unique_ptr<Replicator> r(new Replicator(config, std::move(connect), std::move(sink),
+                                               std::move(iceberg), server_id, store, clock));
+  if (config.cascades || config.truncate_rows) {
+    // Kept in spill.dir between runs, one folder per lake (docs/cascades.md).
+    ASSIGN_OR_RETURN(
+        r->state_, RowState::Open(config.spill.dir, KeptFolderName("binlake-state", store->Url())));
+  }
+  return r;
+}
+
+Result<std::vector<std::string>> Replicator::StateTables() {
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
+  auto replicated = [this](const std::string& q) {
+    size_t dot = q.find('.');
+    return sink_->Replicates(q.substr(0, dot), q.substr(dot + 1));
+  };
+  std::set<std::string> tables;
+  if (config_.cascades) {
+    ASSIGN_OR_RETURN(std::vector<ForeignKey> keys, ReadForeignKeys(c.get()));
+    tables = ForeignKeyGraph(keys).NeededChildren(replicated);
+  }
+  if (config_.truncate_rows) {
+    ASSIGN_OR_RETURN(QueryResult r, c->Query("SELECT TABLE_SCHEMA, TABLE_NAME FROM "
+                                             "information_schema.TABLES WHERE TABLE_TYPE = "
+                                             "'BASE TABLE'"));
+    for (const auto& row : r.rows) {
+      if (row[0] && row[1] && sink_->Replicates(*row[0], *row[1])) {
+        tables.insert(*row[0] + "." + *row[1]);
+      }
+    }
+  }
+  return std::vector<std::string>(tables.begin(), tables.end());
+}
+
+Status Replicator::StartCascades(bool first_start, BinlogPosition* position) {
+  bool cascades = config_.cascades;
+  {
+    ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
+    ASSIGN_OR_RETURN(QueryResult v, c->Query("SELECT @@version"));
+    ASSIGN_OR_RETURN(QueryResult fk,
+                     c->Query("SHOW GLOBAL VARIABLES LIKE 'innodb_native_foreign_keys'"));
+    std::string version = v.rows.empty() ? "" : v.rows[0][0].value_or("");
+    std::optional<std::string> native;
+    if (!fk.rows.empty() && fk.rows[0].size() > 1) native = fk.rows[0][1];
+    if (cascades && SourceLogsCascades(version, native)) {
+      LOG_INFO(
+          "the source ({}) logs the rows its foreign keys change itself: binlake "
+          "synthesises no cascades",
+          version);
+      cascades = false;
+    }
+  }
+  if (state_->position().empty()) {
+    if (!first_start && config_.full_load.enabled) {
+      // A lake without the row state that wrote it (a new machine, a reboot, a lost
+      // spill.dir): read the rows again. Cascades between the lake's position and now are
+      // reckoned from rows that already lack what they removed (docs/cascades.md).
+      ASSIGN_OR_RETURN(std::vector<std::string> tables, StateTables());
+      ASSIGN_OR_RETURN(BinlogPosition at, LoadRowState(connect_, tables, state_.get()));
+      LOG_WARN(
+          "the row state was rebuilt from the source at {}, after the lake's position {}: "
+          "child rows a cascade removed in between may stay in the change log. Keep "
+          "spill.dir across restarts to avoid this",
+          at.ToString(), position->ToString());
+    } else {
+      // The lake holds only what changes bring (no full load, or a start in the past): so does
+      // the state.
+      RETURN_IF_ERROR(state_->FinishLoad(*position));
+    }
+  }
+  CascadeSink::Options o;
+  o.cascades = cascades;
+  o.truncate_rows = config_.truncate_rows;
+  CascadeSink::Hooks h;
+  h.replicated = [this](const std::string& db, const std::string& t) {
+    return sink_->Replicates(db, t);
+  };
+  h.read_keys = [this]() -> Result<std::vector<ForeignKey>> {
+    ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
+    return ReadForeignKeys(c.get());
+  };
+  h.describe = [this](const std::string& db, const std::string& t) {
+    return DescribeSourceTable(connect_, db, t);
+  };
+  h.outputs_from = [this]() { return OutputsPosition(); };
+  cascade_ = std::make_unique<CascadeSink>(
+      o, std::move(h), state_.get(),
+      tee_ ? static_cast<ChangeSink*>(tee_.get()) : static_cast<ChangeSink*>(sink_.get()));
+  RETURN_IF_ERROR(cascade_->Start());
+  if (state_->position() < *position) *position = state_->position();
+  return Status::OK();
 }
 
 Result<BinlogPosition> Replicator::FirstStart() {
@@ -174,8 +275,22 @@ Result<BinlogPosition> Replicator::FirstStart() {
 }
 
 Status Replicator::Run(const RunOptions& run) {
-  ASSIGN_OR_RETURN(BinlogPosition position, sink_->Recover([this]() { return FirstStart(); }));
+  bool first_start = false;
+  ASSIGN_OR_RETURN(BinlogPosition position, sink_->Recover([&]() -> Result<BinlogPosition> {
+    first_start = true;
+    // A new lake at the binlog's end with a full load: the row state is read in one snapshot,
+    // and CDC starts at its position.
+    if (state_ && config_.full_load.enabled &&
+        config_.start.kind == StartConfig::Kind::kCurrentEnd) {
+      ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
+      RETURN_IF_ERROR(CheckSource(c.get()).status());
+      ASSIGN_OR_RETURN(std::vector<std::string> tables, StateTables());
+      return LoadRowState(connect_, tables, state_.get());
+    }
+    return FirstStart();
+  }));
   const BinlogPosition log_position = position;
+  if (state_) RETURN_IF_ERROR(StartCascades(first_start, &position));
   if (iceberg_) {
     // The Iceberg tables may be behind the change log (a crash between their commits): read
     // from the earlier of the two; each output skips what it already holds.

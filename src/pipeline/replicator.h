@@ -4,6 +4,8 @@
 #include <memory>
 #include <optional>
 
+#include "cascade/cascade_sink.h"
+#include "cascade/row_state.h"
 #include "common/clock.h"
 #include "config/config.h"
 #include "iceberg/iceberg_sink.h"
@@ -48,8 +50,15 @@ class Replicator {
   Replicator(const Config& config, ConnectOptions connect, std::unique_ptr<ChangeLogSink> sink,
              std::unique_ptr<IcebergSink> iceberg, uint32_t server_id, ObjectStore* store,
              Clock* clock);
-  // The sink the binlog stream feeds: the change log, or both outputs.
+  // The sink the binlog stream feeds: the change log, or both outputs, behind the cascade
+  // stage when there is one.
   ChangeSink* Output();
+  // Where the outputs need the stream from (the earlier of the change log's checkpoint and
+  // the Iceberg tables' position).
+  BinlogPosition OutputsPosition() const;
+  // Sets up the cascade stage: whether the source logs cascades itself, the row state (read
+  // from the source where it holds nothing trusted). May move *position back to the state's.
+  Status StartCascades(bool first_start, BinlogPosition* position);
   Status TickOutputs();
   Status FlushOutputs();
   // Where to read again after a transaction was discarded.
@@ -57,12 +66,17 @@ class Replicator {
   Status Stream(const RunOptions& options, BinlogPosition position, FullLoader* loader,
                 const std::atomic<bool>* load_done);
   Result<BinlogPosition> FirstStart();
+  // The tables the row state keeps now (cascade children; every replicated base table with
+  // truncate: delete-rows).
+  Result<std::vector<std::string>> StateTables();
 
   const Config config_;
   const ConnectOptions connect_;
   std::unique_ptr<ChangeLogSink> sink_;
   std::unique_ptr<IcebergSink> iceberg_;  // null without iceberg.enabled
   std::unique_ptr<TeeSink> tee_;          // both outputs, when iceberg_ is set
+  std::unique_ptr<RowState> state_;       // null with cascades: off and truncate: warn...
+  std::unique_ptr<CascadeSink> cascade_;  // ...else in front of the outputs (set up by Run)
   const uint32_t server_id_;              // replica id on the replication connection
   ObjectStore* const store_;
   Clock* const clock_;

@@ -21,6 +21,10 @@ class TeeSink : public ChangeSink {
     return iceberg_->Begin(begin);
   }
   Status Row(RowChange change) override {
+    // The Iceberg tables empty themselves on the TRUNCATE statement that follows.
+    if (change.origin == ChangeOrigin::kTruncate) {
+      return log_skip_ ? Status::OK() : log_->Row(std::move(change));
+    }
     if (log_skip_) return iceberg_->Row(std::move(change));
     // Both outputs take the change: only the Iceberg tables' copy costs a copy, and only for
     // tables they follow.
