@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "binlog/replication_source.h"
 #include "binlog/server_table.h"
 #include "common/logging.h"
 #include "mysql/connection.h"
@@ -19,19 +20,49 @@ std::pair<std::string, std::string> Split(const std::string& qualified) {
 
 }  // namespace
 
+Result<BinlogPosition> OpenSnapshot(Connection* c, bool exact, size_t tables) {
+  if (exact) {
+    // MariaDB (and Percona Server) report the binlog position of the snapshot itself.
+    RETURN_IF_ERROR(c->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"));
+    ASSIGN_OR_RETURN(QueryResult r, c->Query("SHOW STATUS LIKE 'binlog_snapshot_%'"));
+    BinlogPosition at;
+    for (const auto& row : r.rows) {
+      if (!row[0] || !row[1]) continue;
+      if (*row[0] == "Binlog_snapshot_file") at.file = *row[1];
+      if (*row[0] == "Binlog_snapshot_position") {
+        at.offset = std::strtoull(row[1]->c_str(), nullptr, 10);
+      }
+    }
+    if (at.file.empty()) {
+      return FailedPreconditionError("{} reported no binlog snapshot position (binary log off?)",
+                                     c->peer());
+    }
+    return at;
+  }
+  // MySQL: commits stop for the moment it takes to open the snapshot and read the binlog end
+  // (mysqldump --single-transaction --source-data does the same).
+  Status locked = c->Execute("FLUSH TABLES WITH READ LOCK");
+  if (!locked.ok()) {
+    return FailedPreconditionError(
+        "the row state for foreign-key cascades and TRUNCATE needs the current rows of {} "
+        "tables at a known binlog position; {} does not report a snapshot's position, and "
+        "FLUSH TABLES WITH READ LOCK (held for milliseconds to read one) failed: {}. Grant "
+        "binlake's user RELOAD, or set cascades: off and truncate: warn (docs/cascades.md)",
+        tables, c->peer(), locked.ToString());
+  }
+  Status opened = c->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  Result<BinlogPosition> at = opened.ok() ? CurrentBinlogEnd(c) : Result<BinlogPosition>(opened);
+  Status unlocked = c->Execute("UNLOCK TABLES");
+  if (!at.ok()) return at.status();
+  RETURN_IF_ERROR(unlocked);
+  return at;
+}
+
 Result<BinlogPosition> LoadRowState(const ConnectOptions& connect,
                                     const std::vector<std::string>& tables, RowState* state) {
   RETURN_IF_ERROR(state->Reset());
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect));
   ASSIGN_OR_RETURN(bool exact, HasSnapshotPosition(c.get()));
-  if (!exact) {
-    return UnimplementedError(
-        "the row state for foreign-key cascades and TRUNCATE needs the current rows of {} "
-        "tables, but the source does not report the binlog position of a consistent snapshot "
-        "(a MariaDB feature), so they cannot be placed exactly in the binlog. Set cascades: off "
-        "and truncate: warn to run without it (docs/cascades.md)",
-        tables.size());
-  }
   // Described before the snapshot: a DDL statement between the two fails the SELECT below.
   std::vector<LoadTable> plans;
   for (const std::string& q : tables) {
@@ -43,19 +74,7 @@ Result<BinlogPosition> LoadRowState(const ConnectOptions& connect,
     }
     plans.push_back(std::move(t).value());
   }
-  RETURN_IF_ERROR(c->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"));
-  ASSIGN_OR_RETURN(QueryResult r, c->Query("SHOW STATUS LIKE 'binlog_snapshot_%'"));
-  BinlogPosition at;
-  for (const auto& row : r.rows) {
-    if (!row[0] || !row[1]) continue;
-    if (*row[0] == "Binlog_snapshot_file") at.file = *row[1];
-    if (*row[0] == "Binlog_snapshot_position")
-      at.offset = std::strtoull(row[1]->c_str(), nullptr, 10);
-  }
-  if (at.file.empty()) {
-    return FailedPreconditionError("{} reported no binlog snapshot position (binary log off?)",
-                                   c->peer());
-  }
+  ASSIGN_OR_RETURN(BinlogPosition at, OpenSnapshot(c.get(), exact, tables.size()));
   uint64_t total = 0;
   for (const LoadTable& t : plans) {
     RETURN_IF_ERROR(state->Keep(t.QualifiedName(), {}));

@@ -10,12 +10,17 @@
 
 namespace binlake {
 
+class Connection;
+
+// Opens a consistent snapshot on `c` and returns its binlog position. `exact`: the server
+// reports the snapshot's own position (MariaDB, HasSnapshotPosition). Otherwise (MySQL) commits
+// are held with FLUSH TABLES WITH READ LOCK while the snapshot opens and the binlog end is
+// read; without the RELOAD privilege that is refused with a message naming the way out.
+Result<BinlogPosition> OpenSnapshot(Connection* c, bool exact, size_t tables);
+
 // Fills the row state with the current rows of `tables` ("db.table"), all read in one
-// consistent snapshot whose binlog position the server reports (MariaDB), and records that
-// position as the state's. Returns it. The state is reset first.
-//
-// A server that reports no snapshot position (MySQL) is refused with a message: the rows
-// could not be placed exactly in the binlog.
+// consistent snapshot (OpenSnapshot), and records its position as the state's. Returns it.
+// The state is reset first.
 Result<BinlogPosition> LoadRowState(const ConnectOptions& connect,
                                     const std::vector<std::string>& tables, RowState* state);
 

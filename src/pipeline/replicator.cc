@@ -206,7 +206,7 @@ Status Replicator::StartCascades(bool first_start, BinlogPosition* position) {
     }
   }
   if (state_->position().empty()) {
-    if (!first_start && config_.full_load.enabled) {
+    if (!first_start) {
       // A lake without the row state that wrote it (a new machine, a reboot, a lost
       // spill.dir): read the rows again. Cascades between the lake's position and now are
       // reckoned from rows that already lack what they removed (docs/cascades.md).
@@ -218,8 +218,8 @@ Status Replicator::StartCascades(bool first_start, BinlogPosition* position) {
           "spill.dir across restarts to avoid this",
           at.ToString(), position->ToString());
     } else {
-      // The lake holds only what changes bring (no full load, or a start in the past): so does
-      // the state.
+      // A start in the past: the source's rows of today are not the rows of then, so the
+      // state holds only what the changes bring (docs/cascades.md).
       RETURN_IF_ERROR(state_->FinishLoad(*position));
     }
   }
@@ -278,10 +278,10 @@ Status Replicator::Run(const RunOptions& run) {
   bool first_start = false;
   ASSIGN_OR_RETURN(BinlogPosition position, sink_->Recover([&]() -> Result<BinlogPosition> {
     first_start = true;
-    // A new lake at the binlog's end with a full load: the row state is read in one snapshot,
-    // and CDC starts at its position.
-    if (state_ && config_.full_load.enabled &&
-        config_.start.kind == StartConfig::Kind::kCurrentEnd) {
+    // A new lake at the binlog's end: the row state is read in one snapshot, and CDC starts
+    // at its position. Children that exist before the start get their cascaded deletes too,
+    // with or without a full load of them.
+    if (state_ && config_.start.kind == StartConfig::Kind::kCurrentEnd) {
       ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
       RETURN_IF_ERROR(CheckSource(c.get()).status());
       ASSIGN_OR_RETURN(std::vector<std::string> tables, StateTables());
