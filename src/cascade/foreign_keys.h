@@ -71,9 +71,16 @@ class ForeignKeyGraph {
   std::map<std::string, std::vector<ForeignKey>> by_parent_;
 };
 
-// Every foreign key of the source, from information_schema (REFERENTIAL_CONSTRAINTS joined
-// with KEY_COLUMN_USAGE), composite keys in column order.
+// Every foreign key of the source, composite keys in column order: the columns from
+// information_schema.KEY_COLUMN_USAGE, the actions from REFERENTIAL_CONSTRAINTS or, where that
+// hides them (MariaDB shows it only to users with more than SELECT), from SHOW CREATE TABLE of
+// the child. A key whose actions cannot be read is left out with a warning.
 Result<std::vector<ForeignKey>> ReadForeignKeys(Connection* c);
+
+// The ON DELETE and ON UPDATE actions of constraint `name` in SHOW CREATE TABLE text (an
+// action not shown is RESTRICT). False when the text has no such foreign key.
+bool ParseCreateTableActions(std::string_view create, std::string_view name, FkAction* on_delete,
+                             FkAction* on_update);
 
 // Whether the source writes the row events of the child rows its foreign keys change: MySQL
 // 9.6 and later with foreign keys enforced by the SQL layer (innodb_native_foreign_keys OFF,

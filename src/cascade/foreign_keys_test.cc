@@ -71,5 +71,47 @@ TEST(SourceLogsCascadesTest, OnlyMysqlWithSqlLayerForeignKeys) {
   EXPECT_FALSE(SourceLogsCascades("11.8.1-MariaDB", std::string("OFF")));
 }
 
+// SHOW CREATE TABLE as MariaDB 10.11 prints it for the integration test's item_notes table,
+// with a second key and an awkward name added.
+constexpr std::string_view kCreate =
+    "CREATE TABLE `item_notes` (\n"
+    "  `id` int(11) NOT NULL,\n"
+    "  `order_id` int(11) DEFAULT NULL,\n"
+    "  `line` int(11) DEFAULT NULL,\n"
+    "  `body` varchar(40) DEFAULT 'x CONSTRAINT `fk` FOREIGN KEY',\n"
+    "  PRIMARY KEY (`id`),\n"
+    "  KEY `order_id` (`order_id`,`line`),\n"
+    "  CONSTRAINT `item_notes_ibfk_1` FOREIGN KEY (`order_id`, `line`) REFERENCES "
+    "`order_items` (`order_id`, `line`) ON DELETE SET NULL ON UPDATE CASCADE,\n"
+    "  CONSTRAINT `odd ``name``` FOREIGN KEY (`id`) REFERENCES `other`.`t` (`id`),\n"
+    "  CONSTRAINT `upd` FOREIGN KEY (`line`) REFERENCES `t2` (`x`) ON UPDATE SET NULL\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+
+TEST(ParseCreateTableActionsTest, ReadsEachKeysActions) {
+  FkAction del, upd;
+  ASSERT_TRUE(ParseCreateTableActions(kCreate, "item_notes_ibfk_1", &del, &upd));
+  EXPECT_EQ(del, FkAction::kSetNull);
+  EXPECT_EQ(upd, FkAction::kCascade);
+  ASSERT_TRUE(ParseCreateTableActions(kCreate, "odd `name`", &del, &upd));
+  EXPECT_EQ(del, FkAction::kRestrict);
+  EXPECT_EQ(upd, FkAction::kRestrict);
+  ASSERT_TRUE(ParseCreateTableActions(kCreate, "upd", &del, &upd));
+  EXPECT_EQ(del, FkAction::kRestrict);
+  EXPECT_EQ(upd, FkAction::kSetNull);
+  EXPECT_FALSE(ParseCreateTableActions(kCreate, "fk", &del, &upd)) << "inside a string literal";
+  EXPECT_FALSE(ParseCreateTableActions(kCreate, "missing", &del, &upd));
+}
+
+TEST(ParseCreateTableActionsTest, MysqlSpellingAndNoAction) {
+  FkAction del, upd;
+  ASSERT_TRUE(ParseCreateTableActions(
+      "CREATE TABLE `c` (\n  `p` int DEFAULT NULL,\n  KEY `p` (`p`),\n  CONSTRAINT `c_ibfk_1` "
+      "FOREIGN KEY (`p`) REFERENCES `p` (`id`) ON DELETE NO ACTION ON UPDATE SET DEFAULT\n"
+      ") ENGINE=InnoDB",
+      "c_ibfk_1", &del, &upd));
+  EXPECT_EQ(del, FkAction::kNoAction);
+  EXPECT_EQ(upd, FkAction::kSetDefault);
+}
+
 }  // namespace
 }  // namespace binlake
