@@ -57,6 +57,10 @@ class CascadeSink : public ChangeSink {
   Status Start();
   // Whether the state keeps the table's rows (truncate_rows: every replicated table).
   bool Keeps(const std::string& database, const std::string& table) const;
+  // Whether the table's row changes matter here: kept, or a parent of a cascading key.
+  bool Needs(const std::string& database, const std::string& table) const {
+    return Keeps(database, table) || graph_.IsParent(database + "." + table);
+  }
   // The tables a cascade needs (children of cascading keys), replicated or not.
   const std::set<std::string>& cascade_tables() const { return needed_; }
   const ForeignKeyGraph& graph() const { return graph_; }

@@ -400,9 +400,11 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
   ro.server_id = server_id_;
   ro.heartbeat_period = heartbeat;
 
-  // Names, keys and ENUM/SET members for TABLE_MAPs without them (binlog_row_metadata=MINIMAL).
+  // Names, keys and ENUM/SET members for TABLE_MAPs without them (binlog_row_metadata=MINIMAL):
+  // of replicated tables, and of the tables cascades read (parents outside the replica).
   InformationSchemaResolver resolver(connect_, [this](std::string_view db, std::string_view t) {
-    return sink_->Replicates(db, t);
+    return sink_->Replicates(db, t) ||
+           (cascade_ && cascade_->Needs(std::string(db), std::string(t)));
   });
 
   std::mt19937_64 rng(std::random_device{}());
