@@ -29,6 +29,8 @@ struct RowsEvent {
 };
 
 inline constexpr uint16_t kRowsFlagStatementEnd = 0x0001;
+// The session ran with foreign_key_checks=0 (MySQL and MariaDB NO_FOREIGN_KEY_CHECKS_F).
+inline constexpr uint16_t kRowsFlagNoForeignKeyChecks = 0x0002;
 
 // Decodes a rows event body (after the common header, without checksum). `type` is the
 // event type code; `post_header_length` comes from FORMAT_DESCRIPTION (6 = 4-byte table id,

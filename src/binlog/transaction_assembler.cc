@@ -244,6 +244,7 @@ Status TransactionAssembler::OnRows(const Event& event, const RowsEvent& rows) {
     RowChange change;
     change.op = rows.op;
     change.table = entry->schema;
+    change.foreign_key_checks = (rows.flags & kRowsFlagNoForeignKeyChecks) == 0;
     Status s;
     switch (rows.op) {
       case Op::kInsert:

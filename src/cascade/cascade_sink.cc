@@ -135,7 +135,8 @@ Status CascadeSink::Emit(RowChange change) {
 
 Status CascadeSink::Row(RowChange change) {
   schemas_[change.table->QualifiedName()] = change.table;
-  if (change.op == Op::kInsert || !graph_.IsParent(change.table->QualifiedName())) {
+  if (change.op == Op::kInsert || !change.foreign_key_checks ||
+      !graph_.IsParent(change.table->QualifiedName())) {
     return Emit(std::move(change));
   }
   // A parent row: its change first, then what it does to child rows.

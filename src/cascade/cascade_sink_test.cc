@@ -147,6 +147,19 @@ TEST_F(CascadeSinkTest, ADeleteCascadesDownAChainAndSetsGrandchildrenNull) {
                                                   "U g 101 null (cascade)", "D g 100 null"}));
 }
 
+TEST_F(CascadeSinkTest, NothingCascadesWhenTheSessionTurnedForeignKeyChecksOff) {
+  Txn(100, {Ins("p", {I(1), I(7)}), Ins("c", {I(10), I(1)})});
+  out_.lines.clear();
+  // InnoDB performs no foreign-key actions under foreign_key_checks=0: c 10 stays.
+  RowChange unchecked = Del("p", {I(1), I(7)});
+  unchecked.foreign_key_checks = false;
+  Txn(200, {unchecked});
+  EXPECT_EQ(out_.lines, (std::vector<std::string>{"D p 1 7"}));
+  out_.lines.clear();
+  Txn(300, {Del("c", {I(10), I(1)})});
+  EXPECT_EQ(out_.lines, (std::vector<std::string>{"D c 10 1"}));
+}
+
 TEST_F(CascadeSinkTest, AnUpdateOfTheReferencedKeyCascadesTheNewKey) {
   Txn(100, {Ins("p", {I(1), I(0)}), Ins("c", {I(10), I(1)}), Ins("g", {I(100), I(10)})});
   out_.lines.clear();

@@ -566,8 +566,10 @@ Status RowState::Rewind(const BinlogPosition& to) {
 
 Status RowState::Prune(const BinlogPosition& horizon) {
   if (!(horizon_ < horizon)) return Status::OK();
-  ASSIGN_OR_RETURN(MDB_txn * txn, env_->Txn());
   for (;;) {
+    // A long prune commits as it goes, so its pages leave resident memory.
+    RETURN_IF_ERROR(MaybeCommit(false));
+    ASSIGN_OR_RETURN(MDB_txn * txn, env_->Txn());
     MDB_cursor* c = nullptr;
     RETURN_IF_ERROR(env_->Check(mdb_cursor_open(txn, undo_, &c), "cursor"));
     MDB_val k, v;

@@ -50,6 +50,9 @@ struct RowChange {
   // After-image (kInsert, kUpdate); empty for kDelete.
   Row after;
   ChangeOrigin origin = ChangeOrigin::kLogged;
+  // False when the session ran with foreign_key_checks=0 (the rows event says so): InnoDB
+  // then performs no foreign-key actions for this change.
+  bool foreign_key_checks = true;
 };
 
 // What is known when a transaction starts.

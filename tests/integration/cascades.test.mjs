@@ -2,7 +2,8 @@
 // child rows inside the engine and logs only the parent's; TRUNCATE is logged as a statement.
 // binlake synthesises the missing rows (docs/cascades.md). On a schema with CASCADE and SET
 // NULL chains four levels deep, a composite key, a self-referencing table, ON UPDATE CASCADE
-// and ON UPDATE SET NULL, and TRUNCATE mid-stream, under random DML:
+// and ON UPDATE SET NULL, TRUNCATE mid-stream, and parents deleted with foreign_key_checks=0
+// (no actions), under random DML:
 // - the latest state DuckDB computes from each lake's change log (the usual recipe: last
 //   change per key by the sequence column, deletes dropped) equals SELECT * on every table,
 //   for CSV, JSON lines and Parquet, with and without a full load, and the Iceberg tables
@@ -72,7 +73,7 @@ function workload(seed) {
   const someO = () => 1 + pick(next.o);
   const someT = () => 1 + pick(next.t);
   const one = () => {
-    switch (pick(20)) {
+    switch (pick(21)) {
       case 0: case 1:
         return `INSERT INTO customers VALUES (${next.c++}, 'c${pick(1000)}')`;
       case 2: case 3:
@@ -115,6 +116,10 @@ function workload(seed) {
         return `INSERT INTO scratch VALUES (${next.s++}, 'v${pick(99)}')`;
       case 18:
         return `UPDATE scratch SET v = CONCAT(v, '+') WHERE id >= ${pick(next.s)}`;
+      case 19:
+        // No foreign-key actions at all in InnoDB: the node's subtree stays, orphaned.
+        return `SET SESSION foreign_key_checks = 0; DELETE FROM tree WHERE id = ${someT()};
+                SET SESSION foreign_key_checks = 1`;
       default:
         return `UPDATE notes SET body = 'nb${pick(99)}' WHERE id = ${1 + pick(next.n)}`;
     }
