@@ -35,10 +35,10 @@ std::string Prefix32(uint32_t n) {
   return out;
 }
 
-uint64_t ShapeHash(const std::vector<std::string>& names) {
+uint64_t ShapeHash(const std::vector<Column>& columns) {
   uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (const std::string& n : names) {
-    for (char c : n) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+  for (const Column& c : columns) {
+    for (char ch : c.name) h = (h ^ static_cast<uint8_t>(ch)) * 1099511628211ull;
     h = (h ^ 0xffu) * 1099511628211ull;
   }
   return h;
@@ -208,11 +208,10 @@ std::string RowState::RowKey(const TableSchema& schema, const Row& row) const {
 }
 
 std::string RowState::Encode(const TableSchema& schema, const Row& row, uint32_t count) {
-  std::vector<std::string> names;
-  names.reserve(schema.columns.size());
-  for (const Column& c : schema.columns) names.push_back(c.name);
-  uint64_t shape = ShapeHash(names);
+  uint64_t shape = ShapeHash(schema.columns);
   if (!shapes_.count(shape)) {
+    std::vector<std::string> names;
+    for (const Column& c : schema.columns) names.push_back(c.name);
     nlohmann::json j = names;
     PutMeta("shape:" + std::to_string(shape), j.dump()).IgnoreError();
     shapes_[shape] = names;
@@ -259,7 +258,7 @@ Status RowState::LookupKeys(const Table& table, const std::string& key, std::str
     bool null = false;
     for (const std::string& c : l.columns) {
       const Value* v = row.Find(c);
-      if (v == nullptr || v->is_null()) null = true;  // NULL references nothing
+      if (v == nullptr || v->is_null() || v->is_absent()) null = true;  // references nothing
       if (v) AppendStateValue(*v, &k);
     }
     if (null) continue;
@@ -268,29 +267,53 @@ Status RowState::LookupKeys(const Table& table, const std::string& key, std::str
   return Status::OK();
 }
 
+void RowState::RowLookupKeys(const Table& table, const std::string& key, const TableSchema& schema,
+                             const Row& row, std::vector<std::string>* out) const {
+  out->clear();
+  for (const Lookup& l : table.lookups) {
+    std::string k = Prefix32(l.number);
+    bool null = false;
+    for (const std::string& c : l.columns) {
+      int i = schema.FindColumn(c);
+      const Value* v = i < 0 ? nullptr : &row[static_cast<size_t>(i)];
+      if (v == nullptr || v->is_null() || v->is_absent()) null = true;  // references nothing
+      if (v) AppendStateValue(*v, &k);
+    }
+    if (null) continue;
+    out->push_back(k + key);
+  }
+}
+
 Status RowState::Store(const Table& table, const std::string& key,
-                       const std::optional<std::string>& value) {
+                       const std::optional<std::string>& value,
+                       const std::vector<std::string>* value_lookups) {
   ASSIGN_OR_RETURN(MDB_txn * txn, env_->Txn());
   std::string rk = Prefix32(table.number) + key;
   MDB_val mk = Val(rk), mv;
   std::optional<std::string> old;
   if (mdb_get(txn, rows_, &mk, &mv) == 0) old.emplace(View(mv));
-  std::vector<std::string> keys;
-  if (old) {
-    RETURN_IF_ERROR(LookupKeys(table, key, *old, &keys));
-    for (const std::string& lk : keys) {
+  std::vector<std::string> old_keys, new_keys;
+  if (old) RETURN_IF_ERROR(LookupKeys(table, key, *old, &old_keys));
+  if (value) {
+    if (value_lookups != nullptr) {
+      new_keys = *value_lookups;
+    } else {
+      RETURN_IF_ERROR(LookupKeys(table, key, *value, &new_keys));
+    }
+  }
+  if (old_keys != new_keys) {
+    for (const std::string& lk : old_keys) {
       MDB_val k = Val(lk);
       RETURN_IF_ERROR(env_->Check(mdb_del(txn, lookups_, &k, nullptr), "lookup"));
+    }
+    for (const std::string& lk : new_keys) {
+      MDB_val k = Val(lk), e = Val("");
+      RETURN_IF_ERROR(env_->Check(mdb_put(txn, lookups_, &k, &e, 0), "lookup"));
     }
   }
   if (value) {
     MDB_val v = Val(*value);
     RETURN_IF_ERROR(env_->Check(mdb_put(txn, rows_, &mk, &v, 0), "row"));
-    RETURN_IF_ERROR(LookupKeys(table, key, *value, &keys));
-    for (const std::string& lk : keys) {
-      MDB_val k = Val(lk), e = Val("");
-      RETURN_IF_ERROR(env_->Check(mdb_put(txn, lookups_, &k, &e, 0), "lookup"));
-    }
   } else if (old) {
     RETURN_IF_ERROR(env_->Check(mdb_del(txn, rows_, &mk, nullptr), "row"));
   }
@@ -333,7 +356,9 @@ Status RowState::Upsert(const TableSchema& schema, const Row& row) {
       count = static_cast<uint32_t>(ReadBigEndian(mv.mv_data, 4)) + 1;
     }
   }
-  return Store(*t, key, Encode(schema, row, count));
+  std::vector<std::string> lookups;
+  RowLookupKeys(*t, key, schema, row, &lookups);
+  return Store(*t, key, Encode(schema, row, count), &lookups);
 }
 
 Status RowState::Remove(const TableSchema& schema, const Row& row) {
@@ -346,7 +371,11 @@ Status RowState::Remove(const TableSchema& schema, const Row& row) {
     MDB_val mk = Val(rk), mv;
     if (mdb_get(txn, rows_, &mk, &mv) == 0 && mv.mv_size >= 4) {
       uint32_t count = static_cast<uint32_t>(ReadBigEndian(mv.mv_data, 4));
-      if (count > 1) return Store(*t, key, Encode(schema, row, count - 1));
+      if (count > 1) {
+        std::vector<std::string> lookups;
+        RowLookupKeys(*t, key, schema, row, &lookups);
+        return Store(*t, key, Encode(schema, row, count - 1), &lookups);
+      }
     }
   }
   return Store(*t, key, std::nullopt);

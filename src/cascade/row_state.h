@@ -105,7 +105,13 @@ class RowState {
   Result<StoredRow> Decode(std::string_view stored);
   // Sets (or, with nullopt, deletes) a stored row, keeping its lookups; writes an undo
   // record of the earlier content while in a transaction.
-  Status Store(const Table& table, const std::string& key, const std::optional<std::string>& value);
+  // Writes (value) or removes (nullopt) a row with its lookup entries and undo record.
+  // `value_lookups`: the new row's lookup keys when the caller has them (RowLookupKeys),
+  // else they are read from `value`.
+  Status Store(const Table& table, const std::string& key, const std::optional<std::string>& value,
+               const std::vector<std::string>* value_lookups = nullptr);
+  void RowLookupKeys(const Table& table, const std::string& key, const TableSchema& schema,
+                     const Row& row, std::vector<std::string>* out) const;
   Status LookupKeys(const Table& table, const std::string& key, std::string_view stored,
                     std::vector<std::string>* out);
   Status PutMeta(const std::string& key, std::string_view value);
