@@ -227,6 +227,9 @@ Status CascadeSink::Schema(const SchemaChange& change) {
   DdlEffect effect = ParseDdl(change);
   for (const DdlTable& t : effect.truncated) {
     std::string q = t.database + "." + t.table;
+    // A table kept in an earlier run is declared again on its first change; TRUNCATE may
+    // come first.
+    if (!state_->Kept(q) && Keeps(t.database, t.table)) RETURN_IF_ERROR(EnsureKept(q));
     if (!state_->Kept(q)) {
       if (hooks_.replicated(t.database, t.table)) {
         LOG_WARN(

@@ -1,7 +1,9 @@
 #include "cascade/cascade_sink.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <map>
 
 namespace binlake {
@@ -209,6 +211,33 @@ TEST_F(CascadeSinkTest, TruncateWritesEveryRowAsADeleteBeforeTheStatement) {
   out_.lines.clear();
   Txn(300, {Ins("p", {I(1), I(3)})});
   EXPECT_EQ(out_.lines, (std::vector<std::string>{"I p 1 3"}));
+}
+
+TEST_F(CascadeSinkTest, TruncateAfterARestartWritesTheRowsKeptByTheEarlierRun) {
+  const std::string parent = ::testing::TempDir();
+  const std::string name = "cascade-sink-restart-" + std::to_string(::getpid());
+  sink_.reset();
+  state_ = std::move(RowState::Open(parent, name)).value();
+  ASSERT_TRUE(state_->Reset().ok());
+  Open();
+  Txn(100, {Ins("p", {I(1), I(1)}), Ins("p", {I(2), I(2)})});
+  ASSERT_TRUE(state_->Flush().ok());
+  // A new process: the state from disk, no change to p before its TRUNCATE.
+  sink_.reset();
+  state_.reset();
+  state_ = std::move(RowState::Open(parent, name)).value();
+  Open();
+  out_.lines.clear();
+  TransactionBegin b;
+  b.position = {"bin.000001", 200};
+  ASSERT_TRUE(sink_->Begin(b).ok());
+  ASSERT_TRUE(sink_->Schema(SchemaChange{"db", "TRUNCATE TABLE p"}).ok());
+  ASSERT_TRUE(sink_->Commit(TransactionEnd{{"bin.000001", 210}, ""}).ok());
+  EXPECT_EQ(out_.lines, (std::vector<std::string>{"D p 1 1 (truncate)", "D p 2 2 (truncate)",
+                                                  "DDL TRUNCATE TABLE p"}));
+  sink_.reset();
+  state_.reset();
+  std::filesystem::remove_all(parent + "/" + name);
 }
 
 TEST_F(CascadeSinkTest, WithoutTruncateRowsOnlyCascadeChildrenAreKept) {
