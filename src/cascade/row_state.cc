@@ -96,6 +96,21 @@ Status RowState::LoadMeta() {
   return env_->Commit();
 }
 
+Status RowState::RestoreFrom(const std::string& path) {
+  txn_begin_.reset();
+  pending_position_.reset();
+  RETURN_IF_ERROR(env_->ReplaceFrom(path));
+  tables_.clear();
+  shapes_.clear();
+  position_ = BinlogPosition();
+  horizon_ = BinlogPosition();
+  next_undo_ = 1;
+  uncommitted_ = 0;
+  RETURN_IF_ERROR(PutMeta("boot", LmdbEnv::BootId()));
+  RETURN_IF_ERROR(env_->Commit());
+  return LoadMeta();
+}
+
 Status RowState::Reset() {
   ASSIGN_OR_RETURN(MDB_txn * txn, env_->Txn());
   for (MDB_dbi d : {rows_, lookups_, undo_, meta_}) {
@@ -395,6 +410,7 @@ Status RowState::MaybeCommit(bool now) {
     return Status::OK();
   }
   RETURN_IF_ERROR(env_->Commit());
+  ++commits_;
   uncommitted_ = 0;
   last_commit_ = t;
   if (pending_position_) position_ = *pending_position_;

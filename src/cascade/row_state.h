@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -86,6 +87,15 @@ class RowState {
 
   uint64_t rows_written() const { return rows_written_; }
 
+  // Commits to disk so far; changes when there is something new to back up. Thread-safe.
+  uint64_t commits() const { return commits_.load(); }
+  // Writes a copy of the committed state (rows, lookups, undo records, position) to `fd`.
+  // Thread-safe: may run while the owner changes the state.
+  Status CopyTo(int fd) const { return env_->CopyTo(fd); }
+  // Replaces the state with a copy CopyTo wrote (the file at `path`, e.g. fetched from the
+  // lake on another machine) and trusts it in this boot: the copy was complete when written.
+  Status RestoreFrom(const std::string& path);
+
  private:
   struct Lookup {
     uint32_t number;
@@ -103,8 +113,6 @@ class RowState {
   std::string RowKey(const TableSchema& schema, const Row& row) const;
   std::string Encode(const TableSchema& schema, const Row& row, uint32_t count);
   Result<StoredRow> Decode(std::string_view stored);
-  // Sets (or, with nullopt, deletes) a stored row, keeping its lookups; writes an undo
-  // record of the earlier content while in a transaction.
   // Writes (value) or removes (nullopt) a row with its lookup entries and undo record.
   // `value_lookups`: the new row's lookup keys when the caller has them (RowLookupKeys),
   // else they are read from `value`.
@@ -129,6 +137,7 @@ class RowState {
   uint64_t next_undo_ = 1;
   uint64_t uncommitted_ = 0;
   uint64_t rows_written_ = 0;
+  std::atomic<uint64_t> commits_{0};
   std::chrono::steady_clock::time_point last_commit_ = std::chrono::steady_clock::now();
 };
 

@@ -1,6 +1,8 @@
 #include "cascade/row_state.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -114,6 +116,48 @@ TEST(RowStateTest, RewindUndoesCommittedTransactionsAcrossARestart) {
   // Records before the horizon are gone: going back further is refused, not guessed.
   Status too_far = s->Rewind(At(4));
   EXPECT_EQ(too_far.code(), StatusCode::kFailedPrecondition) << too_far.ToString();
+}
+
+TEST(RowStateTest, ACopyRestoredElsewhereHoldsRowsUndoAndPosition) {
+  TableSchemaPtr t = Schema({0});
+  auto a = std::move(RowState::Open("", "")).value();
+  ASSERT_TRUE(a->Keep("db.t", {{"ref"}}).ok());
+  ASSERT_TRUE(a->BeginTransaction(At(4)).ok());
+  for (int i = 0; i < 120'000; ++i) ASSERT_TRUE(a->Upsert(*t, R(i, i % 5, "x")).ok());
+  ASSERT_TRUE(a->EndTransaction(At(10)).ok());
+  ASSERT_TRUE(a->BeginTransaction(At(10)).ok());
+  ASSERT_TRUE(a->Remove(*t, R(3, 3, "x")).ok());
+  ASSERT_TRUE(a->EndTransaction(At(20)).ok());
+  ASSERT_TRUE(a->Prune(At(10)).ok());
+  ASSERT_TRUE(a->Flush().ok());
+  const uint64_t commits = a->commits();
+  EXPECT_GT(commits, 0u);
+
+  std::string file = testing::TempDir() + "/row-state-copy";
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(a->CopyTo(fd).ok());
+  ::close(fd);
+  // Changes after the copy are not in it.
+  ASSERT_TRUE(a->BeginTransaction(At(20)).ok());
+  ASSERT_TRUE(a->Upsert(*t, R(500'000, 1, "later")).ok());
+  ASSERT_TRUE(a->EndTransaction(At(30)).ok());
+  ASSERT_TRUE(a->Flush().ok());
+  EXPECT_GT(a->commits(), commits);
+
+  auto b = std::move(RowState::Open("", "")).value();
+  ASSERT_TRUE(b->Keep("db.t", {}).ok());
+  ASSERT_TRUE(b->FinishLoad(At(99)).ok());
+  Status restored = b->RestoreFrom(file);
+  ASSERT_TRUE(restored.ok()) << restored.ToString();
+  std::filesystem::remove(file);
+  EXPECT_EQ(b->position(), At(20));
+  ASSERT_TRUE(b->Keep("db.t", {{"ref"}}).ok());
+  EXPECT_EQ(FindRef(b.get(), *t, 3).size(), 23'999u);  // 120k / 5, less row 3
+  EXPECT_EQ(FindRef(b.get(), *t, 1).size(), 24'000u);  // not the later row
+  // The undo records came along: the copy can go back to its checkpoint.
+  ASSERT_TRUE(b->Rewind(At(10)).ok());
+  EXPECT_EQ(FindRef(b.get(), *t, 3).size(), 24'000u);
 }
 
 TEST(RowStateTest, AbandonDropsWhatWasNotCommitted) {

@@ -450,6 +450,12 @@ Status ParseRoot(Section& root, Config* c) {
   int truncate = 0;
   RETURN_IF_ERROR(root.Choice("truncate", {"delete-rows", "warn"}, &truncate));
   c->truncate_rows = truncate == 0;
+  RETURN_IF_ERROR(root.DurationMs("state_backup_interval", &c->state_backup_interval_ms));
+  if (c->state_backup_interval_ms != 0 && c->state_backup_interval_ms < 1000) {
+    return InvalidArgumentError(
+        "state_backup_interval must be 0 (never) or at least 1s (got {} ms)",
+        c->state_backup_interval_ms);
+  }
   return root.CheckNoUnknownKeys();
 }
 

@@ -179,6 +179,10 @@ struct Config {
   // state and write each row TRUNCATE TABLE removes as a D row; warn: keep only the tables
   // cascades need, and log a warning for a TRUNCATE of any other.
   bool truncate_rows = true;
+  // state_backup_interval: how often the row state (when there is one) is copied into the
+  // lake, under _binlake/state/, so that another machine can take it over exactly; also at a
+  // clean stop. 0: never (a lost state is then read again from the source).
+  int64_t state_backup_interval_ms = 3600 * 1000;
 };
 
 // Parses YAML text. `${NAME}` in any value is replaced by the environment variable NAME (an

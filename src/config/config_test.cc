@@ -218,5 +218,17 @@ TEST(ConfigTest, CascadesAndTruncate) {
       << bad.status().ToString();
 }
 
+TEST(ConfigTest, StateBackupInterval) {
+  Result<Config> d = ParseConfig("source: {user: u}\n");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->state_backup_interval_ms, 3600 * 1000);
+  Result<Config> off = ParseConfig("source: {user: u}\nstate_backup_interval: 0\n");
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_EQ(off->state_backup_interval_ms, 0);
+  Result<Config> bad = ParseConfig("source: {user: u}\nstate_backup_interval: 10ms\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("state_backup_interval"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace binlake

@@ -69,6 +69,7 @@ Result<std::unique_ptr<LmdbEnv>> LmdbEnv::Open(const std::string& parent, const 
     return UnavailableError("opening {} in {}: {} (delete the folder: binlake rebuilds it)",
                             e->what_, e->dir_, mdb_strerror(rc));
   }
+  e->dbs_ = dbs;
   ASSIGN_OR_RETURN(MDB_txn * txn, e->Txn());
   for (const Db& db : dbs) {
     MDB_dbi dbi;
@@ -145,6 +146,75 @@ Status LmdbEnv::Commit() {
     ::madvise(map_, std::min(used, map_size_), MADV_DONTNEED);
   }
   return Status::OK();
+}
+
+Status LmdbEnv::CopyTo(int fd) const {
+  int rc = mdb_env_copyfd2(env_, fd, MDB_CP_COMPACT);
+  if (rc != 0) {
+    return ResourceExhaustedError("copying {} in {}: {} (is the disk full?)", what_, dir_,
+                                  mdb_strerror(rc));
+  }
+  return Status::OK();
+}
+
+namespace {
+
+// A copy written by CopyTo, open read-only.
+struct CopyReader {
+  MDB_env* env = nullptr;
+  MDB_txn* txn = nullptr;
+  ~CopyReader() {
+    if (txn) mdb_txn_abort(txn);
+    if (env) mdb_env_close(env);
+  }
+};
+
+}  // namespace
+
+Status LmdbEnv::ReplaceFrom(const std::string& path) {
+  CopyReader copy;
+  int rc = mdb_env_create(&copy.env);
+  if (rc == 0) rc = mdb_env_set_maxdbs(copy.env, static_cast<MDB_dbi>(dbs_.size()));
+  if (rc == 0) {
+    rc = mdb_env_open(copy.env, path.c_str(), MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK, 0600);
+  }
+  if (rc == 0) rc = mdb_txn_begin(copy.env, nullptr, MDB_RDONLY, &copy.txn);
+  auto bad = [&](std::string_view op) {
+    return CorruptionError("reading the copy of {} in {}: {}: {}", what_, path, op,
+                           mdb_strerror(rc));
+  };
+  if (rc != 0) return bad("open");
+  // Everything goes first, in one commit: a crash while the copy is read in leaves an empty
+  // content (no recorded state), never a mix of old and new.
+  Abort();
+  {
+    ASSIGN_OR_RETURN(MDB_txn * txn, Txn());
+    for (size_t i = 0; i < dbs_.size(); ++i) {
+      RETURN_IF_ERROR(Check(mdb_drop(txn, dbis_[i], 0), "emptying " + dbs_[i].name));
+    }
+    RETURN_IF_ERROR(Commit());
+  }
+  for (size_t i = 0; i < dbs_.size(); ++i) {
+    MDB_dbi src;
+    rc = mdb_dbi_open(copy.txn, dbs_[i].name.c_str(), dbs_[i].flags, &src);
+    if (rc == MDB_NOTFOUND) continue;  // not in the copy: empty
+    if (rc != 0) return bad("opening " + dbs_[i].name);
+    MDB_cursor* c = nullptr;
+    rc = mdb_cursor_open(copy.txn, src, &c);
+    if (rc != 0) return bad("cursor");
+    std::unique_ptr<MDB_cursor, void (*)(MDB_cursor*)> closer(c, mdb_cursor_close);
+    MDB_val k, v;
+    size_t n = 0;
+    for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+      ASSIGN_OR_RETURN(MDB_txn * txn, Txn());
+      RETURN_IF_ERROR(
+          Check(mdb_put(txn, dbis_[i], &k, &v, MDB_APPEND), "restoring " + dbs_[i].name));
+      if (++n % 50000 == 0) RETURN_IF_ERROR(Commit());
+    }
+    if (rc != MDB_NOTFOUND) return bad("reading " + dbs_[i].name);
+  }
+  return Commit();
 }
 
 std::string LmdbEnv::BootId() {

@@ -50,6 +50,13 @@ class LmdbEnv {
   Status Commit();
   // Drops the open transaction's changes.
   void Abort();
+  // Writes a compact copy of the committed content to `fd`, in LMDB's file format, as of one
+  // moment. May run on another thread while the owner writes (it reads a snapshot).
+  Status CopyTo(int fd) const;
+  // Replaces the whole content with that of a copy CopyTo wrote (the file at `path`), in
+  // transactions of bounded size, and commits. The copy must have the same databases.
+  Status ReplaceFrom(const std::string& path);
+
   // rc as a Status: OK for 0 and MDB_NOTFOUND, else an error naming the content and `op`.
   Status Check(int rc, std::string_view op) const;
 
@@ -67,6 +74,7 @@ class LmdbEnv {
   MDB_env* env_ = nullptr;
   MDB_txn* txn_ = nullptr;
   std::vector<MDB_dbi> dbis_;
+  std::vector<Db> dbs_;
   std::string what_;
   std::string dir_;
   bool keep_ = false;
