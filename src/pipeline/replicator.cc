@@ -16,6 +16,7 @@
 #include "mysql/connection.h"
 #include "pipeline/cascade_load.h"
 #include "pipeline/iceberg_load.h"
+#include "pipeline/state_backup.h"
 
 namespace binlake {
 namespace {
@@ -127,6 +128,49 @@ Status Replicator::FlushOutputs() {
   return Status::OK();
 }
 
+Status Replicator::Finish() {
+  RETURN_IF_ERROR(FlushOutputs());
+  if (backup_) {
+    // A clean stop leaves the newest state in the lake too.
+    backup_->Stop();
+    Status s = backup_->BackUp();
+    if (!s.ok()) LOG_WARN("row state backup at stop: {}", s.ToString());
+  }
+  return Status::OK();
+}
+
+Result<bool> Replicator::TakeOverState() {
+  Result<std::optional<std::string>> key =
+      StateBackup::Restore(store_, state_.get(), config_.spill.dir);
+  if (!key.ok()) {
+    LOG_WARN(
+        "the row state's copy in the lake could not be used ({}); it is read again from "
+        "the source",
+        key.status().ToString());
+    RETURN_IF_ERROR(state_->Reset());
+    return false;
+  }
+  if (!*key) return false;
+  if (state_->position().empty()) {
+    LOG_WARN("the row state's copy {} holds no position; it is read again from the source", **key);
+    return false;
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
+  ASSIGN_OR_RETURN(QueryResult logs, c->Query("SHOW BINARY LOGS"));
+  bool kept = false;
+  for (const auto& row : logs.rows) kept |= !row.empty() && row[0] == state_->position().file;
+  if (!kept) {
+    LOG_WARN(
+        "the row state's copy {} is at {}, which the source has purged; it is read again "
+        "from the source (a shorter state_backup_interval avoids this)",
+        **key, state_->position().ToString());
+    RETURN_IF_ERROR(state_->Reset());
+    return false;
+  }
+  LOG_INFO("row state taken over from the lake: {} at {}", **key, state_->position().ToString());
+  return true;
+}
+
 BinlogPosition Replicator::RestartPosition() const {
   BinlogPosition p = OutputsPosition();
   // The row state may be behind the outputs (its changes are committed every second): it
@@ -205,17 +249,21 @@ Status Replicator::StartCascades(bool first_start, BinlogPosition* position) {
       cascades = false;
     }
   }
+  if (state_->position().empty() && !first_start) {
+    // A lake without the row state that wrote it (a new machine, a reboot, a lost
+    // spill.dir): the newest copy in the lake, exact.
+    RETURN_IF_ERROR(TakeOverState().status());
+  }
   if (state_->position().empty()) {
     if (!first_start) {
-      // A lake without the row state that wrote it (a new machine, a reboot, a lost
-      // spill.dir): read the rows again. Cascades between the lake's position and now are
-      // reckoned from rows that already lack what they removed (docs/cascades.md).
+      // No usable copy: read the rows again. Cascades between the lake's position and now
+      // are reckoned from rows that already lack what they removed (docs/cascades.md).
       ASSIGN_OR_RETURN(std::vector<std::string> tables, StateTables());
       ASSIGN_OR_RETURN(BinlogPosition at, LoadRowState(connect_, tables, state_.get()));
       LOG_WARN(
           "the row state was rebuilt from the source at {}, after the lake's position {}: "
           "child rows a cascade removed in between may stay in the change log. Keep "
-          "spill.dir across restarts to avoid this",
+          "spill.dir across restarts, or state_backup_interval on, to avoid this",
           at.ToString(), position->ToString());
     } else {
       // A start in the past: the source's rows of today are not the rows of then, so the
@@ -243,6 +291,10 @@ Status Replicator::StartCascades(bool first_start, BinlogPosition* position) {
       tee_ ? static_cast<ChangeSink*>(tee_.get()) : static_cast<ChangeSink*>(sink_.get()));
   RETURN_IF_ERROR(cascade_->Start());
   if (state_->position() < *position) *position = state_->position();
+  if (config_.state_backup_interval_ms > 0) {
+    backup_ = std::make_unique<StateBackup>(store_, state_.get(), config_.spill.dir);
+    backup_->Start(std::chrono::milliseconds(config_.state_backup_interval_ms));
+  }
   return Status::OK();
 }
 
@@ -410,7 +462,7 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
   std::mt19937_64 rng(std::random_device{}());
   int64_t backoff_ms = 100;
   while (true) {
-    if (stopping() && !sink_->replaying()) return FlushOutputs();
+    if (stopping() && !sink_->replaying()) return Finish();
     ro.start = position;
     Result<std::unique_ptr<ReplicationSource>> opened = ReplicationSource::Open(ro);
     if (!opened.ok()) {
@@ -442,13 +494,13 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
     while (true) {
       bool between = !assembler.in_transaction();
       if (between && !sink_->replaying()) {
-        if (stopping()) return FlushOutputs();
+        if (stopping()) return Finish();
         Status load = check_load();
         if (!load.ok()) {
           RETURN_IF_ERROR(FlushOutputs());
           return load;
         }
-        if (stop_at && seen >= *stop_at) return FlushOutputs();
+        if (stop_at && seen >= *stop_at) return Finish();
       }
       Result<const Event*> next = stream.Next();
       if (!next.ok()) {

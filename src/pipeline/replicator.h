@@ -13,6 +13,7 @@
 #include "mysql/connect_options.h"
 #include "pipeline/change_log_sink.h"
 #include "pipeline/full_loader.h"
+#include "pipeline/state_backup.h"
 #include "pipeline/tee_sink.h"
 #include "storage/object_store.h"
 
@@ -61,6 +62,11 @@ class Replicator {
   Status StartCascades(bool first_start, BinlogPosition* position);
   Status TickOutputs();
   Status FlushOutputs();
+  // A clean stop: FlushOutputs, then a last copy of the row state into the lake.
+  Status Finish();
+  // Replaces an empty row state with the newest copy in the lake when the source still has
+  // the binlog from its position. False (state empty) when there is none to use.
+  Result<bool> TakeOverState();
   // Where to read again after a transaction was discarded.
   BinlogPosition RestartPosition() const;
   Status Stream(const RunOptions& options, BinlogPosition position, FullLoader* loader,
@@ -77,6 +83,7 @@ class Replicator {
   std::unique_ptr<TeeSink> tee_;          // both outputs, when iceberg_ is set
   std::unique_ptr<RowState> state_;       // null with cascades: off and truncate: warn...
   std::unique_ptr<CascadeSink> cascade_;  // ...else in front of the outputs (set up by Run)
+  std::unique_ptr<StateBackup> backup_;   // copies of the state into the lake
   const uint32_t server_id_;              // replica id on the replication connection
   ObjectStore* const store_;
   Clock* const clock_;

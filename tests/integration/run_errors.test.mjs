@@ -117,8 +117,10 @@ test('a resume position that was purged says so and how to recover', async () =>
   assertFails(r, 1, new RegExp(`the server cannot send the binlog from ${
     cp.position.file.replaceAll('.', '\\.')} \\(.*\\): the position was probably purged.*` +
       'start over with a new full load \\(empty target\\) or restore the missing binlog files'));
-  const kept = await lakeObjects(lake);
-  assert.deepEqual([...kept.keys()], ['_binlake/checkpoints/00000000000000000000.json'],
+  // The first run's clean stop also left a copy of its row state (_binlake/state/).
+  const kept = [...(await lakeObjects(lake)).keys()]
+    .filter((k) => !k.startsWith('_binlake/state/'));
+  assert.deepEqual(kept, ['_binlake/checkpoints/00000000000000000000.json'],
       'the checkpoint is kept as it was');
 });
 
