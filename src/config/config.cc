@@ -340,6 +340,16 @@ Status ParseOutput(Section& s, OutputConfig* c) {
         "transaction-ordered stream), as in DMS");
   }
   RETURN_IF_ERROR(s.Bool("parquet_timestamp_in_millisecond", &c->parquet_timestamp_in_millisecond));
+  int wide = -1;
+  RETURN_IF_ERROR(s.Choice("parquet_wide_decimal", {"string", "fixed"}, &wide));
+  if (wide >= 0) {
+    if (c->format != OutputFormat::kParquet) {
+      return InvalidArgumentError(
+          "output.parquet_wide_decimal is for Parquet only; CSV and JSON lines write every "
+          "DECIMAL as its exact text. Remove the key or set output.format: parquet");
+    }
+    c->parquet_wide_decimal_as_string = wide == 0;
+  }
   RETURN_IF_ERROR(s.Bool("include_before_image", &c->include_before_image));
   return s.CheckNoUnknownKeys();
 }

@@ -85,6 +85,8 @@ struct OutputConfig {
   std::string cdc_path;                              // DMS CdcPath
   bool preserve_transactions = false;                // DMS PreserveTransactions
   bool parquet_timestamp_in_millisecond = false;     // DMS ParquetTimestampInMillisecond
+  // Parquet DECIMAL wider than 38 digits: exact text (true) or FIXED_LEN_BYTE_ARRAY decimal.
+  bool parquet_wide_decimal_as_string = true;
   // JSON lines: add "old" with the before-image of updates.
   bool include_before_image = true;
 };

@@ -218,6 +218,22 @@ TEST(ConfigTest, CascadesAndTruncate) {
       << bad.status().ToString();
 }
 
+TEST(ConfigTest, ParquetWideDecimal) {
+  Result<Config> d = ParseConfig("source: {user: u}\noutput: {format: parquet}\n");
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->output.parquet_wide_decimal_as_string);
+  Result<Config> fixed =
+      ParseConfig("source: {user: u}\noutput: {format: parquet, parquet_wide_decimal: fixed}\n");
+  ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+  EXPECT_FALSE(fixed->output.parquet_wide_decimal_as_string);
+  Result<Config> csv = ParseConfig("source: {user: u}\noutput: {parquet_wide_decimal: fixed}\n");
+  ASSERT_FALSE(csv.ok());
+  EXPECT_NE(csv.status().message().find("Parquet only"), std::string::npos);
+  Result<Config> bad =
+      ParseConfig("source: {user: u}\noutput: {format: parquet, parquet_wide_decimal: double}\n");
+  ASSERT_FALSE(bad.ok());
+}
+
 TEST(ConfigTest, StateBackupInterval) {
   Result<Config> d = ParseConfig("source: {user: u}\n");
   ASSERT_TRUE(d.ok());

@@ -107,4 +107,23 @@ Status DecimalToFixed(std::string_view text, int precision, int scale, int width
   return Status::OK();
 }
 
+Status DecimalToText(std::string_view text, int precision, int scale, std::string* out) {
+  ParsedDecimal p;
+  RETURN_IF_ERROR(ParseDecimal(text, precision, scale, &p));
+  out->clear();
+  if (p.negative) out->push_back('-');
+  const int integer_digits = p.num_digits - scale;
+  if (integer_digits > 0) {
+    out->append(p.digits, static_cast<size_t>(integer_digits));
+  } else {
+    out->push_back('0');
+  }
+  if (scale == 0) return Status::OK();
+  out->push_back('.');
+  if (integer_digits < 0) out->append(static_cast<size_t>(-integer_digits), '0');
+  const int from = integer_digits > 0 ? integer_digits : 0;
+  out->append(p.digits + from, static_cast<size_t>(p.num_digits - from));
+  return Status::OK();
+}
+
 }  // namespace binlake

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "common/result.h"
@@ -23,6 +24,11 @@ Result<int64_t> DecimalToInt64(std::string_view text, int precision, int scale);
 // Writes the unscaled value of `text` as `width` big-endian two's complement bytes to out.
 // REQUIRES: width >= DecimalFixedWidth(precision); out has room for width bytes.
 Status DecimalToFixed(std::string_view text, int precision, int scale, int width, char* out);
+
+// Writes `text` as MySQL prints DECIMAL(precision, scale): an optional '-', the integer digits
+// without leading zeros (a lone 0 when there are none), and with scale > 0 a '.' and exactly
+// `scale` fraction digits. -0 becomes 0.
+Status DecimalToText(std::string_view text, int precision, int scale, std::string* out);
 
 // The fewest bytes whose two's complement range holds every DECIMAL(precision) value:
 // ceil((precision * log2(10) + 1) / 8). REQUIRES: 1 <= precision <= 76.

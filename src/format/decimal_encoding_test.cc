@@ -83,5 +83,30 @@ TEST(DecimalEncodingTest, FixedRejectsOverflow) {
   EXPECT_FALSE(DecimalToFixed(std::string(21, '9'), 20, 0, 9, out.data()).ok());
 }
 
+std::string Text(std::string_view text, int precision, int scale) {
+  std::string out;
+  Status s = DecimalToText(text, precision, scale, &out);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+TEST(DecimalEncodingTest, TextAsMySqlPrintsIt) {
+  EXPECT_EQ(Text("0", 65, 30), "0." + std::string(30, '0'));
+  EXPECT_EQ(Text("-0.000", 10, 3), "0.000");
+  EXPECT_EQ(Text("+1.5", 10, 3), "1.500");
+  EXPECT_EQ(Text("0.05", 10, 3), "0.050");
+  EXPECT_EQ(Text(".5", 10, 3), "0.500");
+  EXPECT_EQ(Text("007", 10, 0), "7");
+  EXPECT_EQ(Text("-12.340", 10, 3), "-12.340");
+  EXPECT_EQ(Text("0.000000000000000000000000000001", 65, 30), "0.000000000000000000000000000001");
+  const std::string nines = std::string(35, '9') + "." + std::string(30, '9');
+  EXPECT_EQ(Text("-" + nines, 65, 30), "-" + nines);
+  EXPECT_EQ(Text(std::string(65, '9'), 65, 0), std::string(65, '9'));
+  std::string out;
+  EXPECT_FALSE(DecimalToText(std::string(36, '9'), 65, 30, &out).ok());
+  EXPECT_FALSE(DecimalToText("1.25", 10, 1, &out).ok());
+  EXPECT_FALSE(DecimalToText("1e5", 10, 1, &out).ok());
+}
+
 }  // namespace
 }  // namespace binlake

@@ -50,6 +50,11 @@ struct ParquetOptions {
   // duration up to 838 hours, which Parquet's TIME cannot express), or as TIME(MICROS) INT64
   // holding the signed duration in microseconds.
   bool time_as_string = true;
+  // DECIMAL wider than 38 digits as its exact text (BYTE_ARRAY STRING), or as the DECIMAL
+  // logical type on FIXED_LEN_BYTE_ARRAY. Both are valid Parquet, but engines built on
+  // 128-bit decimals (Spark, Athena, Trino, pandas/Arrow's decimal128, DuckDB) refuse or
+  // misread the wide ones: DuckDB 1.x returns a DOUBLE off by a factor of 2^32.
+  bool wide_decimal_as_string = true;
   // ENUM as BYTE_ARRAY with the ENUM logical type, or as plain STRING.
   bool enum_as_string = false;
   ZeroDateRule zero_date = ZeroDateRule::kNull;

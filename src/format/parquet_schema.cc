@@ -7,6 +7,9 @@
 namespace binlake {
 namespace {
 
+// The widest decimal that fits 128 bits, the limit of most engines' decimal type.
+constexpr int kMaxDecimal128Digits = 38;
+
 // parquet.thrift ConvertedType.
 enum ConvertedType : int32_t {
   kUtf8 = 0,
@@ -113,7 +116,11 @@ Result<ParquetColumnPlan> PlanColumn(const Column& column, const ParquetOptions&
             "and scale 0..precision); check the table definition",
             column.name, column.precision, column.scale);
       }
-      if (column.precision <= 9) {
+      if (column.precision > kMaxDecimal128Digits && options.wide_decimal_as_string) {
+        p.type = ParquetType::kByteArray;
+        p.conversion = Conversion::kDecimalString;
+        p.order = StatsOrder::kBytes;
+      } else if (column.precision <= 9) {
         p.type = ParquetType::kInt32;
         p.conversion = Conversion::kDecimalInt32;
         p.order = StatsOrder::kSigned;
@@ -241,6 +248,7 @@ void WriteSchemaElement(const ParquetColumnPlan& p, ThriftCompactWriter* w) {
       converted = kTimeMicros;
       break;
     case Conversion::kTimeString:
+    case Conversion::kDecimalString:
     case Conversion::kString:
       converted = kUtf8;
       break;
@@ -311,6 +319,7 @@ void WriteSchemaElement(const ParquetColumnPlan& p, ThriftCompactWriter* w) {
       w->EndStruct();
       break;
     case Conversion::kTimeString:
+    case Conversion::kDecimalString:
     case Conversion::kString:
     case Conversion::kEnumOrSet:
     case Conversion::kJson: {

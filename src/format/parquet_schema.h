@@ -37,13 +37,14 @@ enum class Conversion : uint8_t {
   kDecimalInt32,
   kDecimalInt64,
   kDecimalFixed,
-  kDate,        // days since 1970-01-01
-  kDateTime,    // wall clock as if UTC, micros or millis
-  kTimestamp,   // instant, micros or millis
-  kTimeMicros,  // signed duration in micros
-  kTimeString,  // canonical TIME text
-  kString,      // UTF-8 text
-  kEnumOrSet,   // names; a numeric index/bitmask is mapped through Column.elements
+  kDecimalString,  // DECIMAL wider than 38 digits as its canonical text
+  kDate,           // days since 1970-01-01
+  kDateTime,       // wall clock as if UTC, micros or millis
+  kTimestamp,      // instant, micros or millis
+  kTimeMicros,     // signed duration in micros
+  kTimeString,     // canonical TIME text
+  kString,         // UTF-8 text
+  kEnumOrSet,      // names; a numeric index/bitmask is mapped through Column.elements
   kJson,
   kBytes,
 };

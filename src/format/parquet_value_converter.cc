@@ -329,6 +329,13 @@ Status ConvertToBytes(const ParquetColumnPlan& plan, const Value& v, std::string
       AppendTimeText(v.time(), plan.column.scale, scratch);
       *out = *scratch;
       return Status::OK();
+    case Conversion::kDecimalString:
+      if (k != Value::Kind::kDecimal) return WrongKind(plan, v);
+      RETURN_IF_ERROR_CTX(
+          DecimalToText(v.bytes(), plan.column.precision, plan.column.scale, scratch),
+          "column '{}'", plan.column.name);
+      *out = *scratch;
+      return Status::OK();
     case Conversion::kDecimalFixed: {
       if (k != Value::Kind::kDecimal) return WrongKind(plan, v);
       scratch->resize(plan.type_length);

@@ -5,6 +5,7 @@
 //   opt  NAME VALUE     codec none|snappy|gzip|zstd, zstd_level, row_group_bytes,
 //                       row_group_rows, page_bytes, dictionary 0|1, dictionary_page_bytes,
 //                       timestamp_millis 0|1, time_as_string 0|1, enum_as_string 0|1,
+//                       wide_decimal_as_string 0|1,
 //                       zero_date null|epoch|error, created_by TEXT
 //   col  NAME TYPE NULLABLE UNSIGNED PRECISION SCALE FIELD_ID ELEMENTS
 //        TYPE is a LogicalTypeName (int8 ... vector); ELEMENTS '-' or hex names joined by ','
@@ -156,6 +157,8 @@ bool SetOption(ParquetOptions* o, const std::string& name, const std::string& v)
     o->timestamp_millis = v == "1";
   } else if (name == "time_as_string") {
     o->time_as_string = v == "1";
+  } else if (name == "wide_decimal_as_string") {
+    o->wide_decimal_as_string = v == "1";
   } else if (name == "enum_as_string") {
     o->enum_as_string = v == "1";
   } else if (name == "zero_date") {

@@ -45,6 +45,7 @@ Result<std::unique_ptr<RowWriter>> NewRowWriter(const OutputConfig& output,
           break;
       }
       o.timestamp_millis = output.parquet_timestamp_in_millisecond;
+      o.wide_decimal_as_string = output.parquet_wide_decimal_as_string;
       o.row_group_bytes = 16ull << 20;
       return ParquetWriter::Create(std::move(columns), o, out);
     }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 
 import { duckdb, sql } from '../lib/rig.mjs';
+import { readHyparquet } from './parquet_support.mjs';
 import { lakeObjects, localLake, runBinlake, tableFiles, tempDir, writeConfig } from './run_support.mjs';
 
 const DB = `cdc_parquet_${process.pid}`;
@@ -34,6 +35,8 @@ const COLUMNS = [
   ['j', 'JSON', 'j', 'CAST(j AS VARCHAR)'],
   ['e', "ENUM('red','green')", 'e', 'CAST(e AS VARCHAR)'],
   ['bit1', 'BIT(1)', 'bit1 + 0', 'CAST(CAST(bit1 AS INTEGER) AS VARCHAR)'],
+  // Wider than 38 digits: exact text by default (docs/type-mapping.md).
+  ['dec65', 'DECIMAL(65,30)', 'dec65', 'dec65'],
 ];
 const selectSource = (where) =>
   `SELECT ${COLUMNS.map((c) => c[2]).join(', ')} FROM ${DB}.t WHERE ${where}`;
@@ -54,13 +57,16 @@ test('parquet change log: every value equals SELECT; codec, types and field ids'
     INSERT INTO ${DB}.t VALUES
       (1, 18446744073709551615, -128, -9999999999999999.9999, 1234567890123456789012345678.0123456789,
        -0.5, '2026-01-02 03:04:05.123456', '2038-01-19 03:14:07.999', '1000-01-01',
-       '-838:59:59.99', 1901, 'Grüße 🐬', x'00FF00', '{"a": [1, 2.5, "x"]}', 'green', b'1'),
+       '-838:59:59.99', 1901, 'Grüße 🐬', x'00FF00', '{"a": [1, 2.5, "x"]}', 'green', b'1',
+       -99999999999999999999999999999999999.999999999999999999999999999999),
       (2, 0, 127, 0.0001, -0.0000000001, 1e300, '9999-12-31 23:59:59.999999',
-       '1970-01-01 00:00:01.000', '9999-12-31', '00:00:00.01', 2155, '', x'', '[]', 'red', b'0'),
+       '1970-01-01 00:00:01.000', '9999-12-31', '00:00:00.01', 2155, '', x'', '[]', 'red', b'0',
+       217512068297436.969800000000000000000000000001),
       (3, NULL, NULL, NULL, NULL, NULL, '2000-02-29 12:00:00.000001', NULL, NULL, NULL, NULL,
-       NULL, NULL, NULL, NULL, NULL)`);
+       NULL, NULL, NULL, NULL, NULL, 0)`);
   const inserted = await sql(`SET time_zone = '+00:00'; ${selectSource('TRUE ORDER BY id')}`);
-  await sql(`UPDATE ${DB}.t SET s = 'changed', dec20 = 42.4200, j = '{"b": null}' WHERE id = 2`);
+  await sql(`UPDATE ${DB}.t SET s = 'changed', dec20 = 42.4200, j = '{"b": null}',
+    dec65 = 0.000000000000000000000000000001 WHERE id = 2`);
   const updated = await sql(`SET time_zone = '+00:00'; ${selectSource('id = 2')}`);
   await sql(`DELETE FROM ${DB}.t WHERE id = 1`);
   await runBinlake(config, { check: true });
@@ -84,6 +90,12 @@ test('parquet change log: every value equals SELECT; codec, types and field ids'
   const dbl = 1 + COLUMNS.findIndex((c) => c[0] === 'dbl');
   const numeric = (table) => table.map((r) => r.map((v, i) => (i === dbl && v !== null ? Number(v) : v)));
   assert.deepEqual(numeric(rows), numeric(expected));
+  // The second reader reads the wide decimals exactly too.
+  const dec65 = 1 + COLUMNS.findIndex((c) => c[0] === 'dec65');
+  const hyp = (await readHyparquet(path)).sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+  assert.deepEqual(hyp.map((r) => r.dec65 ?? null), expected.map((r) => r[dec65]));
+  const [[wideType]] = await duckdb(`SELECT type FROM parquet_schema('${path}') WHERE name = 'dec65'`);
+  assert.equal(wideType, 'BYTE_ARRAY');
 
   const codecs = await duckdb(`SELECT DISTINCT compression FROM parquet_metadata('${path}')`);
   assert.deepEqual(codecs, [['ZSTD']]);

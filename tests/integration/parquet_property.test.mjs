@@ -24,6 +24,19 @@ function randomBigInt(r, lo, hi) {
   return lo + (x % span);
 }
 
+// A random DECIMAL(precision, scale) value as MySQL prints it: up to `precision` random
+// digits, a sign when not zero, exactly `scale` fraction digits.
+function decimalText(r, precision, scale) {
+  let digits = '';
+  const n = Math.floor(r() * (precision + 1));
+  for (let i = 0; i < n; ++i) digits += Math.floor(r() * 10);
+  digits = digits.padStart(precision, '0');
+  const neg = r() < 0.5 && /[1-9]/.test(digits);
+  const ip = digits.slice(0, precision - scale).replace(/^0+/, '') || '0';
+  const fp = digits.slice(precision - scale);
+  return `${neg ? '-' : ''}${ip}${scale ? '.' + fp : ''}`;
+}
+
 // Each generator: a column and a function giving [tool value, DuckDB expression, expected].
 const GENERATORS = [
   (r, name) => {
@@ -50,14 +63,19 @@ const GENERATORS = [
       column: col(name, 'decimal', { precision, scale }),
       expr: `regexp_replace(CAST("${name}" AS DECIMAL(38, ${scale}))::VARCHAR, '^(-?)[.]', '\\10.')`,
       value: () => {
-        let digits = '';
-        const n = Math.floor(r() * (precision + 1));
-        for (let i = 0; i < n; ++i) digits += Math.floor(r() * 10);
-        digits = digits.padStart(precision, '0');
-        const neg = r() < 0.5 && /[1-9]/.test(digits);
-        const ip = digits.slice(0, precision - scale).replace(/^0+/, '') || '0';
-        const fp = digits.slice(precision - scale);
-        const text = `${neg ? '-' : ''}${ip}${scale ? '.' + fp : ''}`;
+        const text = decimalText(r, precision, scale);
+        return [V.dec(text), text];
+      },
+    };
+  },
+  (r, name) => {
+    // Wider than 128 bits: written as exact text, which both readers return as is.
+    const precision = 39 + Math.floor(r() * 27);
+    const scale = Math.floor(r() * 31);
+    return {
+      column: col(name, 'decimal', { precision, scale }), expr: `"${name}"`, hyp: (e) => e,
+      value: () => {
+        const text = decimalText(r, precision, scale);
         return [V.dec(text), text];
       },
     };

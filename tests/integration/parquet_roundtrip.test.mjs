@@ -269,13 +269,23 @@ test('options: millisecond timestamps, TIME as TIME, ENUM as STRING, zero dates 
   assert.equal(s.zd.rep, 'REQUIRED'); // the epoch rule keeps NOT NULL columns REQUIRED
 });
 
-test('wide decimals (precision 39..65) as FIXED_LEN_BYTE_ARRAY', async () => {
-  const texts = ['-12345678901234567890123456789012345.123456789012345678901234567890', '0.000000000000000000000000000001', '99999999999999999999999999999999999.999999999999999999999999999999'];
-  const path = writeParquet({ columns: [col('d', 'decimal', { precision: 65, scale: 30 })], rows: texts.map((t) => [V.dec(t)]) });
-  const schema = await queryObjects(`SELECT type, type_length FROM parquet_schema(${sqlString(path)}) WHERE name = 'd'`);
-  assert.deepEqual(schema[0], { type: 'FIXED_LEN_BYTE_ARRAY', type_length: '28' });
+test('wide decimals (precision 39..65): exact text by default, FIXED_LEN_BYTE_ARRAY on request', async () => {
+  const texts = ['-12345678901234567890123456789012345.123456789012345678901234567890', '0.000000000000000000000000000001', '99999999999999999999999999999999999.999999999999999999999999999999', '217512068297436.9698'];
+  // MySQL's text: the fraction always has `scale` digits.
+  const canonical = texts.map((t) => (t.includes('.') ? t + '0'.repeat(30 - t.split('.')[1].length) : t));
+  const column = [col('d', 'decimal', { precision: 65, scale: 30 })];
+  const path = writeParquet({ columns: column, rows: texts.map((t) => [V.dec(t)]) });
+  const schema = await queryObjects(`SELECT type, converted_type FROM parquet_schema(${sqlString(path)}) WHERE name = 'd'`);
+  assert.deepEqual(schema[0], { type: 'BYTE_ARRAY', converted_type: 'UTF8' });
+  const duck = await queryObjects(`SELECT d FROM read_parquet(${sqlString(path)})`);
+  assert.deepEqual(duck.map((r) => r.d), canonical, 'DuckDB reads the exact value');
+  assert.deepEqual((await readHyparquet(path)).map((r) => r.d), canonical, 'hyparquet too');
+
+  const fixed = writeParquet({ options: { wide_decimal_as_string: 0 }, columns: column, rows: texts.map((t) => [V.dec(t)]) });
+  const fschema = await queryObjects(`SELECT type, type_length FROM parquet_schema(${sqlString(fixed)}) WHERE name = 'd'`);
+  assert.deepEqual(fschema[0], { type: 'FIXED_LEN_BYTE_ARRAY', type_length: '28' });
   // hyparquet converts decimals to doubles; the exact bytes are covered by the unit tests.
-  const rows = await readHyparquet(path);
+  const rows = await readHyparquet(fixed);
   rows.forEach((r, i) => {
     const want = Number(texts[i]);
     assert.ok(Math.abs(r.d - want) <= Math.abs(want) * 1e-15, `${r.d} vs ${want}`);
