@@ -113,10 +113,17 @@ TEST(RecordsTest, LoadRecordsRoundTrip) {
   }
   LoadRecord first = MakeLoadRecord(1, false);
   EXPECT_EQ(DecodeLoadRecord(EncodeLoadRecord(first), "t")->after, std::nullopt);
-  LoadStart s{"shop", "orders", {"mariadb-bin.000001", 4}, 1763830000000};
+  LoadStart s{"shop", "orders", {"mariadb-bin.000001", 4}, 1763830000000, 1763829998999999};
   Result<LoadStart> back = DecodeLoadStart(EncodeLoadStart(s), "test");
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(*back, s);
+  // A record from before the field: LOAD rows then take each file's read time.
+  Result<LoadStart> old = DecodeLoadStart(
+      R"({"format":1,"schema":"s","table":"t","cdc_from":{"file":"b.000001","offset":4},)"
+      R"("started_ms":5})",
+      "test");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(old->row_time_micros, 0);
 }
 
 TEST(CheckpointStoreTest, LoadRecordsListInOrderAndGapsAreCorruption) {

@@ -122,11 +122,9 @@ Result<Intent> DecodeIntent(std::string_view json, std::string_view origin) {
 }
 
 std::string EncodeLoadStart(const LoadStart& s) {
-  Json j{{"format", kFormat},
-         {"schema", s.schema},
-         {"table", s.table},
-         {"cdc_from", PositionJson(s.cdc_from)},
-         {"started_ms", s.started_ms}};
+  Json j{{"format", kFormat},          {"schema", s.schema},
+         {"table", s.table},           {"cdc_from", PositionJson(s.cdc_from)},
+         {"started_ms", s.started_ms}, {"row_time_micros", s.row_time_micros}};
   return j.dump() + "\n";
 }
 
@@ -137,6 +135,7 @@ Result<LoadStart> DecodeLoadStart(std::string_view json, std::string_view origin
     s.table = j.at("table").get<std::string>();
     s.cdc_from = PositionFrom(j.at("cdc_from"));
     s.started_ms = j.at("started_ms").get<int64_t>();
+    s.row_time_micros = j.value("row_time_micros", int64_t{0});
     return s;
   });
 }

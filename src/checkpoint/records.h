@@ -65,6 +65,13 @@ struct LoadStart {
   std::string table;
   BinlogPosition cdc_from;  // CDC of the table starts no later than here
   int64_t started_ms = 0;   // wall clock, ms since the epoch
+  // The timestamp column of every LOAD row of the table, µs since the epoch: the source's
+  // clock when the load began, in whole seconds, less 1 s and 1 µs. No change committed after
+  // a LOAD row's snapshot has an earlier binlog time (whole seconds on MariaDB, taken when a
+  // statement starts), so a LOAD row never sorts after a later change of its key by time
+  // (docs/consuming.md). 0 in records written before the field existed: then the time each
+  // LOAD file is read.
+  int64_t row_time_micros = 0;
   bool operator==(const LoadStart&) const = default;
 };
 

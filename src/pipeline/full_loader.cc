@@ -54,8 +54,9 @@ struct FullLoader::TableState {
   uint64_t next_seq = 1;
   uint32_t next_counter = 1;
   uint64_t rows_this_run = 0;
-  int64_t run_started_us = 0;  // monotonic: the first chunk of this run began
-  int64_t run_ended_us = 0;    // ... and the table finished
+  int64_t run_started_us = 0;   // monotonic: the first chunk of this run began
+  int64_t run_ended_us = 0;     // ... and the table finished
+  int64_t row_time_micros = 0;  // LoadStart::row_time_micros; 0: each file's read time
   FullLoadStats stats;
 };
 
@@ -75,6 +76,11 @@ Result<std::vector<std::pair<std::string, std::string>>> PrepareFullLoad(
         "may read, and a replicated table it cannot see is not loaded (its changes are still "
         "captured). Make sure it has SELECT on every replicated schema (docs/source-setup.md)");
   }
+  // The source's clock, in the binlog's unit (docs/consuming.md).
+  ASSIGN_OR_RETURN(QueryResult now, connection->Query("SELECT UNIX_TIMESTAMP()"));
+  int64_t source_secs = clock->NowMicros() / 1'000'000;
+  if (!now.rows.empty() && now.rows[0][0]) source_secs = std::stoll(*now.rows[0][0]);
+  const int64_t row_time_micros = (source_secs - 1) * 1'000'000 - 1;
   ASSIGN_OR_RETURN(QueryResult tables,
                    connection->Query("SELECT TABLE_SCHEMA, TABLE_NAME FROM "
                                      "information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
@@ -89,7 +95,7 @@ Result<std::vector<std::pair<std::string, std::string>>> PrepareFullLoad(
       // CDC has written this table before: it was created after the lake began (CDC has
       // every row of it) or the lake ran without full load then.
       if (checkpoint.tables.count(schema + "." + table)) continue;
-      LoadStart s{schema, table, cdc_from, clock->NowMicros() / 1000};
+      LoadStart s{schema, table, cdc_from, clock->NowMicros() / 1000, row_time_micros};
       RETURN_IF_ERROR(checkpoints->WriteLoadStart(s));
     }
     out.emplace_back(schema, table);
@@ -120,6 +126,7 @@ Status FullLoader::RecoverTable(TableState* t) {
                    checkpoints_.LoadLoadRecords(t->schema, t->table));
   ASSIGN_OR_RETURN(std::optional<LoadStart> start, checkpoints_.LoadLoadStart(t->schema, t->table));
   t->stats.started_ms = start ? start->started_ms : 0;
+  t->row_time_micros = start ? start->row_time_micros : 0;
   if (!records.empty() && !records.back().object.empty()) {
     // Only the last record can lack its file: records are written one at a time, each
     // after the previous file exists.
@@ -361,7 +368,7 @@ Status FullLoader::WorkOn(Link* link, TableState* t) {
     ASSIGN_OR_RETURN(f->writer, NewRowWriter(options_.output, t->shape->columns(),
                                              t->shape->json_places(), f->buffer.get()));
     ChangeContext context;
-    context.commit_time_micros = clock_->NowMicros();
+    context.commit_time_micros = t->row_time_micros ? t->row_time_micros : clock_->NowMicros();
     Row out;
     return reader->Read(
         t->plan, f->chunk,

@@ -1,0 +1,73 @@
+// The timestamp column of LOAD rows (docs/consuming.md): while a workload updates rows of a
+// composite-key table, binlake loads it in small chunks beside CDC. MariaDB's binlog times are
+// whole seconds, so a LOAD row stamped with its transfer time would sort after changes made
+// later in the same second. For every key, each CDC change after its LOAD row (by the sequence
+// column) must have a later timestamp than the LOAD row; the latest state by the sequence
+// equals SELECT *.
+
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+
+import { duckdb, sql } from '../lib/rig.mjs';
+import { lakeObjects, localLake, prng, runBinlake, tableFiles, tempDir, writeConfig } from './run_support.mjs';
+
+const DB = `load_row_time_${process.pid}`;
+const work = tempDir('load-row-time');
+after(async () => {
+  await sql(`DROP DATABASE IF EXISTS ${DB}`);
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('a LOAD row never sorts after a later change of its key by the timestamp column', async () => {
+  await sql(`DROP DATABASE IF EXISTS ${DB}; CREATE DATABASE ${DB}; USE ${DB};
+    CREATE TABLE items (a INT NOT NULL, b VARCHAR(8) NOT NULL, v INT, PRIMARY KEY (a, b));
+    INSERT INTO items SELECT seq % 13, CONCAT('k', seq), seq FROM seq_1_to_20000`);
+  const lake = await localLake(join(work, 'lake'));
+  const config = writeConfig(work, DB, {
+    lake,
+    output: {
+      format: 'parquet', include_op_for_full_load: true, timestamp_column_name: 'ts',
+      sequence_column_name: 'seq', cdc_max_batch_interval: '1s',
+    },
+    extra: { full_load: { threads: 2, chunk_rows: 200 } },
+  });
+  const rand = prng(Number(process.env.LOAD_ROW_TIME_SEED ?? Date.now() % 1000000));
+  let stop = false;
+  const workload = (async () => {
+    while (!stop) {
+      const stmts = [];
+      for (let i = 0; i < 20; ++i) {
+        const n = 1 + Math.floor(rand() * 20000);
+        stmts.push(`UPDATE ${DB}.items SET v = v + 1 WHERE a = ${n % 13} AND b = 'k${n}'`);
+      }
+      await sql(stmts.join(';\n'));
+    }
+  })();
+  try {
+    await runBinlake(config, { check: true, timeoutMs: 240000 });
+  } finally {
+    stop = true;
+    await workload;
+  }
+  await runBinlake(config, { check: true });
+
+  const objects = await lakeObjects(lake);
+  const files = tableFiles(objects, DB, 'items').map((k) => `'${join(lake.dir, k)}'`);
+  assert.ok(files.some((f) => /\/LOAD/.test(f)), 'LOAD files were written');
+  const changes = `read_parquet([${files.join(', ')}], union_by_name = true, filename = true)`;
+  const [[pairs, wrong]] = await duckdb(`
+    WITH c AS (SELECT a, b, ts, seq, filename LIKE '%/LOAD%' AS load FROM ${changes})
+    SELECT count(*), count(*) FILTER (WHERE cdc.ts <= l.ts)
+    FROM c AS l JOIN c AS cdc ON l.a = cdc.a AND l.b = cdc.b AND cdc.seq > l.seq
+    WHERE l.load AND NOT cdc.load`);
+  assert.ok(Number(pairs) > 0, 'some keys changed after their LOAD row');
+  assert.equal(Number(wrong), 0, `${wrong} of ${pairs} later changes sort before their LOAD row`);
+
+  const text = (rows) => rows.map((r) => r.map(String).join('|')).sort();
+  const bySeq = await duckdb(`SELECT a, b, v FROM ${changes}
+    QUALIFY row_number() OVER (PARTITION BY a, b ORDER BY seq DESC) = 1 AND Op <> 'D'`);
+  assert.equal(bySeq.length, 20000);
+  assert.deepEqual(text(bySeq), text(await sql(`SELECT a, b, v FROM ${DB}.items`)));
+});
