@@ -3,17 +3,28 @@
 // whole seconds, so a LOAD row stamped with its transfer time would sort after changes made
 // later in the same second. For every key, each CDC change after its LOAD row (by the sequence
 // column) must have a later timestamp than the LOAD row; the latest state by the sequence
-// equals SELECT *.
+// equals SELECT *, and so do the MERGE recipes of docs/consuming.md, run as written there.
 
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 
 import { duckdb, sql } from '../lib/rig.mjs';
 import { lakeObjects, localLake, prng, runBinlake, tableFiles, tempDir, writeConfig } from './run_support.mjs';
 
 const DB = `load_row_time_${process.pid}`;
+const DOC = join(dirname(fileURLToPath(import.meta.url)), '../../docs/consuming.md');
+
+/** The SQL blocks of docs/consuming.md by their `-- recipe: name` line. */
+function recipes() {
+  const out = {};
+  for (const m of readFileSync(DOC, 'utf8').matchAll(/```sql\n-- recipe: (\S+)\n([\s\S]*?)```/g)) {
+    out[m[1]] = m[2];
+  }
+  return out;
+}
 const work = tempDir('load-row-time');
 after(async () => {
   await sql(`DROP DATABASE IF EXISTS ${DB}`);
@@ -40,7 +51,8 @@ test('a LOAD row never sorts after a later change of its key by the timestamp co
       const stmts = [];
       for (let i = 0; i < 20; ++i) {
         const n = 1 + Math.floor(rand() * 20000);
-        stmts.push(`UPDATE ${DB}.items SET v = v + 1 WHERE a = ${n % 13} AND b = 'k${n}'`);
+        const where = `WHERE a = ${n % 13} AND b = 'k${n}'`;
+        stmts.push(i === 0 ? `DELETE FROM ${DB}.items ${where}` : `UPDATE ${DB}.items SET v = v + 1 ${where}`);
       }
       await sql(stmts.join(';\n'));
     }
@@ -68,6 +80,21 @@ test('a LOAD row never sorts after a later change of its key by the timestamp co
   const text = (rows) => rows.map((r) => r.map(String).join('|')).sort();
   const bySeq = await duckdb(`SELECT a, b, v FROM ${changes}
     QUALIFY row_number() OVER (PARTITION BY a, b ORDER BY seq DESC) = 1 AND Op <> 'D'`);
-  assert.equal(bySeq.length, 20000);
-  assert.deepEqual(text(bySeq), text(await sql(`SELECT a, b, v FROM ${DB}.items`)));
+  const source = text(await sql(`SELECT a, b, v FROM ${DB}.items`));
+  assert.ok(source.length < 20000, 'the workload deleted rows');
+  assert.deepEqual(text(bySeq), source);
+
+  const r = recipes();
+  const view = `CREATE VIEW changes AS SELECT * FROM ${changes};`;
+  for (const merge of ['merge', 'merge-spark']) {
+    // Applied twice: the second application changes nothing.
+    const merged = await duckdb(`${view} ${r.target} ${r[merge]} ${r[merge]} SELECT a, b, v FROM items`);
+    assert.deepEqual(text(merged), source, `${merge} equals SELECT *`);
+  }
+  const ods = await duckdb(`${view} ${r['target-ods']} ${r['merge-ods']}
+    SELECT a, b, v, is_deleted FROM items_ods`);
+  assert.deepEqual(text(ods.filter((row) => !row[3]).map((row) => row.slice(0, 3))), source);
+  const [[keys]] = await duckdb(`SELECT count(DISTINCT (a, b)) FROM ${changes}`);
+  assert.equal(ods.length, Number(keys), 'deleted rows are kept, marked');
+  assert.ok(ods.some((row) => row[3]), 'some rows are marked deleted');
 });
