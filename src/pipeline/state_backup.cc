@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -44,10 +45,8 @@ struct Fd {
   }
 };
 
-std::string NewKey() {
-  auto now = std::chrono::system_clock::now();
-  int64_t ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+// The key of a copy made at `ms` (ms since the epoch, UTC).
+std::string KeyAt(int64_t ms) {
   std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
@@ -102,7 +101,12 @@ Status StateBackup::BackUp() {
   if (::fstat(fd.fd, &st) != 0 || ::lseek(fd.fd, 0, SEEK_SET) != 0) {
     return UnavailableError("reading back the row state's copy: {}", std::strerror(errno));
   }
-  const std::string key = NewKey();
+  // Keys sort by time; two copies within one millisecond get consecutive ones.
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  last_key_ms_ = std::max(now_ms, last_key_ms_ + 1);
+  const std::string key = KeyAt(last_key_ms_);
   PutOptions o;
   o.if_none_match = true;
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> w, store_->NewWriter(key, o));

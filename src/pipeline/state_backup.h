@@ -51,6 +51,7 @@ class StateBackup {
   RowState* state_;
   std::string spill_dir_;
   std::optional<uint64_t> copied_commits_;  // state_->commits() at the last copy
+  int64_t last_key_ms_ = 0;                 // the time in the last copy's key
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;
