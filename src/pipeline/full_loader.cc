@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -79,7 +80,12 @@ Result<std::vector<std::pair<std::string, std::string>>> PrepareFullLoad(
   // The source's clock, in the binlog's unit (docs/consuming.md).
   ASSIGN_OR_RETURN(QueryResult now, connection->Query("SELECT UNIX_TIMESTAMP()"));
   int64_t source_secs = clock->NowMicros() / 1'000'000;
-  if (!now.rows.empty() && now.rows[0][0]) source_secs = std::stoll(*now.rows[0][0]);
+  if (!now.rows.empty() && now.rows[0][0]) {
+    const std::string& text = *now.rows[0][0];
+    int64_t secs = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), secs);
+    if (ec == std::errc() && end == text.data() + text.size()) source_secs = secs;
+  }
   const int64_t row_time_micros = (source_secs - 1) * 1'000'000 - 1;
   ASSIGN_OR_RETURN(QueryResult tables,
                    connection->Query("SELECT TABLE_SCHEMA, TABLE_NAME FROM "

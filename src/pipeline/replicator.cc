@@ -153,6 +153,7 @@ Result<bool> Replicator::TakeOverState() {
   if (!*key) return false;
   if (state_->position().empty()) {
     LOG_WARN("the row state's copy {} holds no position; it is read again from the source", **key);
+    RETURN_IF_ERROR(state_->Reset());
     return false;
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
