@@ -91,12 +91,27 @@ struct OutputConfig {
   bool include_before_image = true;
 };
 
+// What happens to a row value a table-mapping rule cannot produce exactly: a value
+// change-data-type cannot convert, or a LOB longer than lob_max_size (DMS task settings
+// ErrorBehavior DataErrorPolicy / DataTruncationErrorPolicy).
+enum class DataErrorAction : uint8_t {
+  kStop,          // stop with an error naming the table, column and value (STOP_TASK)
+  kLogError,      // write the row with NULL (conversion) or the cut value, and log it
+  kIgnoreRecord,  // leave the row out, and log it
+};
+
 struct TablesConfig {
   // DMS-style patterns "schema.table" with % (any run) and _ (one character).
   std::vector<std::string> include = {"%.%"};
   std::vector<std::string> exclude;
-  // A DMS table-mapping JSON file (selection and transformation rules), used as-is.
+  // A DMS table-mapping JSON file (selection, transformation and table-settings rules),
+  // used as-is (docs/migrating-from-dms.md). Refused together with include/exclude.
   std::string mapping_file;
+  // LOB columns (TEXT, BLOB, JSON) longer than this many bytes are cut to it in the change
+  // log (DMS LimitedSizeLobMode with LobMaxSize); 0 keeps them whole.
+  uint64_t lob_max_size = 0;
+  DataErrorAction data_error = DataErrorAction::kStop;
+  DataErrorAction truncation_error = DataErrorAction::kLogError;
 };
 
 struct StartConfig {

@@ -9,12 +9,44 @@ bool IsSystemSchema(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+// Matches one pattern element at pattern[p] against c: `_`, a bracket class `[ab]`, `[a-d]`
+// (`[_]`, `[%]` are the literal characters), or a literal. Sets *next past the element.
+// An unclosed `[` is a literal.
+bool MatchElement(std::string_view pattern, size_t p, char c, size_t* next) {
+  if (pattern[p] == '_') {
+    *next = p + 1;
+    return true;
+  }
+  if (pattern[p] == '[') {
+    size_t close = pattern.find(']', p + 2);
+    if (close != std::string_view::npos) {
+      *next = close + 1;
+      for (size_t i = p + 1; i < close; ++i) {
+        if (i + 2 < close && pattern[i + 1] == '-') {
+          if (c >= pattern[i] && c <= pattern[i + 2]) return true;
+          i += 2;
+        } else if (pattern[i] == c) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+  *next = p + 1;
+  return pattern[p] == c;
+}
+
+}  // namespace
+
 bool LikeMatch(std::string_view pattern, std::string_view text) {
   // Iterative matcher with backtracking to the last %.
   size_t p = 0, t = 0, star_p = std::string_view::npos, star_t = 0;
   while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '_' || pattern[p] == text[t])) {
-      ++p;
+    size_t next = 0;
+    if (p < pattern.size() && pattern[p] != '%' && MatchElement(pattern, p, text[t], &next)) {
+      p = next;
       ++t;
     } else if (p < pattern.size() && pattern[p] == '%') {
       star_p = p++;
@@ -28,6 +60,20 @@ bool LikeMatch(std::string_view pattern, std::string_view text) {
   }
   while (p < pattern.size() && pattern[p] == '%') ++p;
   return p == pattern.size();
+}
+
+std::string EscapeLike(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '%' || c == '_' || c == '[') {
+      out += '[';
+      out += c;
+      out += ']';
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 Result<TableFilter::Pattern> TableFilter::ParsePattern(std::string_view text) {

@@ -9,7 +9,8 @@
 namespace binlake {
 
 // Decides which tables are replicated, from DMS-style selection patterns "schema.table"
-// where % matches any run of characters (including none) and _ exactly one; a pattern
+// where % matches any run of characters (including none), _ exactly one and [ab] / [a-d]
+// one of a set (LikeMatch); a pattern
 // without a dot applies to the schema and matches all its tables. Matching is
 // case-sensitive for names, as MySQL on Linux. Exclude wins over include. The system
 // schemas (mysql, sys, information_schema, performance_schema) are never replicated.
@@ -34,7 +35,10 @@ class TableFilter {
   std::vector<Pattern> exclude_;
 };
 
-// SQL LIKE-style match of `text` against `pattern` with % and _ (no escapes).
+// Match of `text` against a DMS wildcard pattern: % any run of characters, _ exactly one,
+// [ab] one of a set, [a-d] one of a range; [_], [%] and [[] are the literal characters.
 bool LikeMatch(std::string_view pattern, std::string_view text);
+// The pattern that matches exactly `name` (wildcard characters bracketed).
+std::string EscapeLike(std::string_view name);
 
 }  // namespace binlake

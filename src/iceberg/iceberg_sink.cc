@@ -152,9 +152,22 @@ Status IcebergSink::Load(
   auto summary = [&](bool done) {
     return PositionSummary(*position, "", done ? nullptr : "in-progress");
   };
+  std::shared_ptr<const TableView> filter;
+  if (mapping_) {
+    ASSIGN_OR_RETURN(filter, mapping_->FilterView(schema));
+  }
   RETURN_IF_ERROR(t->table->LoadRows(
       [&](const std::function<Status(::binlake::Row &&)>& on_row) -> Status {
-        RETURN_IF_ERROR(read(on_row));
+        if (filter) {
+          // Only the rows the table mapping's source filters admit.
+          RETURN_IF_ERROR(read([&](::binlake::Row&& row) -> Status {
+            RowChange c{Op::kInsert, schema, {}, std::move(row)};
+            ASSIGN_OR_RETURN(bool keep, filter->Keep(&c));
+            return keep ? on_row(std::move(c.after)) : Status::OK();
+          }));
+        } else {
+          RETURN_IF_ERROR(read(on_row));
+        }
         if (position->empty()) {
           return InternalError("the full load of {} read no snapshot position",
                                schema->QualifiedName());
@@ -178,6 +191,13 @@ Status IcebergSink::Begin(const TransactionBegin& begin) {
 
 Status IcebergSink::Row(RowChange change) {
   if (skip_txn_) return Status::OK();
+  if (mapping_) {
+    ASSIGN_OR_RETURN(std::shared_ptr<const TableView> filter, mapping_->FilterView(change.table));
+    if (filter) {
+      ASSIGN_OR_RETURN(bool keep, filter->Keep(&change));
+      if (!keep) return Status::OK();
+    }
+  }
   ASSIGN_OR_RETURN(TableState * t, GetTable(*change.table));
   if (t == nullptr) return Status::OK();
   // The table's snapshot already holds this transaction (it committed alone, ahead of the

@@ -14,6 +14,7 @@
 #include "config/table_filter.h"
 #include "iceberg/catalog.h"
 #include "iceberg/iceberg_table.h"
+#include "mapping/table_mapping.h"
 #include "model/change.h"
 #include "storage/object_store.h"
 
@@ -53,6 +54,9 @@ class IcebergSink : public ChangeSink {
 
   // Whether rows of the table reach an Iceberg table (a caller may skip passing others).
   bool Follows(const TableSchema& table) const { return Takes(table.database, table.table); }
+  // The DMS table mapping whose source filters decide which rows the tables hold (its
+  // transformations shape the change log only). Call before the first Load or Row.
+  void SetMapping(std::shared_ptr<const TableMapping> mapping) { mapping_ = std::move(mapping); }
 
   Status Begin(const TransactionBegin& begin) override;
   Status Row(RowChange change) override;
@@ -117,6 +121,7 @@ class IcebergSink : public ChangeSink {
   // Takes' answers by schema NUL table (the patterns are matched once per table).
   mutable std::unordered_map<std::string, bool> takes_;
   const TableFilter filter_;
+  std::shared_ptr<const TableMapping> mapping_;  // null: every row of a followed table
   ObjectStore* const store_;
   Clock* const clock_;
   FileSystemCatalog catalog_;

@@ -182,19 +182,30 @@ void ChangeLogSink::ResetToCheckpoint() {
   schemas_.TakePending();
 }
 
-Result<TableSchemaPtr> ChangeLogSink::LakeSchema(const TableSchemaPtr& described) {
+Result<TableSchemaPtr> ChangeLogSink::LakeSchema(const TableSchemaPtr& described,
+                                                 const std::shared_ptr<const TableView>& view) {
+  const TableSchemaPtr& shape = view ? view->schema() : described;
   std::lock_guard<std::mutex> lock(schemas_mu_);
-  return schemas_.Resolve(described);
+  std::string target = shape->QualifiedName();
+  std::string source = described->QualifiedName();
+  auto [it, fresh] = targets_.try_emplace(target, source);
+  if (!fresh && it->second != source) {
+    return InvalidArgumentError(
+        "the table mapping writes both {} and {} as {}: their files would collide. Give them "
+        "different names in the transformation rules",
+        it->second, source, target);
+  }
+  return schemas_.Resolve(shape);
 }
 
 namespace {
 
 // Whether an update moves its row to another key. Absent values (MINIMAL row images) are
 // unchanged columns.
-bool KeyChanged(const RowChange& change) {
-  const TableSchema& t = *change.table;
-  if (t.key_columns.empty()) return false;
-  for (int k : t.key_columns) {
+// `key`: the key's source columns when a table mapping defines its own (else the table's).
+bool KeyChanged(const RowChange& change, const std::vector<int>* key) {
+  const std::vector<int>& columns = key ? *key : change.table->key_columns;
+  for (int k : columns) {
     size_t i = static_cast<size_t>(k);
     if (i >= change.before.size() || i >= change.after.size()) return false;
     const Value& a = change.before[i];
@@ -323,8 +334,22 @@ Status ChangeLogSink::StreamRow(const RowChange& change) {
 
 Status ChangeLogSink::Row(RowChange change) {
   if (!in_txn_) return InternalError("row change outside a transaction");
-  const TableSchema& decoded = *change.table;
-  if (change.op == Op::kUpdate && KeyChanged(change)) {
+  const TableSchemaPtr decoded_schema = change.table;  // kept: the mapping replaces change.table
+  const TableSchema& decoded = *decoded_schema;
+  const bool replicated = filter().Matches(decoded.database, decoded.table);
+  std::shared_ptr<const TableView> view;
+  if (replicated && options_.mapping) {
+    ASSIGN_OR_RETURN(view, options_.mapping->View(change.table));
+    if (view) {
+      ASSIGN_OR_RETURN(bool keep, view->Keep(&change));
+      if (!keep) {
+        ++row_in_txn_;
+        return Status::OK();
+      }
+    }
+  }
+  if (change.op == Op::kUpdate &&
+      KeyChanged(change, view ? &view->key_source_columns() : nullptr)) {
     // A row that moves to another key is written as the delete of its old key and the
     // insert of its new one, so that "last change per key" rebuilds the table exactly.
     RowChange removed{Op::kDelete, change.table, std::move(change.before), {}, change.origin};
@@ -333,13 +358,19 @@ Status ChangeLogSink::Row(RowChange change) {
     return Row(std::move(added));
   }
   ++row_in_txn_;
-  if (!filter().Matches(decoded.database, decoded.table)) return Status::OK();
-  TableSchemaPtr lake;
-  {
-    std::lock_guard<std::mutex> lock(schemas_mu_);
-    ASSIGN_OR_RETURN_CTX(lake, schemas_.Resolve(change.table), "table {}", decoded.QualifiedName());
-  }
+  if (!replicated) return Status::OK();
+  ASSIGN_OR_RETURN_CTX(TableSchemaPtr lake, LakeSchema(change.table, view), "table {}",
+                       decoded.QualifiedName());
   std::string name = decoded.QualifiedName();
+  if (view) {
+    ChangeFacts facts;
+    facts.commit_time_micros = txn_.commit_time_micros;
+    facts.change_seq = SequenceValue(txn_.begin, row_in_txn_);
+    facts.stream_position = txn_.begin.ToString();
+    facts.transaction_id = txn_.gtid;
+    ASSIGN_OR_RETURN(bool keep, view->Apply(&change, facts));
+    if (!keep) return Status::OK();
+  }
   if (options_.output.preserve_transactions) {
     Count(name, change.op);
     change.table = lake;

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "config/table_filter.h"
 #include "format/row_writer.h"
+#include "mapping/table_mapping.h"
 #include "model/change.h"
 #include "pipeline/change_rows.h"
 #include "pipeline/object_layout.h"
@@ -57,6 +58,9 @@ class ChangeLogSink : public ChangeSink {
     // Bytes the open batch's files keep in memory together (spill.transaction_memory_limit);
     // beyond it, files spill to disk.
     uint64_t memory_limit = 64ull << 20;
+    // The DMS table mapping's filters and transformations (and the LOB limit); null: rows
+    // are written as the source has them.
+    std::shared_ptr<const TableMapping> mapping;
   };
 
   // `store` and `clock` must outlive the sink. Refuses preserve_transactions without cdc_path,
@@ -92,7 +96,14 @@ class ChangeLogSink : public ChangeSink {
   }
   // The lake schema (version, field ids) for a schema read from the server, shared with the
   // CDC side so LOAD and CDC files of a table agree. Thread-safe (the full load calls it).
-  Result<TableSchemaPtr> LakeSchema(const TableSchemaPtr& described);
+  // Its names and columns are the table mapping's (`view`, null when none applies).
+  Result<TableSchemaPtr> LakeSchema(const TableSchemaPtr& described,
+                                    const std::shared_ptr<const TableView>& view = nullptr);
+  // The table mapping's view of a source table (null when nothing applies). Thread-safe.
+  Result<std::shared_ptr<const TableView>> View(const TableSchemaPtr& described) const {
+    if (!options_.mapping) return std::shared_ptr<const TableView>();
+    return options_.mapping->View(described);
+  }
   const std::map<std::string, TableStats>& stats() const { return stats_; }
 
  private:
@@ -151,9 +162,8 @@ class ChangeLogSink : public ChangeSink {
   std::optional<Intent> replay_;  // set while replaying a crashed batch
   // The filter the replayed batch was cut with (the config's may have changed since).
   std::optional<TableFilter> replay_filter_;
-  std::mutex schemas_mu_;
-  MemoryBudget memory_;  // shared by the open batch's files       // guards schemas_ (the full load
-                         // resolves schemas too)
+  std::mutex schemas_mu_;       // guards schemas_ and targets_ (the full load resolves schemas too)
+  MemoryBudget memory_;         // shared by the open batch's files
   std::optional<Batch> batch_;  // the open batch
   bool in_txn_ = false;
   uint64_t txn_number_ = 0;
@@ -161,6 +171,9 @@ class ChangeLogSink : public ChangeSink {
   ChangeContext txn_;
   int64_t last_activity_us_ = 0;  // monotonic time of the last transaction
   std::map<std::string, TableStats> stats_;
+  // Lake table name -> the source table it is written for: two source tables a mapping
+  // renames to one name are refused.
+  std::map<std::string, std::string> targets_;
   ::binlake::Row scratch_;
 };
 

@@ -35,6 +35,7 @@ std::string Seconds(double s) {
 struct FullLoader::Finished {
   Chunk chunk;
   ChunkResult result;
+  uint64_t written = 0;  // rows in the file: those the table mapping's filters admit
   std::unique_ptr<SpillBuffer> buffer;
   std::unique_ptr<RowWriter> writer;
 };
@@ -44,10 +45,12 @@ struct FullLoader::TableState {
   std::string table;
   LoadTable plan;
   std::unique_ptr<ChangeRowShape> shape;
-  std::optional<Interval> cursor;  // the key range still to plan
-  bool planning = false;           // a worker is computing the next boundary
-  uint64_t next_ordinal = 0;       // chunks are numbered in key order as they are planned
-  uint64_t next_commit = 0;        // ... and become LOAD files in that order
+  std::shared_ptr<const TableView> view;  // the table mapping's (null: rows as read)
+  bool one_at_a_time = false;             // parallel-load none: one chunk in flight
+  std::optional<Interval> cursor;         // the key range still to plan
+  bool planning = false;                  // a worker is computing the next boundary
+  uint64_t next_ordinal = 0;              // chunks are numbered in key order as they are planned
+  uint64_t next_commit = 0;               // ... and become LOAD files in that order
   std::map<uint64_t, std::unique_ptr<Finished>> finished;
   size_t in_flight = 0;
   bool committing = false;
@@ -192,8 +195,10 @@ Status FullLoader::Setup() {
     if (!plan.ok()) return plan.status().Context(fmt::format("planning {}.{}", schema, table));
     t->plan = std::move(plan).value();
     t->stats.estimated_rows = t->plan.estimated_rows;
-    ASSIGN_OR_RETURN_CTX(t->plan.lake, schemas_->LakeSchema(t->plan.described), "table {}.{}",
-                         schema, table);
+    ASSIGN_OR_RETURN_CTX(t->view, schemas_->View(t->plan.described), "table {}.{}", schema, table);
+    ASSIGN_OR_RETURN_CTX(t->plan.lake, schemas_->LakeSchema(t->plan.described, t->view),
+                         "table {}.{}", schema, table);
+    t->one_at_a_time = options_.mapping && options_.mapping->SingleChunk(schema, table);
     t->shape = std::make_unique<ChangeRowShape>(options_.output, t->plan.lake, /*load=*/true);
     if (!t->plan.chunked) {
       LOG_WARN(
@@ -307,6 +312,7 @@ void FullLoader::Worker(size_t index, WatermarkMode mode) {
           all_done = false;
           if (ts->planning || !ts->cursor) continue;
           if (ts->in_flight + ts->finished.size() >= max_queued) continue;
+          if (ts->one_at_a_time && ts->in_flight > 0) continue;
           t = ts.get();
           break;
         }
@@ -373,25 +379,40 @@ Status FullLoader::WorkOn(Link* link, TableState* t) {
     f->buffer = std::make_unique<SpillBuffer>(options_.spill_dir, memory_.get());
     ASSIGN_OR_RETURN(f->writer, NewRowWriter(options_.output, t->shape->columns(),
                                              t->shape->json_places(), f->buffer.get()));
+    f->written = 0;
     ChangeContext context;
     context.commit_time_micros = t->row_time_micros ? t->row_time_micros : clock_->NowMicros();
+    ChangeFacts facts;
+    facts.load = true;
+    facts.commit_time_micros = context.commit_time_micros;
     Row out;
     return reader->Read(
         t->plan, f->chunk,
         [&](Row&& row) -> Status {
           context.begin = f->result.position;
-          RowChange change{Op::kInsert, t->plan.lake, {}, std::move(row)};
+          RowChange change{
+              Op::kInsert, t->view ? t->plan.described : t->plan.lake, {}, std::move(row)};
+          if (t->view) {
+            ASSIGN_OR_RETURN(bool keep, t->view->Keep(&change));
+            if (!keep) return Status::OK();
+            facts.change_seq = SequenceValue(context.begin, 0);
+            facts.stream_position = context.begin.ToString();
+            ASSIGN_OR_RETURN(keep, t->view->Apply(&change, facts));
+            if (!keep) return Status::OK();
+            change.table = t->plan.lake;
+          }
           t->shape->Build(std::move(change), context, 0, &out);
+          ++f->written;
           return f->writer->Append(out);
         },
         &f->result);
   });
-  if (read.ok() && f->result.rows > 0) read = f->writer->Finish();
+  if (read.ok() && f->written > 0) read = f->writer->Finish();
   if (!read.ok()) {
     release(true);
     return read;
   }
-  if (f->result.rows == 0) f->writer->Abandon();
+  if (f->written == 0) f->writer->Abandon();
   {
     std::lock_guard<std::mutex> lock(mu_);
     // A tail chunk that found more rows than it may hold leaves the rest for the next one.
@@ -438,12 +459,13 @@ Status FullLoader::Commit(TableState* t, Finished* f) {
   r.after = f->chunk.after;
   r.through =
       f->chunk.through ? f->chunk.through : (f->result.more ? f->result.last_key : std::nullopt);
-  r.rows = f->result.rows;
+  r.rows = f->written;
   r.snapshot = f->result.position;
   r.finished_ms = clock_->NowMicros() / 1000;
   if (r.rows > 0) {
     r.counter = t->next_counter;
-    r.object = layout_->LoadKey(t->schema, t->table, r.counter);
+    // Under the table mapping's names.
+    r.object = layout_->LoadKey(t->plan.lake->database, t->plan.lake->table, r.counter);
   }
   RETURN_IF_ERROR(checkpoints_.WriteLoadRecord(t->schema, t->table, r));
   if (r.rows > 0) {

@@ -67,6 +67,8 @@ class FullLoader {
     // Bytes the finished and in-flight chunks' files keep in memory together.
     uint64_t memory_limit = 64ull << 20;
     bool progress_bars = false;  // redraw bars on a terminal; otherwise log lines
+    // parallel-load settings of the DMS table mapping (null: none).
+    std::shared_ptr<const TableMapping> mapping;
   };
 
   // `store`, `schemas` and `clock` must outlive the loader.

@@ -180,10 +180,16 @@ BinlogPosition Replicator::RestartPosition() const {
   return p;
 }
 
-Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& config, ObjectStore* store,
+Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& given, ObjectStore* store,
                                                        Clock* clock) {
-  ASSIGN_OR_RETURN(ConnectOptions connect, SourceConnectOptions(config.source));
+  ASSIGN_OR_RETURN(ConnectOptions connect, SourceConnectOptions(given.source));
+  // A DMS table mapping's selection rules become the table patterns every stage uses.
+  ASSIGN_OR_RETURN(std::shared_ptr<const TableMapping> mapping, TableMapping::Load(given.tables));
+  Config config = given;
+  config.tables.include = mapping->include();
+  config.tables.exclude = mapping->exclude();
   ChangeLogSink::Options o;
+  o.mapping = mapping;
   o.output = config.output;
   o.include = config.tables.include;
   o.exclude = config.tables.exclude;
@@ -196,10 +202,12 @@ Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& config, Obj
                      IcebergSink::Create(config.iceberg, config.tables, config.spill.dir,
                                          config.spill.transaction_memory_limit, store, clock));
   }
+  if (iceberg) iceberg->SetMapping(mapping);
   uint32_t server_id =
       config.source.server_id ? config.source.server_id : LakeServerId(store->Url());
   std::unique_ptr<Replicator> r(new Replicator(config, std::move(connect), std::move(sink),
                                                std::move(iceberg), server_id, store, clock));
+  r->mapping_ = std::move(mapping);
   if (config.cascades || config.truncate_rows) {
     // Kept in spill.dir between runs, one folder per lake (docs/cascades.md).
     ASSIGN_OR_RETURN(
@@ -373,6 +381,10 @@ Status Replicator::Run(const RunOptions& run) {
                                      config_.full_load.enabled, log_position, clock_));
   }
   if (load_tables.empty()) return Stream(run, position, nullptr, nullptr);
+  // The table mapping's load-order: higher first (the loader takes tables in list order).
+  std::stable_sort(load_tables.begin(), load_tables.end(), [&](const auto& a, const auto& b) {
+    return mapping_->LoadOrder(a.first, a.second) > mapping_->LoadOrder(b.first, b.second);
+  });
 
   FullLoader::Options lo;
   lo.config = config_.full_load;
@@ -382,6 +394,7 @@ Status Replicator::Run(const RunOptions& run) {
   lo.spill_dir = config_.spill.dir;
   lo.memory_limit = config_.spill.transaction_memory_limit;
   lo.progress_bars = run.progress_bars;
+  lo.mapping = mapping_;
   FullLoader loader(lo, load_tables, store_, sink_.get(), clock_);
   std::atomic<bool> load_stop{false};
   std::atomic<bool> load_done{false};

@@ -79,12 +79,13 @@ class Replicator {
   const Config config_;
   const ConnectOptions connect_;
   std::unique_ptr<ChangeLogSink> sink_;
-  std::unique_ptr<IcebergSink> iceberg_;  // null without iceberg.enabled
-  std::unique_ptr<TeeSink> tee_;          // both outputs, when iceberg_ is set
-  std::unique_ptr<RowState> state_;       // null with cascades: off and truncate: warn...
-  std::unique_ptr<CascadeSink> cascade_;  // ...else in front of the outputs (set up by Run)
-  std::unique_ptr<StateBackup> backup_;   // copies of the state into the lake
-  const uint32_t server_id_;              // replica id on the replication connection
+  std::unique_ptr<IcebergSink> iceberg_;         // null without iceberg.enabled
+  std::unique_ptr<TeeSink> tee_;                 // both outputs, when iceberg_ is set
+  std::unique_ptr<RowState> state_;              // null with cascades: off and truncate: warn...
+  std::unique_ptr<CascadeSink> cascade_;         // ...else in front of the outputs (set up by Run)
+  std::unique_ptr<StateBackup> backup_;          // copies of the state into the lake
+  std::shared_ptr<const TableMapping> mapping_;  // the DMS table mapping (or tables.include)
+  const uint32_t server_id_;                     // replica id on the replication connection
   ObjectStore* const store_;
   Clock* const clock_;
   std::vector<FullLoadStats> load_stats_;
