@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 
 import { duckdb, sql } from '../lib/rig.mjs';
+import { mergeOnRead } from './iceberg_support.mjs';
 import { lakeObjects, localLake, runBinlake, tempDir, writeConfig } from './run_support.mjs';
 
 const DB = `mapping_${process.pid}`;
@@ -146,7 +147,11 @@ test('selection filters, transformations and settings of a DMS table mapping', a
   const config = writeConfig(work, DB, {
     lake,
     output: { format: 'parquet', include_op_for_full_load: true, sequence_column_name: 'seq' },
-    extra: { full_load: { threads: 1, chunk_rows: 64 }, tables: { mapping_file: mapping } },
+    extra: {
+      full_load: { threads: 1, chunk_rows: 64 },
+      tables: { mapping_file: mapping },
+      iceberg: { enabled: true, commit_interval: '1s' },
+    },
   });
   await runBinlake(config, { check: true });
   await changeRows();
@@ -154,7 +159,7 @@ test('selection filters, transformations and settings of a DMS table mapping', a
   const objects = await lakeObjects(lake);
 
   // Selection: the excluded and unmatched tables are absent; names are the mapped ones.
-  const tables = new Set([...objects.keys()].filter((k) => !k.startsWith('_binlake'))
+  const tables = new Set([...objects.keys()].filter((k) => !/^(_binlake|iceberg)\//.test(k))
     .map((k) => k.split('/').slice(0, 2).join('.')));
   const expected = [...Object.keys(FILTERS), 'raw_persons', 'NOKEY', 'things'].map((t) => `${OUT}.${t}`);
   assert.deepEqual([...tables].sort(), expected.sort());
@@ -177,6 +182,10 @@ test('selection filters, transformations and settings of a DMS table mapping', a
       WHERE ${condition}`, { rows: true });
     assert.ok(source.length > 10, `${table} keeps some rows`);
     assert.deepEqual(text(latest), text(source), `${table}: ${condition}`);
+    // The Iceberg tables hold the same rows, under the source's names.
+    const { rows } = await mergeOnRead(join(lake.dir, 'iceberg', DB, table));
+    const ice = rows.map((r) => [r.id, r.v, r.d === null ? null : String(r.d).slice(0, 10), r.s]);
+    assert.deepEqual(text(ice), text(source), `iceberg ${table}: ${condition}`);
   }
 
   // Transformations: names, dropped and added columns, converted values.
