@@ -446,6 +446,19 @@ bool TableMapping::SingleChunk(std::string_view schema, std::string_view table) 
   return single;
 }
 
+std::string TableMapping::TargetName(const std::string& schema, const std::string& table) const {
+  std::string db = schema, name = table;
+  for (const auto& r : transformations_) {
+    if (!LikeMatch(r->schema, schema)) continue;
+    if (r->target == TransformRule::Target::kSchema) {
+      db = ApplyNameAction(*r, db);
+    } else if (r->target == TransformRule::Target::kTable && LikeMatch(r->table, table)) {
+      name = ApplyNameAction(*r, name);
+    }
+  }
+  return db + "." + name;
+}
+
 std::vector<FilterSpec> TableMapping::FiltersFor(const TableSchema& t) const {
   std::vector<FilterSpec> out;
   for (const Selection& s : selections_) {
@@ -468,6 +481,9 @@ Result<std::shared_ptr<const TableView>> TableMapping::FilterView(
 Result<std::shared_ptr<const TableView>> TableMapping::Cached(const TableSchemaPtr& source,
                                                               bool filters_only) const {
   std::lock_guard<std::mutex> lock(mu_);
+  // Views are cheap to compile again: the cache stays small however many schema versions
+  // pass.
+  if (views_.size() >= 4096) views_.clear();
   auto [it, fresh] = views_.try_emplace(source.get());
   Entry& e = it->second;
   if (fresh) {

@@ -50,6 +50,9 @@ class TableMapping {
   // as one chunk by one connection.
   bool SingleChunk(std::string_view schema, std::string_view table) const;
 
+  // "schema.table" the change log writes a source table under (its schema and table rules).
+  std::string TargetName(const std::string& schema, const std::string& table) const;
+
   // The view the change log writes a source table's rows through; null when nothing applies
   // (no filter, transformation or LOB limit). Cached by schema identity.
   Result<std::shared_ptr<const TableView>> View(const TableSchemaPtr& source) const;

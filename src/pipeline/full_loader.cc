@@ -65,8 +65,9 @@ struct FullLoader::TableState {
 };
 
 Result<std::vector<std::pair<std::string, std::string>>> PrepareFullLoad(
-    Connection* connection, const TableFilter& filter, CheckpointStore* checkpoints,
-    const Checkpoint& checkpoint, bool enabled, const BinlogPosition& cdc_from, Clock* clock) {
+    Connection* connection, const TableFilter& filter, const TableMapping& mapping,
+    CheckpointStore* checkpoints, const Checkpoint& checkpoint, bool enabled,
+    const BinlogPosition& cdc_from, Clock* clock) {
   std::vector<std::pair<std::string, std::string>> out;
   if (!enabled) return out;
   // information_schema lists only the tables a user has some privilege on: without SELECT a
@@ -103,7 +104,7 @@ Result<std::vector<std::pair<std::string, std::string>>> PrepareFullLoad(
     if (!start) {
       // CDC has written this table before: it was created after the lake began (CDC has
       // every row of it) or the lake ran without full load then.
-      if (checkpoint.tables.count(schema + "." + table)) continue;
+      if (checkpoint.tables.count(mapping.TargetName(schema, table))) continue;
       LoadStart s{schema, table, cdc_from, clock->NowMicros() / 1000, row_time_micros};
       RETURN_IF_ERROR(checkpoints->WriteLoadStart(s));
     }

@@ -43,9 +43,11 @@ struct FullLoadStats {
 // `enabled` — tables without one that CDC has never written (new lake, or a table just added
 // to tables.include). For those it writes a LoadStart record before anything else, so a
 // restart finishes their load. Returns (schema, table) pairs.
+// `mapping` gives the names the change log writes tables under.
 Result<std::vector<std::pair<std::string, std::string>>> PrepareFullLoad(
-    Connection* connection, const TableFilter& filter, CheckpointStore* checkpoints,
-    const Checkpoint& checkpoint, bool enabled, const BinlogPosition& cdc_from, Clock* clock);
+    Connection* connection, const TableFilter& filter, const TableMapping& mapping,
+    CheckpointStore* checkpoints, const Checkpoint& checkpoint, bool enabled,
+    const BinlogPosition& cdc_from, Clock* clock);
 
 // Loads the rows that exist in tables into LOAD files, while CDC runs beside it
 // (docs/full-load.md). Each table with a usable key is split into chunks of its key; the

@@ -377,7 +377,7 @@ Status Replicator::Run(const RunOptions& run) {
                      TableFilter::Create(config_.tables.include, config_.tables.exclude));
     CheckpointStore checkpoints(store_);
     ASSIGN_OR_RETURN(load_tables,
-                     PrepareFullLoad(c.get(), filter, &checkpoints, sink_->checkpoint(),
+                     PrepareFullLoad(c.get(), filter, *mapping_, &checkpoints, sink_->checkpoint(),
                                      config_.full_load.enabled, log_position, clock_));
   }
   if (load_tables.empty()) return Stream(run, position, nullptr, nullptr);
