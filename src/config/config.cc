@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include "config/dms_import.h"
+
 namespace binlake {
 namespace {
 
@@ -140,6 +142,8 @@ class Section {
     return child;
   }
   bool Has(const std::string& key) { return Get(key).has_value(); }
+  // Marks a key as known without reading it (read elsewhere).
+  void Skip(const std::string& key) { Get(key); }
   bool IsMap(const std::string& key) {
     std::optional<YAML::Node> n = Get(key);
     return n && n->IsMap();
@@ -210,6 +214,14 @@ class Section {
 };
 
 Status ParseSource(Section& s, SourceConfig* c) {
+  RETURN_IF_ERROR(s.DurationMs("reconnect_interval", &c->reconnect_interval_ms));
+  RETURN_IF_ERROR(s.DurationMs("reconnect_max_interval", &c->reconnect_max_interval_ms));
+  RETURN_IF_ERROR(s.Bool("reconnect_backoff", &c->reconnect_backoff));
+  RETURN_IF_ERROR(s.Integer("reconnect_attempts", &c->reconnect_attempts, -1, 1'000'000'000));
+  if (c->reconnect_interval_ms < 10 || c->reconnect_max_interval_ms < c->reconnect_interval_ms) {
+    return InvalidArgumentError(
+        "source.reconnect_interval must be at least 10ms and at most reconnect_max_interval");
+  }
   RETURN_IF_ERROR(s.String("host", &c->host));
   RETURN_IF_ERROR(s.Integer("port", &c->port, 1, 65535));
   RETURN_IF_ERROR(s.String("user", &c->user));
@@ -256,6 +268,21 @@ Status ParseTarget(Section& s, TargetConfig* c) {
   o.server_side_encryption = sse == 1 ? "AES256" : sse == 2 ? "aws:kms" : "";
   RETURN_IF_ERROR(s3.String("sse_kms_key_id", &o.sse_kms_key_id));
   RETURN_IF_ERROR(s3.Bytes("multipart_part_size", &o.multipart_part_size));
+  static const std::vector<std::string_view> kAcls = {
+      "private",       "public-read",       "public-read-write",        "authenticated-read",
+      "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"};
+  int acl = -1;
+  RETURN_IF_ERROR(s3.Choice("canned_acl", kAcls, &acl));
+  if (acl >= 0) o.canned_acl = std::string(kAcls[static_cast<size_t>(acl)]);
+  RETURN_IF_ERROR(s3.String("expected_bucket_owner", &o.expected_bucket_owner));
+  if (!o.expected_bucket_owner.empty() &&
+      (o.expected_bucket_owner.size() != 12 ||
+       !std::all_of(o.expected_bucket_owner.begin(), o.expected_bucket_owner.end(),
+                    [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }))) {
+    return InvalidArgumentError(
+        "target.s3.expected_bucket_owner '{}' must be a 12-digit AWS account id",
+        o.expected_bucket_owner);
+  }
   if (o.multipart_part_size < (5ull << 20)) {
     return InvalidArgumentError(
         "target.s3.multipart_part_size must be at least 5MiB (S3's minimum part size)");
@@ -351,6 +378,31 @@ Status ParseOutput(Section& s, OutputConfig* c) {
     c->parquet_wide_decimal_as_string = wide == 0;
   }
   RETURN_IF_ERROR(s.Bool("include_before_image", &c->include_before_image));
+  bool parquet_keys = s.Has("parquet_row_group_length") || s.Has("parquet_data_page_size") ||
+                      s.Has("parquet_dict_page_size_limit") || s.Has("parquet_encoding");
+  if (parquet_keys && c->format != OutputFormat::kParquet) {
+    return InvalidArgumentError(
+        "output.parquet_row_group_length, parquet_data_page_size, parquet_dict_page_size_limit "
+        "and parquet_encoding are for Parquet only: remove them or set output.format: parquet");
+  }
+  RETURN_IF_ERROR(
+      s.Integer("parquet_row_group_length", &c->parquet_row_group_length, 1, 1'000'000'000));
+  RETURN_IF_ERROR(s.Bytes("parquet_data_page_size", &c->parquet_data_page_size));
+  RETURN_IF_ERROR(s.Bytes("parquet_dict_page_size_limit", &c->parquet_dict_page_size_limit));
+  if (c->parquet_data_page_size < 1024 || c->parquet_dict_page_size_limit < 1024) {
+    return InvalidArgumentError(
+        "output.parquet_data_page_size and parquet_dict_page_size_limit must be at least 1KiB");
+  }
+  int encoding = -1;
+  RETURN_IF_ERROR(s.Choice("parquet_encoding", {"plain", "rle-dictionary"}, &encoding));
+  if (encoding >= 0) c->parquet_dictionary = encoding == 1;
+  RETURN_IF_ERROR(s.Bool("use_csv_no_sup_value", &c->use_csv_no_sup_value));
+  RETURN_IF_ERROR(s.String("csv_no_sup_value", &c->csv_no_sup_value));
+  if ((c->use_csv_no_sup_value || s.Has("csv_no_sup_value")) && c->format != OutputFormat::kCsv) {
+    return InvalidArgumentError(
+        "output.use_csv_no_sup_value / csv_no_sup_value are for CSV only (as DMS's): remove "
+        "them or set output.format: csv");
+  }
   return s.CheckNoUnknownKeys();
 }
 
@@ -411,7 +463,8 @@ Status ParseIceberg(Section& s, IcebergConfig* c) {
   return s.CheckNoUnknownKeys();
 }
 
-Status ParseRoot(Section& root, Config* c) {
+// base_dir: the config file's folder, which relative paths of DMS files start from.
+Status ParseRoot(Section& root, const std::string& base_dir, Config* c) {
   RETURN_IF_ERROR(root.CheckIsMap());
   ASSIGN_OR_RETURN(Section source, root.Child("source"));
   RETURN_IF_ERROR(ParseSource(source, &c->source));
@@ -423,7 +476,30 @@ Status ParseRoot(Section& root, Config* c) {
   RETURN_IF_ERROR(tables.StringList("include", &c->tables.include));
   RETURN_IF_ERROR(tables.StringList("exclude", &c->tables.exclude));
   RETURN_IF_ERROR(tables.String("mapping_file", &c->tables.mapping_file));
+  RETURN_IF_ERROR(tables.Bytes("lob_max_size", &c->tables.lob_max_size));
+  static const std::vector<std::string_view> kPolicies = {"stop", "log-error", "ignore-record"};
+  int data_error = static_cast<int>(c->tables.data_error);
+  RETURN_IF_ERROR(tables.Choice("data_error", kPolicies, &data_error));
+  c->tables.data_error = static_cast<DataErrorAction>(data_error);
+  int truncation = static_cast<int>(c->tables.truncation_error);
+  RETURN_IF_ERROR(tables.Choice("truncation_error", kPolicies, &truncation));
+  c->tables.truncation_error = static_cast<DataErrorAction>(truncation);
   RETURN_IF_ERROR(tables.CheckNoUnknownKeys());
+  ASSIGN_OR_RETURN(Section dms, root.Child("dms"));
+  std::string dms_mappings;
+  RETURN_IF_ERROR(dms.String("table_mappings", &dms_mappings));
+  for (const char* k : {"endpoint_settings", "s3_settings", "task_settings"}) dms.Skip(k);
+  RETURN_IF_ERROR(dms.CheckNoUnknownKeys());
+  if (!dms_mappings.empty()) {
+    if (!c->tables.mapping_file.empty()) {
+      return InvalidArgumentError(
+          "dms.table_mappings and tables.mapping_file name the same thing: keep one");
+    }
+    c->tables.mapping_file = dms_mappings;
+  }
+  if (!c->tables.mapping_file.empty() && c->tables.mapping_file[0] != '/' && !base_dir.empty()) {
+    c->tables.mapping_file = base_dir + "/" + c->tables.mapping_file;
+  }
   ASSIGN_OR_RETURN(Section start, root.Child("start"));
   RETURN_IF_ERROR(ParseStart(start, &c->start));
   if (root.IsMap("full_load")) {
@@ -506,9 +582,20 @@ Result<Config> ParseConfig(std::string_view yaml, std::string_view origin) {
                                 e.mark.column + 1, e.msg);
   }
   Config config;
-  Section root(std::optional<YAML::Node>(doc), "", std::string(origin));
+  std::string base_dir;
+  if (size_t slash = origin.rfind('/'); slash != std::string_view::npos) {
+    base_dir = std::string(origin.substr(0, slash));
+  }
   try {
-    RETURN_IF_ERROR(ParseRoot(root, &config));
+    // The DMS files a dms: section names come first; the file's own keys override them.
+    const YAML::Node& map = doc;
+    if (doc.IsMap() && map["dms"].IsDefined() && !map["dms"].IsNull()) {
+      ASSIGN_OR_RETURN(DmsImport imported, ImportDmsSection(map["dms"], base_dir, origin));
+      doc = MergeYaml(imported.keys, doc);
+      config.notes = std::move(imported.notes);
+    }
+    Section root(std::optional<YAML::Node>(doc), "", std::string(origin));
+    RETURN_IF_ERROR(ParseRoot(root, base_dir, &config));
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError("{}:{}: {}", origin, e.mark.line + 1, e.msg);
   }

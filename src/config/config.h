@@ -31,6 +31,13 @@ struct SourceConfig {
   // The server sends a heartbeat this often when idle; a connection silent for
   // 2x + 5 s is considered dead and is re-established.
   int64_t heartbeat_interval_ms = 5'000;
+  // Reconnecting after the source became unreachable: the first wait, doubled after each
+  // failure up to the maximum (constant with reconnect_backoff false); after this many
+  // failures in a row binlake stops with the last error (-1: never gives up).
+  int64_t reconnect_interval_ms = 100;
+  int64_t reconnect_max_interval_ms = 30'000;
+  bool reconnect_backoff = true;
+  int64_t reconnect_attempts = -1;
 };
 
 struct S3Config {
@@ -45,6 +52,10 @@ struct S3Config {
   std::string server_side_encryption;
   std::string sse_kms_key_id;
   uint64_t multipart_part_size = 16ull << 20;
+  // x-amz-acl of written objects (private, bucket-owner-full-control, ...); empty: none.
+  std::string canned_acl;
+  // x-amz-expected-bucket-owner on every request: the account id that must own the bucket.
+  std::string expected_bucket_owner;
 };
 
 struct TargetConfig {
@@ -89,6 +100,15 @@ struct OutputConfig {
   bool parquet_wide_decimal_as_string = true;
   // JSON lines: add "old" with the before-image of updates.
   bool include_before_image = true;
+  // Parquet layout (DMS RowGroupLength, DataPageSize, DictPageSizeLimit, EncodingType).
+  uint64_t parquet_row_group_length = 1'000'000;  // rows per row group at most
+  uint64_t parquet_data_page_size = 1ull << 20;   // bytes per data page, about
+  uint64_t parquet_dict_page_size_limit = 1ull << 20;
+  bool parquet_dictionary = true;  // rle-dictionary (true) or plain
+  // CSV: the text written for a column the change does not carry (binlog_row_image MINIMAL
+  // or NOBLOB leaves unchanged columns out), as DMS's CsvNoSupValue; unset: as NULL.
+  bool use_csv_no_sup_value = false;
+  std::string csv_no_sup_value;
 };
 
 // What happens to a row value a table-mapping rule cannot produce exactly: a value
@@ -200,6 +220,9 @@ struct Config {
   // lake, under _binlake/state/, so that another machine can take it over exactly; also at a
   // clean stop. 0: never (a lost state is then read again from the source).
   int64_t state_backup_interval_ms = 3600 * 1000;
+  // Read from a `dms:` section: DMS settings accepted without effect, with the reason, for
+  // one log line at start.
+  std::vector<std::string> notes;
 };
 
 // Parses YAML text. `${NAME}` in any value is replaced by the environment variable NAME (an

@@ -151,7 +151,8 @@ std::string S3ObjectStore::RequestUrl(std::string_view s3_key,
   return url;
 }
 
-void S3ObjectStore::AddEncryptionHeaders(std::vector<std::string>* headers) const {
+void S3ObjectStore::AddWriteHeaders(std::vector<std::string>* headers) const {
+  if (!options_.canned_acl.empty()) headers->push_back("x-amz-acl: " + options_.canned_acl);
   if (options_.sse.empty()) return;
   headers->push_back("x-amz-server-side-encryption: " + options_.sse);
   if (options_.sse == "aws:kms" && !options_.sse_kms_key_id.empty()) {
@@ -164,6 +165,9 @@ Result<S3ObjectStore::Outcome> S3ObjectStore::Execute(const Call& call) {
   request.method = call.method;
   request.url = RequestUrl(call.s3_key, call.query);
   request.headers = call.headers;
+  if (!options_.expected_bucket_owner.empty()) {
+    request.headers.push_back("x-amz-expected-bucket-owner: " + options_.expected_bucket_owner);
+  }
   // libcurl never adds the payload hash, and S3 rejects SigV4 requests without it.
   request.headers.push_back("x-amz-content-sha256: " + Sha256Hex(call.body));
   if (!credentials_.session_token.empty()) {
@@ -310,7 +314,7 @@ Status S3ObjectStore::Put(std::string_view key, std::string_view data, const Put
                                                  ? std::string("application/octet-stream")
                                                  : options.content_type));
   if (options.if_none_match) call.headers.push_back("If-None-Match: *");
-  AddEncryptionHeaders(&call.headers);
+  AddWriteHeaders(&call.headers);
   ASSIGN_OR_RETURN(Outcome outcome, Execute(call));
   if (Is2xx(outcome.response.status)) return Status::OK();
   if (outcome.response.status == 412 && options.if_none_match && outcome.ambiguous) {

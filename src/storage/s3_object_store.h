@@ -95,7 +95,7 @@ class S3ObjectStore : public ObjectStore {
   std::string S3Key(std::string_view key) const { return prefix_ + std::string(key); }
   std::string DisplayKey(std::string_view s3_key) const;
   // Headers for server-side encryption of new objects.
-  void AddEncryptionHeaders(std::vector<std::string>* headers) const;
+  void AddWriteHeaders(std::vector<std::string>* headers) const;
   // True when an object with `s3_key` exists and has this ETag (or these bytes).
   bool ExistingObjectMatches(const std::string& s3_key, const std::string& etag);
 

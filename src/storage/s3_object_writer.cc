@@ -46,7 +46,7 @@ Status S3ObjectWriter::StartUpload() {
   call.headers.push_back("Content-Type: " + (options_.content_type.empty()
                                                  ? std::string("application/octet-stream")
                                                  : options_.content_type));
-  store_->AddEncryptionHeaders(&call.headers);
+  store_->AddWriteHeaders(&call.headers);
   ASSIGN_OR_RETURN(S3ObjectStore::Outcome outcome, store_->Execute(call));
   if (outcome.response.status != 200) return store_->ErrorFor(call, outcome.response);
   ASSIGN_OR_RETURN_CTX(XmlElement xml, ParseXml(outcome.response.body),

@@ -32,6 +32,12 @@ struct S3Options {
   // "aws:kms" (SSE-KMS, with `sse_kms_key_id`, or the account's default KMS key if empty).
   std::string sse;
   std::string sse_kms_key_id;
+  // Canned ACL of written objects (x-amz-acl: private, bucket-owner-full-control, ...); empty:
+  // none sent (the bucket's default).
+  std::string canned_acl;
+  // Sent as x-amz-expected-bucket-owner on every request: S3 refuses the request (403) when
+  // another account owns the bucket.
+  std::string expected_bucket_owner;
 
   // Objects written through an ObjectWriter larger than this go up as a multipart upload
   // in parts of this size. S3 requires at least 5 MiB; at most 10,000 parts per object.

@@ -76,6 +76,32 @@ TEST_F(S3RetryTest, PutIsSignedWithPayloadHashAndHeaders) {
   EXPECT_NE(r[0].Header("Authorization").find("/us-east-1/s3/aws4_request"), std::string::npos);
 }
 
+TEST_F(S3RetryTest, CannedAclOnCreationAndExpectedOwnerOnEveryRequest) {
+  server_.Add(Ok());
+  server_.Add(Ok({},
+                 "<InitiateMultipartUploadResult><UploadId>u</UploadId>"
+                 "</InitiateMultipartUploadResult>"));
+  server_.Add(Ok({"ETag: \"p1\""}));                  // part 1
+  server_.Add(ScriptedResponse{204, {}, "", false});  // abort
+  S3Options o;
+  o.canned_acl = "bucket-owner-full-control";
+  o.expected_bucket_owner = "123456789012";
+  std::unique_ptr<S3ObjectStore> s = Open(o, 4);
+  ASSERT_TRUE(s->Put("k", "v").ok());
+  Result<std::unique_ptr<ObjectWriter>> w = s->NewWriter("big");
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Write(std::string(5 << 20, 'x')).ok());
+  ASSERT_TRUE((*w)->Abort().ok());
+  std::vector<testing::ReceivedRequest> r = server_.requests();
+  ASSERT_EQ(r.size(), 4u);
+  for (int i : {0, 1}) EXPECT_EQ(r[i].Header("x-amz-acl"), "bucket-owner-full-control") << i;
+  for (int i : {2, 3}) EXPECT_EQ(r[i].Header("x-amz-acl"), "") << i;
+  for (int i : {0, 1, 2, 3})
+    EXPECT_EQ(r[i].Header("x-amz-expected-bucket-owner"), "123456789012") << i;
+  EXPECT_NE(r[0].Header("Authorization").find("x-amz-expected-bucket-owner"), std::string::npos)
+      << "signed: " << r[0].Header("Authorization");
+}
+
 TEST_F(S3RetryTest, EncryptionAndSessionTokenHeaders) {
   server_.Add(Ok());
   server_.Add(Ok({},
