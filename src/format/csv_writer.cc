@@ -121,6 +121,10 @@ Status CsvWriter::Append(const Row& row) {
   for (size_t i = 0; i < row.size(); ++i) {
     if (i > 0) buffer_.append(options_.delimiter);
     const Value& v = row[i];
+    if (v.is_absent() && options_.no_sup_value) {
+      buffer_.append(*options_.no_sup_value);
+      continue;
+    }
     if (v.is_null() || v.is_absent()) {
       buffer_.append(options_.null_value);
       continue;

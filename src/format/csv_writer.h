@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,10 @@ struct CsvOptions {
   // "" so the two stay distinguishable. A string equal to a non-empty null_value is quoted.
   std::string null_value;
   bool header = false;  // AddColumnName: a first line with the column names
-  bool gzip = false;    // CompressionType GZIP
+  // CsvNoSupValue (with UseCsvNoSupValue): written for a value the row image does not carry
+  // (Value::Absent); unset: such a value is written as null_value.
+  std::optional<std::string> no_sup_value;
+  bool gzip = false;  // CompressionType GZIP
   int gzip_level = 6;
 };
 

@@ -280,6 +280,15 @@ TEST(CsvWriterTest, MultiByteDelimiters) {
             "\"||\"||\"#$\"#$");
 }
 
+TEST(CsvWriterTest, AbsentValuesTakeTheNoSupValue) {
+  std::vector<Column> cols = {Col("a", LogicalType::kInt32), Col("b", LogicalType::kString)};
+  std::vector<Row> rows = {{Value::Int(1), Value::Absent()}, {Value::Int(2), Value::Null()}};
+  CsvOptions opt;
+  EXPECT_EQ(WriteCsv(opt, cols, rows), "1,\n2,\n");
+  opt.no_sup_value = "NOSUP";
+  EXPECT_EQ(WriteCsv(opt, cols, rows), "1,NOSUP\n2,\n");
+}
+
 TEST(CsvWriterTest, QuotesInsideAreDoubled) {
   std::vector<Column> cols = {Col("s", LogicalType::kString)};
   std::vector<Row> rows = {{Value::String("\"")},      {Value::String("\"\"")},

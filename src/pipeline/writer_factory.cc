@@ -16,6 +16,7 @@ Result<std::unique_ptr<RowWriter>> NewRowWriter(const OutputConfig& output,
       o.row_delimiter = output.csv_row_delimiter;
       o.null_value = output.csv_null_value;
       o.header = output.add_column_name;
+      if (output.use_csv_no_sup_value) o.no_sup_value = output.csv_no_sup_value;
       o.gzip = output.compression == Compression::kGzip;
       ASSIGN_OR_RETURN(std::unique_ptr<CsvWriter> w, CsvWriter::Create(std::move(columns), o, out));
       return std::unique_ptr<RowWriter>(std::move(w));
@@ -47,6 +48,10 @@ Result<std::unique_ptr<RowWriter>> NewRowWriter(const OutputConfig& output,
       o.timestamp_millis = output.parquet_timestamp_in_millisecond;
       o.wide_decimal_as_string = output.parquet_wide_decimal_as_string;
       o.row_group_bytes = 16ull << 20;
+      o.row_group_rows = output.parquet_row_group_length;
+      o.page_bytes = output.parquet_data_page_size;
+      o.dictionary = output.parquet_dictionary;
+      o.dictionary_page_bytes = output.parquet_dict_page_size_limit;
       return ParquetWriter::Create(std::move(columns), o, out);
     }
   }
