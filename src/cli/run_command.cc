@@ -41,6 +41,8 @@ S3Options ToS3Options(const S3Config& c) {
   o.profile = c.profile;
   o.sse = c.server_side_encryption;
   o.sse_kms_key_id = c.sse_kms_key_id;
+  o.canned_acl = c.canned_acl;
+  o.expected_bucket_owner = c.expected_bucket_owner;
   o.part_size = c.multipart_part_size;
   return o;
 }
@@ -62,6 +64,11 @@ int RunCommand(const std::vector<std::string>& argv) {
   if (!config.ok()) return Fail(config.status());
   Result<LogLevel> level = ParseLogLevel(config->log.level);
   InitLogging({level.ok() ? *level : LogLevel::kInfo, config->log.json});
+  if (!config->notes.empty()) {
+    std::string list;
+    for (const std::string& n : config->notes) list += (list.empty() ? "" : "; ") + n;
+    LOG_INFO("DMS settings accepted without effect here: {}", list);
+  }
 
   std::string url = ResolveTargetUrl(config->target.url);
   Result<std::unique_ptr<ObjectStore>> store =

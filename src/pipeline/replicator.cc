@@ -474,7 +474,9 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
   });
 
   std::mt19937_64 rng(std::random_device{}());
-  int64_t backoff_ms = 100;
+  const SourceConfig& sc = config_.source;
+  int64_t backoff_ms = sc.reconnect_interval_ms;
+  int64_t failures = 0;  // failed connection attempts in a row
   while (true) {
     if (stopping() && !sink_->replaying()) return Finish();
     ro.start = position;
@@ -483,13 +485,21 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
       if (!opened.status().IsRetryable()) {
         return ExplainRefusedReplica(connect_, opened.status());
       }
+      if (sc.reconnect_attempts >= 0 && ++failures > sc.reconnect_attempts) {
+        return opened.status().Context(fmt::format(
+            "the source was unreachable {} times in a row (source.reconnect_attempts: {}); the "
+            "lake is consistent at its checkpoint and the next run resumes there",
+            failures, sc.reconnect_attempts));
+      }
       int64_t wait = std::uniform_int_distribution<int64_t>(backoff_ms / 2, backoff_ms)(rng);
       LOG_WARN("{}; retrying in {} ms", opened.status().ToString(), wait);
       // Sleep in slices so that SIGTERM is honoured while the source is unreachable.
       for (int64_t slept = 0; slept < wait && !stopping(); slept += 100) {
         clock_->SleepForMicros(std::min<int64_t>(100, wait - slept) * 1000);
       }
-      backoff_ms = std::min<int64_t>(backoff_ms * 2, 30'000);
+      if (sc.reconnect_backoff) {
+        backoff_ms = std::min<int64_t>(backoff_ms * 2, sc.reconnect_max_interval_ms);
+      }
       continue;
     }
     std::unique_ptr<ReplicationSource> source = std::move(opened).value();
@@ -530,7 +540,8 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
         RETURN_IF_ERROR(TickOutputs());
         continue;
       }
-      backoff_ms = 100;
+      backoff_ms = sc.reconnect_interval_ms;
+      failures = 0;
       RETURN_IF_ERROR(assembler.Consume(*event));
       // The FORMAT_DESCRIPTION a dump starts with carries its own (earlier) offset, and a
       // ROTATE's offset is in the file it ends while the assembler already names the next one:

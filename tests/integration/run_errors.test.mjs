@@ -5,14 +5,14 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { rigEnv, rigScript, sql } from '../lib/rig.mjs';
 import {
-  lakeObjects, localLake, record, runBinlake, s3Lake, tempDir, writeConfig,
+  lakeObjects, localLake, record, runBinlake, s3Lake, startBinlake, tempDir, writeConfig,
 } from './run_support.mjs';
 
 const work = tempDir('run-errors');
@@ -167,4 +167,30 @@ test('an unreachable S3 endpoint is named', async () => {
   const r = await runBinlake(path, { serverEnv: server });
   assertFails(r, 1, new RegExp(`cannot reach S3 endpoint http://127\\.0\\.0\\.1:${port} ` +
       'after \\d+ attempts: .*check the endpoint URL, the network and that the server is running'));
+});
+
+test('a source unreachable past source.reconnect_attempts stops the run with the count', async () => {
+  // A TCP relay in front of the private server: closing it cuts the replication connection
+  // and refuses the reconnects.
+  const sockets = new Set();
+  const relay = createServer((client) => {
+    const upstream = createConnection(Number(server.MARIADB_PORT), server.MARIADB_HOST);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const { path } = await config({
+    source: { port: relay.address().port, reconnect_attempts: 2, reconnect_interval: '50ms' },
+    extra: { cascades: 'off', truncate: 'warn' },
+  });
+  const run = startBinlake(path, { serverEnv: server });
+  await run.waitForLog(/streaming the binlog/);
+  relay.close();
+  for (const s of sockets) s.destroy();
+  const exited = await run.exited;
+  assert.notEqual(exited.code, 0, run.stderr());
+  assert.match(run.stderr(), /unreachable 3 times in a row \(source.reconnect_attempts: 2\)/);
 });
