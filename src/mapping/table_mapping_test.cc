@@ -252,3 +252,32 @@ TEST(TableMappingTest, DefinePrimaryKeyAndCollisions) {
 
 }  // namespace
 }  // namespace binlake
+
+namespace binlake {
+namespace {
+
+TEST(NameActionTest, EachActionChangesTheNameAsDmsDocuments) {
+  auto rule = [](TransformRule::Action a, std::string value, std::string old = "") {
+    TransformRule r;
+    r.action = a;
+    r.value = std::move(value);
+    r.old_value = std::move(old);
+    return r;
+  };
+  using A = TransformRule::Action;
+  EXPECT_EQ(ApplyNameAction(rule(A::kRename, "b"), "a"), "b");
+  EXPECT_EQ(ApplyNameAction(rule(A::kLowercase, ""), "MiXeD"), "mixed");
+  EXPECT_EQ(ApplyNameAction(rule(A::kUppercase, ""), "MiXeD"), "MIXED");
+  EXPECT_EQ(ApplyNameAction(rule(A::kAddPrefix, "p_"), "t"), "p_t");
+  EXPECT_EQ(ApplyNameAction(rule(A::kRemovePrefix, "p_"), "p_t"), "t");
+  EXPECT_EQ(ApplyNameAction(rule(A::kRemovePrefix, "p_"), "q_t"), "q_t");
+  EXPECT_EQ(ApplyNameAction(rule(A::kReplacePrefix, "new_", "old_"), "old_t"), "new_t");
+  EXPECT_EQ(ApplyNameAction(rule(A::kReplacePrefix, "new_", "old_"), "t_old_"), "t_old_");
+  EXPECT_EQ(ApplyNameAction(rule(A::kAddSuffix, "_s"), "t"), "t_s");
+  EXPECT_EQ(ApplyNameAction(rule(A::kRemoveSuffix, "_s"), "t_s"), "t");
+  EXPECT_EQ(ApplyNameAction(rule(A::kRemoveSuffix, "_s"), "t_x"), "t_x");
+  EXPECT_EQ(ApplyNameAction(rule(A::kReplaceSuffix, "_v2", "_v1"), "t_v1"), "t_v2");
+}
+
+}  // namespace
+}  // namespace binlake
