@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "common/logging.h"
 #include "config/config.h"
+#include "ops/metrics_server.h"
 #include "pipeline/replicator.h"
 #include "storage/open_object_store.h"
 
@@ -77,6 +78,17 @@ int RunCommand(const std::vector<std::string>& argv) {
   Result<std::unique_ptr<Replicator>> replicator =
       Replicator::Create(*config, store->get(), Clock::System());
   if (!replicator.ok()) return Fail(replicator.status());
+  // /metrics and /healthz, when asked for (docs/metrics.md).
+  Metrics metrics;
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (!config->metrics_listen.empty()) {
+    (*replicator)->SetMetrics(&metrics);
+    Clock* clock = Clock::System();
+    Result<std::unique_ptr<MetricsServer>> server = MetricsServer::Start(
+        config->metrics_listen, &metrics, [clock] { return clock->MonotonicMicros(); });
+    if (!server.ok()) return Fail(server.status());
+    metrics_server = std::move(server).value();
+  }
 
   struct sigaction sa = {};
   sa.sa_handler = OnSignal;

@@ -459,6 +459,7 @@ Status ChangeLogSink::Upload(const std::string& key, SpillBuffer* buffer) {
 }
 
 Status ChangeLogSink::CloseBatch(CloseReason reason) {
+  const int64_t started_us = clock_->MonotonicMicros();
   Batch& b = *batch_;
   Intent intent;
   intent.seq = checkpoint_.seq + 1;
@@ -498,7 +499,12 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
   for (const TableSchemaPtr& s : pending) {
     RETURN_IF_ERROR(checkpoints_.WriteSchema(*s, b.end));
   }
-  for (OpenFile* f : files) RETURN_IF_ERROR(Upload(f->key, f->buffer.get()));
+  uint64_t bytes = 0;
+  for (OpenFile* f : files) {
+    RETURN_IF_ERROR(Upload(f->key, f->buffer.get()));
+    bytes += f->buffer->Tell();
+  }
+  const size_t file_count = files.size();
 
   Checkpoint next;
   next.seq = intent.seq;
@@ -522,7 +528,25 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
     replay_filter_.reset();
   }
   if (checkpoint_.seq % kKeepCheckpoints == 0) checkpoints_.Prune(kKeepCheckpoints);
+  // `files` pointed into the batch, which is gone.
+  if (metrics_ != nullptr) {
+    Publish(file_count, bytes, (clock_->MonotonicMicros() - started_us) / 1e6);
+  }
   return Status::OK();
+}
+
+void ChangeLogSink::Publish(size_t files, uint64_t bytes, double seconds) {
+  Metrics& m = *metrics_;
+  m.Add("binlake_files_written_total", {}, static_cast<double>(files));
+  m.Add("binlake_bytes_written_total", {}, static_cast<double>(bytes));
+  m.Observe("binlake_batch_commit_seconds", seconds);
+  m.Set("binlake_checkpoint_binlog_offset", {{"file", checkpoint_.position.file}},
+        static_cast<double>(checkpoint_.position.offset));
+  for (const auto& [table, st] : stats_) {
+    m.Set("binlake_rows_total", {{"table", table}, {"op", "I"}}, static_cast<double>(st.inserts));
+    m.Set("binlake_rows_total", {{"table", table}, {"op", "U"}}, static_cast<double>(st.updates));
+    m.Set("binlake_rows_total", {{"table", table}, {"op", "D"}}, static_cast<double>(st.deletes));
+  }
 }
 
 }  // namespace binlake

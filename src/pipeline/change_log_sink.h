@@ -15,6 +15,7 @@
 #include "format/row_writer.h"
 #include "mapping/table_mapping.h"
 #include "model/change.h"
+#include "ops/metrics.h"
 #include "pipeline/change_rows.h"
 #include "pipeline/object_layout.h"
 #include "pipeline/schema_registry.h"
@@ -105,6 +106,11 @@ class ChangeLogSink : public ChangeSink {
     return options_.mapping->View(described);
   }
   const std::map<std::string, TableStats>& stats() const { return stats_; }
+  // Where batch closes are published (rows per table and op, files, bytes, commit latency,
+  // checkpoint position); null: nowhere. Must outlive the sink.
+  void set_metrics(Metrics* metrics) { metrics_ = metrics; }
+  // The commit time of the last transaction begun (µs since the epoch; 0 before the first).
+  int64_t last_commit_micros() const { return txn_.commit_time_micros; }
 
  private:
   // The writer of a stream file: rows of several shapes, in the order appended.
@@ -146,6 +152,7 @@ class ChangeLogSink : public ChangeSink {
   std::vector<OpenFile*> BatchFiles();
   void Count(const std::string& table, Op op);
   Status CloseBatch(CloseReason reason);
+  void Publish(size_t files, uint64_t bytes, double seconds);
   Status Upload(const std::string& key, SpillBuffer* buffer);
   const TableFilter& filter() const { return replay_filter_ ? *replay_filter_ : filter_; }
   void ResetToCheckpoint();
@@ -175,6 +182,7 @@ class ChangeLogSink : public ChangeSink {
   // renames to one name are refused.
   std::map<std::string, std::string> targets_;
   ::binlake::Row scratch_;
+  Metrics* metrics_ = nullptr;
 };
 
 }  // namespace binlake

@@ -216,6 +216,54 @@ Result<std::unique_ptr<Replicator>> Replicator::Create(const Config& given, Obje
   return r;
 }
 
+void Replicator::SetMetrics(Metrics* metrics) {
+  metrics_ = metrics;
+  sink_->set_metrics(metrics);
+  Metrics& m = *metrics;
+  m.Describe("binlake_source_lag_seconds", "gauge",
+             "Seconds between the newest change read and now; 0 when caught up with the binlog "
+             "(DMS CDCLatencySource).");
+  m.Describe("binlake_source_binlog_offset", "gauge", "Binlog offset read, by file.");
+  m.Describe("binlake_checkpoint_binlog_offset", "gauge",
+             "Binlog offset of the last durable checkpoint, by file.");
+  m.Describe("binlake_rows_total", "counter",
+             "Change rows written to the change log, by table and op (DMS CDCIncomingChanges, "
+             "table statistics).");
+  m.Describe("binlake_files_written_total", "counter", "Change-log files written.");
+  m.Describe("binlake_bytes_written_total", "counter", "Bytes of change-log files written.");
+  m.Describe("binlake_batch_commit_seconds", "histogram",
+             "Time to make a batch durable: uploads, then the checkpoint.");
+  m.Describe("binlake_source_reconnects_total", "counter",
+             "Reconnections to the source after a lost or refused connection.");
+  m.Describe("binlake_full_load_rows", "gauge", "Rows loaded by the full load, by table.");
+  m.Describe("binlake_full_load_estimated_rows", "gauge",
+             "The source's row estimate for a table being loaded.");
+  m.Describe("binlake_full_load_done", "gauge", "1 once a table's full load is complete.");
+  // /healthz: the source sends a heartbeat every heartbeat_interval when idle.
+  m.SetContactLimit((2 * config_.source.heartbeat_interval_ms + 5000) * 1000);
+}
+
+void Replicator::Publish(const BinlogPosition& seen, bool caught_up, FullLoader* loader, bool now) {
+  if (metrics_ == nullptr) return;
+  int64_t t = clock_->MonotonicMicros();
+  if (!now && t - published_us_ < 250'000) return;
+  published_us_ = t;
+  int64_t commit = sink_->last_commit_micros();
+  double lag = caught_up || commit == 0 ? 0 : (clock_->NowMicros() - commit) / 1e6;
+  metrics_->Set("binlake_source_lag_seconds", {}, std::max(0.0, lag));
+  if (!seen.empty()) {
+    metrics_->Set("binlake_source_binlog_offset", {{"file", seen.file}},
+                  static_cast<double>(seen.offset));
+  }
+  if (loader == nullptr) return;
+  for (const FullLoadStats& s : loader->Stats()) {
+    metrics_->Set("binlake_full_load_rows", {{"table", s.table}}, static_cast<double>(s.rows));
+    metrics_->Set("binlake_full_load_estimated_rows", {{"table", s.table}},
+                  static_cast<double>(s.estimated_rows));
+    metrics_->Set("binlake_full_load_done", {{"table", s.table}}, s.state == "done" ? 1 : 0);
+  }
+}
+
 Result<std::vector<std::string>> Replicator::StateTables() {
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
   auto replicated = [this](const std::string& q) {
@@ -485,6 +533,7 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
       if (!opened.status().IsRetryable()) {
         return ExplainRefusedReplica(connect_, opened.status());
       }
+      if (metrics_ != nullptr) metrics_->Add("binlake_source_reconnects_total", {}, 1);
       if (sc.reconnect_attempts >= 0 && ++failures > sc.reconnect_attempts) {
         return opened.status().Context(fmt::format(
             "the source was unreachable {} times in a row (source.reconnect_attempts: {}); the "
@@ -536,10 +585,13 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
         broken = UnavailableError("the server ended the binlog stream");
         break;
       }
+      if (metrics_ != nullptr) metrics_->SourceContact(clock_->MonotonicMicros());
       if (IsHeartbeat(*event)) {
         RETURN_IF_ERROR(TickOutputs());
+        Publish(seen, /*caught_up=*/true, loader, /*now=*/true);
         continue;
       }
+      Publish(seen, /*caught_up=*/false, loader);
       backoff_ms = sc.reconnect_interval_ms;
       failures = 0;
       RETURN_IF_ERROR(assembler.Consume(*event));

@@ -11,6 +11,7 @@
 #include "iceberg/iceberg_sink.h"
 #include "model/change.h"
 #include "mysql/connect_options.h"
+#include "ops/metrics.h"
 #include "pipeline/change_log_sink.h"
 #include "pipeline/full_loader.h"
 #include "pipeline/state_backup.h"
@@ -42,6 +43,10 @@ class Replicator {
                                                     Clock* clock);
 
   Status Run(const RunOptions& options);
+
+  // Publishes progress into `metrics` (docs/metrics.md); must outlive the replicator. Call
+  // before Run.
+  void SetMetrics(Metrics* metrics);
 
   const ChangeLogSink& sink() const { return *sink_; }
   // Statistics of the tables the last Run loaded (empty when none needed loading).
@@ -85,7 +90,11 @@ class Replicator {
   std::unique_ptr<CascadeSink> cascade_;         // ...else in front of the outputs (set up by Run)
   std::unique_ptr<StateBackup> backup_;          // copies of the state into the lake
   std::shared_ptr<const TableMapping> mapping_;  // the DMS table mapping (or tables.include)
-  const uint32_t server_id_;                     // replica id on the replication connection
+  Metrics* metrics_ = nullptr;                   // null: not published
+  int64_t published_us_ = 0;                     // monotonic time of the last Publish
+  // Publishes lag, position and full-load progress, at most every 250 ms unless `now`.
+  void Publish(const BinlogPosition& seen, bool caught_up, FullLoader* loader, bool now = false);
+  const uint32_t server_id_;  // replica id on the replication connection
   ObjectStore* const store_;
   Clock* const clock_;
   std::vector<FullLoadStats> load_stats_;
