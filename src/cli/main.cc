@@ -22,15 +22,29 @@ const std::vector<Command>& AllCommands() {
 }
 
 int PrintVersion(const std::vector<std::string>&) {
-  std::printf("binlake %s\n", BINLAKE_VERSION);
+  std::printf("binlake %s (commit %s)\n", BINLAKE_VERSION, BINLAKE_COMMIT);
   return 0;
 }
 
 namespace {
 
+constexpr char kExitCodes[] =
+    "\nExit codes: 0 done (or stopped by SIGTERM / SIGINT after a clean flush), 1 failed (the\n"
+    "message says why; the lake stays consistent at its checkpoint), 2 wrong usage or an\n"
+    "invalid configuration (the message names the key or rule).\n";
+
 void PrintHelp() {
   std::printf("binlake: MySQL/MariaDB to data lake replication\n\nUsage: binlake COMMAND ...\n\n");
   for (const Command& c : AllCommands()) std::printf("  %-22s %s\n", c.words, c.summary);
+  std::printf("  %-22s %s\n", "help, --help", "this list; COMMAND --help describes one command");
+  std::printf("%s", kExitCodes);
+}
+
+bool AsksForHelp(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") return true;
+  }
+  return false;
 }
 
 // Finds the longest command whose words prefix argv[1..].
@@ -72,9 +86,13 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
   binlake::InitLogging({});
-  if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0) {
+  if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0 ||
+      std::strcmp(argv[1], "-h") == 0) {
     PrintHelp();
     return argc < 2 ? 2 : 0;
+  }
+  if (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-V") == 0) {
+    return PrintVersion({});
   }
   int consumed = 0;
   const Command* cmd = Match(argc, argv, &consumed);
@@ -84,5 +102,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<std::string> rest(argv + 1 + consumed, argv + argc);
+  if (AsksForHelp(rest)) {
+    std::printf("Usage: binlake %s %s\n", cmd->words, cmd->summary);
+    std::printf("%s", kExitCodes);
+    return 0;
+  }
   return cmd->fn(rest);
 }

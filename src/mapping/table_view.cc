@@ -267,8 +267,9 @@ Result<bool> TableView::DataError(const Status& why, size_t column, Value* value
   std::string where = fmt::format("{} column {}{}", source_->QualifiedName(), c.name,
                                   o.rule ? " (table-mapping rule-id " + o.rule->rule_id + ")" : "");
   if (options_.data_error == DataErrorAction::kStop) {
-    return Status(why).Context(fmt::format(
-        "{}; fix the rule, or set tables.data_error: log-error (NULL) or ignore-record", where));
+    return FailedPreconditionError(
+        "{}: {}; fix the rule, or set tables.data_error: log-error (NULL) or ignore-record", where,
+        why.message());
   }
   uint64_t n = ++errors_;
   bool drop = options_.data_error == DataErrorAction::kIgnoreRecord;

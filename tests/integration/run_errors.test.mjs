@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { rigEnv, rigScript, sql } from '../lib/rig.mjs';
+import { binlake, rigEnv, rigScript, sql } from '../lib/rig.mjs';
 import {
   lakeObjects, localLake, record, runBinlake, s3Lake, startBinlake, tempDir, writeConfig,
 } from './run_support.mjs';
@@ -193,4 +193,20 @@ test('a source unreachable past source.reconnect_attempts stops the run with the
   const exited = await run.exited;
   assert.notEqual(exited.code, 0, run.stderr());
   assert.match(run.stderr(), /unreachable 3 times in a row \(source.reconnect_attempts: 2\)/);
+});
+
+test('--version names the commit; --help works on every command and exits 0', async () => {
+  for (const args of [['--version'], ['version']]) {
+    const r = await binlake(args);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^binlake \d+\.\d+\.\d+ \(commit (\w{12}|unknown)\)\n$/);
+  }
+  for (const args of [['--help'], ['help'], ['run', '--help'], ['binlog', 'dump', '-h']]) {
+    const r = await binlake(args);
+    assert.equal(r.code, 0, args.join(' '));
+    assert.match(r.stdout, /Usage: binlake/);
+    assert.match(r.stdout, /Exit codes: 0/);
+  }
+  const unknown = await binlake(['frobnicate']);
+  assert.equal(unknown.code, 2);
 });
