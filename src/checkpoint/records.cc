@@ -63,6 +63,17 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
          {"window_ms", c.window_ms},
          {"next_window_ms", c.next_window_ms},
          {"tables", tables}};
+  if (!c.counts.empty()) {
+    Json counts = Json::object();
+    for (const auto& [name, n] : c.counts) {
+      counts[name] = Json{{"inserts", n.inserts},
+                          {"updates", n.updates},
+                          {"deletes", n.deletes},
+                          {"last_update_ms", n.last_update_ms}};
+    }
+    j["counts"] = counts;
+  }
+  if (c.commit_time_ms != 0) j["commit_time_ms"] = c.commit_time_ms;
   return j.dump() + "\n";
 }
 
@@ -78,6 +89,16 @@ Result<Checkpoint> DecodeCheckpoint(std::string_view json, std::string_view orig
       c.tables[name].schema_version = state.at("schema_version").get<int64_t>();
       c.tables[name].last_field_id = state.at("last_field_id").get<int32_t>();
     }
+    if (j.contains("counts")) {
+      for (const auto& [name, n] : j.at("counts").items()) {
+        TableCounts& t = c.counts[name];
+        t.inserts = n.at("inserts").get<uint64_t>();
+        t.updates = n.at("updates").get<uint64_t>();
+        t.deletes = n.at("deletes").get<uint64_t>();
+        t.last_update_ms = n.at("last_update_ms").get<int64_t>();
+      }
+    }
+    if (j.contains("commit_time_ms")) c.commit_time_ms = j.at("commit_time_ms").get<int64_t>();
     return c;
   });
 }

@@ -24,6 +24,15 @@ struct TableState {
   bool operator==(const TableState&) const = default;
 };
 
+// Change rows a table has had written, over the lake's life (DMS table statistics).
+struct TableCounts {
+  uint64_t inserts = 0;
+  uint64_t updates = 0;
+  uint64_t deletes = 0;
+  int64_t last_update_ms = 0;  // commit time of its newest change
+  bool operator==(const TableCounts&) const = default;
+};
+
 // Where replication resumes, written after every object of batch `seq` is durable.
 struct Checkpoint {
   uint64_t seq = 0;
@@ -32,6 +41,9 @@ struct Checkpoint {
   int64_t window_ms = 0;       // window start of the batch that ended here
   int64_t next_window_ms = 0;  // the next batch's window starts no earlier than this
   std::map<std::string, TableState> tables;  // keyed by "schema.table"
+  // Keyed by the lake's "schema.table"; absent in checkpoints of older versions.
+  std::map<std::string, TableCounts> counts;
+  int64_t commit_time_ms = 0;  // commit time of the batch's last transaction (0: unknown)
   bool operator==(const Checkpoint&) const = default;
 };
 

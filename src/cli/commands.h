@@ -20,6 +20,7 @@ const std::vector<Command>& AllCommands();
 
 int PrintVersion(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
-int BinlogDump(const std::vector<std::string>& args);  // binlog_dump_command.cc
+int StatusCommand(const std::vector<std::string>& args);  // status_command.cc
+int BinlogDump(const std::vector<std::string>& args);     // binlog_dump_command.cc
 
 }  // namespace binlake::cli

@@ -14,7 +14,9 @@ namespace binlake::cli {
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> kCommands = {
       {"run", "-c CONFIG [--stop-at-end]: replicate into the lake until stopped", RunCommand},
-      {"version", "print the version", PrintVersion},
+      {"status", "-c CONFIG [--json]: checkpoint, lag behind the source, per-table statistics",
+       StatusCommand},
+      {"version", "print the version and the commit it was built from", PrintVersion},
       {"binlog dump", "--file PATH | -c CONFIG: print binlog events and row changes as JSON lines",
        BinlogDump},
   };

@@ -285,7 +285,10 @@ Result<ChangeLogSink::OpenFile> ChangeLogSink::NewFile(const TableSchemaPtr& sch
   return f;
 }
 
-void ChangeLogSink::Count(const std::string& table, Op op) {
+void ChangeLogSink::Count(const std::string& table, const std::string& lake, Op op) {
+  TableCounts& n = batch_->counts[lake];
+  ++(op == Op::kInsert ? n.inserts : op == Op::kUpdate ? n.updates : n.deletes);
+  n.last_update_ms = txn_.commit_time_micros / 1000;
   TableStats& st = stats_[table];
   switch (op) {
     case Op::kInsert:
@@ -372,7 +375,7 @@ Status ChangeLogSink::Row(RowChange change) {
     if (!keep) return Status::OK();
   }
   if (options_.output.preserve_transactions) {
-    Count(name, change.op);
+    Count(name, lake->QualifiedName(), change.op);
     change.table = lake;
     return StreamRow(change);
   }
@@ -386,7 +389,7 @@ Status ChangeLogSink::Row(RowChange change) {
     t.files.push_back(std::move(f));
   }
   OpenFile& f = t.files.back();
-  Count(name, change.op);
+  Count(name, lake->QualifiedName(), change.op);
   change.table = lake;
   if (!f.shape->Build(std::move(change), txn_, row_in_txn_, &scratch_)) return Status::OK();
   Status s = f.writer->Append(scratch_);
@@ -406,6 +409,7 @@ Status ChangeLogSink::Commit(const TransactionEnd& end) {
   in_txn_ = false;
   batch_->end = end.next_position;
   batch_->gtid_set = end.gtid_set;
+  batch_->last_commit_us = txn_.commit_time_micros;
   last_activity_us_ = clock_->MonotonicMicros();
   if (replay_ && end.next_position == replay_->end) return CloseBatch(replay_->reason);
   if (replay_ && replay_->end < end.next_position) {
@@ -517,6 +521,15 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
     std::lock_guard<std::mutex> lock(schemas_mu_);
     next.tables = schemas_.States();
   }
+  next.counts = checkpoint_.counts;
+  for (const auto& [name, n] : b.counts) {
+    TableCounts& total = next.counts[name];
+    total.inserts += n.inserts;
+    total.updates += n.updates;
+    total.deletes += n.deletes;
+    total.last_update_ms = std::max(total.last_update_ms, n.last_update_ms);
+  }
+  next.commit_time_ms = b.last_commit_us ? b.last_commit_us / 1000 : checkpoint_.commit_time_ms;
   RETURN_IF_ERROR(checkpoints_.WriteCheckpoint(next));
   LOG_DEBUG("batch {} closed ({}): {} files, resume at {}", next.seq, CloseReasonName(reason),
             files.size(), next.position.ToString());

@@ -137,6 +137,8 @@ class ChangeLogSink : public ChangeSink {
     std::vector<OpenFile> stream;
     uint64_t stream_txn_seen = 0;
     std::map<TableSchemaPtr, std::unique_ptr<ChangeRowShape>> stream_shapes;
+    std::map<std::string, TableCounts> counts;  // by lake table name
+    int64_t last_commit_us = 0;
   };
 
   ChangeLogSink(Options options, TableFilter filter, ObjectLayout layout, ObjectStore* store,
@@ -150,7 +152,9 @@ class ChangeLogSink : public ChangeSink {
   Status StreamRow(const RowChange& change);
   // Every open file of the batch: tables' files, then the stream's.
   std::vector<OpenFile*> BatchFiles();
-  void Count(const std::string& table, Op op);
+  // Counts a change of source table `table` (stats) written to lake table `lake` (the batch's
+  // counts, which the checkpoint accumulates).
+  void Count(const std::string& table, const std::string& lake, Op op);
   Status CloseBatch(CloseReason reason);
   void Publish(size_t files, uint64_t bytes, double seconds);
   Status Upload(const std::string& key, SpillBuffer* buffer);
