@@ -34,10 +34,11 @@ int RunCommand(const std::vector<std::string>& argv) {
   if (!config.ok()) return Fail(config.status());
   Result<LogLevel> level = ParseLogLevel(config->log.level);
   InitLogging({level.ok() ? *level : LogLevel::kInfo, config->log.json});
+  // One line for every DMS setting that has no effect here, or not DMS's (dms: section).
   if (!config->notes.empty()) {
     std::string list;
     for (const std::string& n : config->notes) list += (list.empty() ? "" : "; ") + n;
-    LOG_INFO("DMS settings accepted without effect here: {}", list);
+    LOG_INFO("DMS settings not carried out as written: {}", list);
   }
 
   std::string url = ResolveTargetUrl(config->target.url);

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -15,7 +16,6 @@
 #include "config/dms_import.h"
 
 namespace binlake {
-namespace {
 
 size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -30,16 +30,31 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
+namespace {
+
+// The DMS S3Settings name of a Parquet layout key of output:.
+std::string_view DmsNameOfOutputKey(std::string_view key) {
+  if (key == "row_group_length") return "RowGroupLength";
+  if (key == "data_page_size") return "DataPageSize";
+  if (key == "dict_page_size_limit") return "DictPageSizeLimit";
+  if (key == "encoding_type") return "EncodingType";
+  if (key == "enable_statistics") return "EnableStatistics";
+  return "ParquetVersion";
+}
+
 // Reads one YAML mapping, remembering which keys were asked for so that anything else is
 // reported as unknown (with the closest known key as a hint).
 class Section {
  public:
   // node is nullopt for a section absent from the file (all defaults).
-  Section(std::optional<YAML::Node> node, std::string path, std::string origin)
+  // dms_origins: where values the DMS files gave came from, by key path (for messages).
+  Section(std::optional<YAML::Node> node, std::string path, std::string origin,
+          const std::map<std::string, std::string>* dms_origins = nullptr)
       : present_(node.has_value()),
         node_(node.value_or(YAML::Node())),
         path_(std::move(path)),
-        origin_(std::move(origin)) {}
+        origin_(std::move(origin)),
+        dms_origins_(dms_origins) {}
 
   Status CheckIsMap() const {
     if (!present_ || node_.IsNull() || node_.IsMap()) return Status::OK();
@@ -137,7 +152,7 @@ class Section {
     return Error(*Get(key), key, fmt::format("'{}' is not one of: {}", s, all));
   }
   Result<Section> Child(const std::string& key) {
-    Section child(Get(key), Join(key), origin_);
+    Section child(Get(key), Join(key), origin_, dms_origins_);
     RETURN_IF_ERROR(child.CheckIsMap());
     return child;
   }
@@ -192,6 +207,11 @@ class Section {
   }
   std::string Join(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
   std::string Where(const YAML::Node& n, const std::string& key) const {
+    // A value from a DMS file has no line in this one: name its file and setting.
+    if (n.Mark().is_null() && dms_origins_ != nullptr) {
+      auto it = dms_origins_->find(Join(key));
+      if (it != dms_origins_->end()) return fmt::format("{} (as {})", it->second, Join(key));
+    }
     return fmt::format("{}:{}: {}", origin_, n.Mark().line + 1, Join(key));
   }
   Status Error(const YAML::Node& n, const std::string& key, const std::string& what) const {
@@ -209,6 +229,7 @@ class Section {
   YAML::Node node_;
   std::string path_;
   std::string origin_;
+  const std::map<std::string, std::string>* dms_origins_;
   std::set<std::string> used_;
   std::set<std::string> used_all_;
 };
@@ -378,24 +399,36 @@ Status ParseOutput(Section& s, OutputConfig* c) {
     c->parquet_wide_decimal_as_string = wide == 0;
   }
   RETURN_IF_ERROR(s.Bool("include_before_image", &c->include_before_image));
-  bool parquet_keys = s.Has("parquet_row_group_length") || s.Has("parquet_data_page_size") ||
-                      s.Has("parquet_dict_page_size_limit") || s.Has("parquet_encoding");
-  if (parquet_keys && c->format != OutputFormat::kParquet) {
-    return InvalidArgumentError(
-        "output.parquet_row_group_length, parquet_data_page_size, parquet_dict_page_size_limit "
-        "and parquet_encoding are for Parquet only: remove them or set output.format: parquet");
+  // Parquet layout (DMS RowGroupLength, DataPageSize, DictPageSizeLimit, EncodingType,
+  // EnableStatistics, ParquetVersion): refused for other formats, as parquet_wide_decimal.
+  static const char* kParquetKeys[] = {"row_group_length",     "data_page_size",
+                                       "dict_page_size_limit", "encoding_type",
+                                       "enable_statistics",    "parquet_version"};
+  for (const char* k : kParquetKeys) {
+    if (s.Has(k) && c->format != OutputFormat::kParquet) {
+      return InvalidArgumentError(
+          "output.{} is for Parquet only (as DMS's {}): remove it or set output.format: parquet", k,
+          DmsNameOfOutputKey(k));
+    }
   }
-  RETURN_IF_ERROR(
-      s.Integer("parquet_row_group_length", &c->parquet_row_group_length, 1, 1'000'000'000));
-  RETURN_IF_ERROR(s.Bytes("parquet_data_page_size", &c->parquet_data_page_size));
-  RETURN_IF_ERROR(s.Bytes("parquet_dict_page_size_limit", &c->parquet_dict_page_size_limit));
-  if (c->parquet_data_page_size < 1024 || c->parquet_dict_page_size_limit < 1024) {
+  RETURN_IF_ERROR(s.Integer("row_group_length", &c->row_group_length, 1, 1'000'000'000));
+  RETURN_IF_ERROR(s.Bytes("data_page_size", &c->data_page_size));
+  RETURN_IF_ERROR(s.Bytes("dict_page_size_limit", &c->dict_page_size_limit));
+  if (c->data_page_size < 1024 || c->dict_page_size_limit < 1024) {
     return InvalidArgumentError(
-        "output.parquet_data_page_size and parquet_dict_page_size_limit must be at least 1KiB");
+        "output.data_page_size and dict_page_size_limit must be at least 1KiB (got {} and {} "
+        "bytes)",
+        c->data_page_size, c->dict_page_size_limit);
   }
   int encoding = -1;
-  RETURN_IF_ERROR(s.Choice("parquet_encoding", {"plain", "rle-dictionary"}, &encoding));
-  if (encoding >= 0) c->parquet_dictionary = encoding == 1;
+  RETURN_IF_ERROR(
+      s.Choice("encoding_type", {"plain", "plain-dictionary", "rle-dictionary"}, &encoding));
+  if (encoding >= 0) c->parquet_dictionary = encoding != 0;
+  RETURN_IF_ERROR(s.Bool("enable_statistics", &c->enable_statistics));
+  int version = -1;
+  static const std::vector<std::string_view> kVersions = {"parquet-1-0", "parquet-2-0"};
+  RETURN_IF_ERROR(s.Choice("parquet_version", kVersions, &version));
+  if (version >= 0) c->parquet_version = std::string(kVersions[static_cast<size_t>(version)]);
   RETURN_IF_ERROR(s.Bool("use_csv_no_sup_value", &c->use_csv_no_sup_value));
   RETURN_IF_ERROR(s.String("csv_no_sup_value", &c->csv_no_sup_value));
   if ((c->use_csv_no_sup_value || s.Has("csv_no_sup_value")) && c->format != OutputFormat::kCsv) {
@@ -589,12 +622,45 @@ Result<Config> ParseConfig(std::string_view yaml, std::string_view origin) {
   try {
     // The DMS files a dms: section names come first; the file's own keys override them.
     const YAML::Node& map = doc;
+    DmsImport imported;
     if (doc.IsMap() && map["dms"].IsDefined() && !map["dms"].IsNull()) {
-      ASSIGN_OR_RETURN(DmsImport imported, ImportDmsSection(map["dms"], base_dir, origin));
-      doc = MergeYaml(imported.keys, doc);
+      ASSIGN_OR_RETURN(imported, ImportDmsSection(map["dms"], base_dir, origin));
+      const YAML::Node& keys = imported.keys;
+      // The value at a.b, if a scalar (a const lookup of a missing key yields an invalid node).
+      auto scalar = [](const YAML::Node& root, const char* a,
+                       const char* b) -> std::optional<std::string> {
+        if (!root.IsMap() || !root[a].IsDefined() || !root[a].IsMap()) return std::nullopt;
+        YAML::Node n = root[a][b];
+        if (!n.IsDefined() || !n.IsScalar()) return std::nullopt;
+        return n.Scalar();
+      };
+      // The DMS settings of one format apply when the output, whoever sets it, is of it.
+      std::string format = scalar(keys, "output", "format").value_or("csv");
+      if (std::optional<std::string> f = scalar(map, "output", "format")) {
+        ASSIGN_OR_RETURN(format, ExpandEnvironment(*f));
+      }
+      for (char& ch : format) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      SettleFormatSettings(format, &imported);
+      // `full_load: true` beside a DMS full_load.threads: the same as {enabled: true}.
+      if (map["full_load"].IsDefined() && map["full_load"].IsScalar() &&
+          keys["full_load"].IsDefined() && keys["full_load"].IsMap()) {
+        YAML::Node enabled(YAML::NodeType::Map);
+        enabled["enabled"] = map["full_load"];
+        doc["full_load"] = enabled;
+      }
+      std::vector<YamlOverride> overrides;
+      doc = MergeYaml(keys, doc, &overrides);
       config.notes = std::move(imported.notes);
+      for (const YamlOverride& o : overrides) {
+        auto from = imported.origins.find(o.path);
+        // An overridden DMS setting is one more without effect here.
+        config.notes.push_back(fmt::format(
+            "{} ({} '{}' is overridden: {} gives '{}')",
+            from == imported.origins.end() ? std::string("a DMS setting") : from->second, o.path,
+            o.base_value, origin, o.overlay_value));
+      }
     }
-    Section root(std::optional<YAML::Node>(doc), "", std::string(origin));
+    Section root(std::optional<YAML::Node>(doc), "", std::string(origin), &imported.origins);
     RETURN_IF_ERROR(ParseRoot(root, base_dir, &config));
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError("{}:{}: {}", origin, e.mark.line + 1, e.msg);

@@ -85,10 +85,12 @@ struct OutputConfig {
   // DMS CsvNullValue. Empty (the default) writes NULL as an empty unquoted field and an
   // empty string as "" so the two stay distinguishable.
   std::string csv_null_value;
-  bool add_column_name = false;                      // DMS AddColumnName
-  int64_t cdc_max_batch_interval_ms = 60'000;        // DMS CdcMaxBatchInterval
-  uint64_t cdc_min_file_size = 32'000ull * 1000;     // DMS CdcMinFileSize (bytes)
-  uint64_t max_file_size = 1'048'576ull * 1024;      // DMS MaxFileSize (bytes)
+  bool add_column_name = false;                // DMS AddColumnName
+  int64_t cdc_max_batch_interval_ms = 60'000;  // DMS CdcMaxBatchInterval
+  // DMS CdcMinFileSize and MaxFileSize, in bytes. DMS gives both in KB of 1024 bytes
+  // (MaxFileSize's default 1048576 KB is its "1 GB"), so the defaults are 32000 KiB and 1 GiB.
+  uint64_t cdc_min_file_size = 32'000ull * 1024;
+  uint64_t max_file_size = 1'048'576ull * 1024;
   bool date_partition_enabled = false;               // DMS DatePartitionEnabled
   std::string date_partition_sequence = "YYYYMMDD";  // DMS DatePartitionSequence
   std::string date_partition_delimiter = "SLASH";    // DMS DatePartitionDelimiter
@@ -100,11 +102,15 @@ struct OutputConfig {
   bool parquet_wide_decimal_as_string = true;
   // JSON lines: add "old" with the before-image of updates.
   bool include_before_image = true;
-  // Parquet layout (DMS RowGroupLength, DataPageSize, DictPageSizeLimit, EncodingType).
-  uint64_t parquet_row_group_length = 1'000'000;  // rows per row group at most
-  uint64_t parquet_data_page_size = 1ull << 20;   // bytes per data page, about
-  uint64_t parquet_dict_page_size_limit = 1ull << 20;
-  bool parquet_dictionary = true;  // rle-dictionary (true) or plain
+  // Parquet layout (DMS RowGroupLength, DataPageSize, DictPageSizeLimit, EncodingType,
+  // EnableStatistics, ParquetVersion).
+  uint64_t row_group_length = 1'000'000;       // rows per row group at most
+  uint64_t data_page_size = 1ull << 20;        // bytes of values per data page, about
+  uint64_t dict_page_size_limit = 1ull << 20;  // dictionary bytes before a chunk goes plain
+  bool parquet_dictionary = true;              // encoding_type: rle-dictionary (true) or plain
+  bool enable_statistics = true;               // min, max and null count per page and chunk
+  // "parquet-1-0" or "parquet-2-0": both write the same files (docs/configuration.md).
+  std::string parquet_version = "parquet-1-0";
   // CSV: the text written for a column the change does not carry (binlog_row_image MINIMAL
   // or NOBLOB leaves unchanged columns out), as DMS's CsvNoSupValue; unset: as NULL.
   bool use_csv_no_sup_value = false;
@@ -220,8 +226,8 @@ struct Config {
   // lake, under _binlake/state/, so that another machine can take it over exactly; also at a
   // clean stop. 0: never (a lost state is then read again from the source).
   int64_t state_backup_interval_ms = 3600 * 1000;
-  // Read from a `dms:` section: DMS settings accepted without effect, with the reason, for
-  // one log line at start.
+  // Read from a `dms:` section, for one log line at start: the DMS settings accepted without
+  // effect (with why), and the keys of this file that override a DMS setting.
   std::vector<std::string> notes;
 };
 
@@ -239,5 +245,7 @@ Result<int64_t> ParseDurationMs(std::string_view text);
 Result<uint64_t> ParseByteSize(std::string_view text);
 // Replaces ${NAME}, ${NAME:-fallback} and $$ as ParseConfig does.
 Result<std::string> ExpandEnvironment(std::string_view text);
+// Levenshtein distance, for "did you mean" hints on unknown keys.
+size_t EditDistance(std::string_view a, std::string_view b);
 
 }  // namespace binlake

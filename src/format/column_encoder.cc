@@ -87,7 +87,8 @@ Status ColumnEncoder::ClosePage() {
   RETURN_IF_ERROR(Compress(body_, &compressed));
   header_.clear();
   WriteDataPageHeader(static_cast<int32_t>(body_.size()), static_cast<int32_t>(compressed->size()),
-                      static_cast<int32_t>(page_rows_), encoding, stats, &header_);
+                      static_cast<int32_t>(page_rows_), encoding,
+                      options_->statistics ? &stats : nullptr, &header_);
   data_pages_.append(header_);
   data_pages_.append(*compressed);
   chunk_uncompressed_ += header_.size() + body_.size();

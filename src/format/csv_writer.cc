@@ -49,9 +49,10 @@ Result<std::unique_ptr<CsvWriter>> CsvWriter::Create(std::vector<Column> columns
 }
 
 bool CsvWriter::NeedsQuotes(std::string_view text) const {
-  // A value equal to the NULL marker (by default: the empty string) is quoted so that a
-  // reader can tell it from NULL.
+  // A value equal to the NULL marker (by default: the empty string) or to the no-sup marker is
+  // quoted so that a reader can tell it from NULL or from a value the change did not carry.
   if (quote_all_ || text == options_.null_value) return true;
+  if (options_.no_sup_value && text == *options_.no_sup_value) return true;
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   size_t i = 0;
   // Most fields hold no byte of interest: test eight at a time with independent lookups,
@@ -107,7 +108,9 @@ void CsvWriter::AppendValue(const Value& v, const Column& column) {
   size_t start = buffer_.size();
   AppendValueText(v, column, &buffer_);
   std::string_view text(buffer_.data() + start, buffer_.size() - start);
-  if (non_text_plain_ ? text != options_.null_value : !NeedsQuotes(text)) return;
+  const bool marker =
+      text == options_.null_value || (options_.no_sup_value && text == *options_.no_sup_value);
+  if (non_text_plain_ ? !marker : !NeedsQuotes(text)) return;
   scratch_.assign(text);
   buffer_.resize(start);
   AppendQuoted(scratch_);

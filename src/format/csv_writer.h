@@ -22,7 +22,8 @@ struct CsvOptions {
   std::string null_value;
   bool header = false;  // AddColumnName: a first line with the column names
   // CsvNoSupValue (with UseCsvNoSupValue): written for a value the row image does not carry
-  // (Value::Absent); unset: such a value is written as null_value.
+  // (Value::Absent); unset: such a value is written as null_value. A value equal to it is
+  // quoted.
   std::optional<std::string> no_sup_value;
   bool gzip = false;  // CompressionType GZIP
   int gzip_level = 6;

@@ -19,7 +19,7 @@ void WriteStatistics(const ParquetStatistics& s, ThriftCompactWriter* w) {
   w->EndStruct();
 }
 
-void WriteColumnChunk(const ColumnChunkMeta& c, ThriftCompactWriter* w) {
+void WriteColumnChunk(const ColumnChunkMeta& c, bool statistics, ThriftCompactWriter* w) {
   w->BeginStruct();
   // ColumnChunk.file_offset: where the chunk's first page starts.
   w->I64Field(2, c.dictionary_page_offset >= 0 ? c.dictionary_page_offset : c.data_page_offset);
@@ -36,8 +36,10 @@ void WriteColumnChunk(const ColumnChunkMeta& c, ThriftCompactWriter* w) {
   w->I64Field(7, c.total_compressed_size);
   w->I64Field(9, c.data_page_offset);
   if (c.dictionary_page_offset >= 0) w->I64Field(11, c.dictionary_page_offset);
-  w->StructField(12);
-  WriteStatistics(c.stats, w);
+  if (statistics) {
+    w->StructField(12);
+    WriteStatistics(c.stats, w);
+  }
   w->EndStruct();  // ColumnMetaData
   w->EndStruct();  // ColumnChunk
 }
@@ -45,7 +47,7 @@ void WriteColumnChunk(const ColumnChunkMeta& c, ThriftCompactWriter* w) {
 }  // namespace
 
 void WriteDataPageHeader(int32_t uncompressed_size, int32_t compressed_size, int32_t num_values,
-                         int32_t encoding, const ParquetStatistics& stats, std::string* out) {
+                         int32_t encoding, const ParquetStatistics* stats, std::string* out) {
   ThriftCompactWriter w(out);
   w.BeginStruct();
   w.I32Field(1, 0);  // DATA_PAGE
@@ -57,8 +59,10 @@ void WriteDataPageHeader(int32_t uncompressed_size, int32_t compressed_size, int
   w.I32Field(2, encoding);
   w.I32Field(3, kEncodingRle);  // definition levels
   w.I32Field(4, kEncodingRle);  // repetition levels (none in a flat schema)
-  w.StructField(5);
-  WriteStatistics(stats, &w);
+  if (stats != nullptr) {
+    w.StructField(5);
+    WriteStatistics(*stats, &w);
+  }
   w.EndStruct();
   w.EndStruct();
 }
@@ -82,7 +86,7 @@ void WriteFileMetaData(const std::vector<ParquetColumnPlan>& columns,
                        const std::vector<RowGroupMeta>& row_groups, int64_t num_rows,
                        const std::string& created_by,
                        const std::vector<std::pair<std::string, std::string>>& key_values,
-                       std::string* out) {
+                       bool statistics, std::string* out) {
   ThriftCompactWriter w(out);
   w.BeginStruct();
   w.I32Field(1, 2);  // version: logical types and v2 statistics are used
@@ -98,7 +102,7 @@ void WriteFileMetaData(const std::vector<ParquetColumnPlan>& columns,
     const RowGroupMeta& rg = row_groups[i];
     w.BeginStruct();
     w.ListField(1, TType::kStruct, static_cast<uint32_t>(rg.columns.size()));
-    for (const ColumnChunkMeta& c : rg.columns) WriteColumnChunk(c, &w);
+    for (const ColumnChunkMeta& c : rg.columns) WriteColumnChunk(c, statistics, &w);
     w.I64Field(2, rg.total_byte_size);
     w.I64Field(3, rg.num_rows);
     w.I64Field(5, rg.file_offset);

@@ -45,17 +45,18 @@ struct RowGroupMeta {
   int64_t file_offset = 0;
 };
 
-// Appends a PageHeader for a v1 data page (levels RLE) to *out.
+// Appends a PageHeader for a v1 data page (levels RLE) to *out; `stats` null: none written.
 void WriteDataPageHeader(int32_t uncompressed_size, int32_t compressed_size, int32_t num_values,
-                         int32_t encoding, const ParquetStatistics& stats, std::string* out);
+                         int32_t encoding, const ParquetStatistics* stats, std::string* out);
 // Appends a PageHeader for a PLAIN dictionary page to *out.
 void WriteDictionaryPageHeader(int32_t uncompressed_size, int32_t compressed_size,
                                int32_t num_values, std::string* out);
-// Appends the FileMetaData of a flat schema (root + one leaf per plan) to *out.
+// Appends the FileMetaData of a flat schema (root + one leaf per plan) to *out. Without
+// `statistics`, the column chunks' statistics are left out.
 void WriteFileMetaData(const std::vector<ParquetColumnPlan>& columns,
                        const std::vector<RowGroupMeta>& row_groups, int64_t num_rows,
                        const std::string& created_by,
                        const std::vector<std::pair<std::string, std::string>>& key_values,
-                       std::string* out);
+                       bool statistics, std::string* out);
 
 }  // namespace binlake

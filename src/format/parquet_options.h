@@ -43,6 +43,11 @@ struct ParquetOptions {
   // Once a column chunk's dictionary exceeds this many PLAIN bytes, the rest of that chunk is
   // written PLAIN (the pages written so far keep the dictionary). Each row group starts over.
   uint64_t dictionary_page_bytes = 1ull << 20;
+  // Column statistics (min, max, null count) in every data page header and column chunk
+  // (DMS EnableStatistics). Readers use them to skip pages and row groups; without them the
+  // file is a little smaller. The chunk statistics are still computed for callers that read
+  // them from the row group metadata (Iceberg manifests).
+  bool statistics = true;
   // DATETIME and TIMESTAMP in microseconds, or in milliseconds (truncated towards negative
   // infinity) as DMS's ParquetTimestampInMillisecond.
   bool timestamp_millis = false;

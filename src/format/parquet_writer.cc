@@ -113,7 +113,7 @@ Status ParquetWriter::Finish() {
   RETURN_IF_ERROR(EnsureMagic());
   std::string footer;
   WriteFileMetaData(plans_, row_groups_, static_cast<int64_t>(rows_), options_.created_by,
-                    options_.key_value_metadata, &footer);
+                    options_.key_value_metadata, options_.statistics, &footer);
   const uint32_t n = static_cast<uint32_t>(footer.size());
   for (int i = 0; i < 4; ++i) footer.push_back(static_cast<char>(n >> (8 * i)));
   footer.append(kMagic);

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "format/parquet_reader.h"
 
 namespace binlake {
 namespace {
@@ -132,6 +135,40 @@ TEST(ParquetWriterTest, EstimatedSizeGrowsWithData) {
     ASSERT_TRUE((*w)->Append({Value::String("value-" + std::to_string(i))}).ok());
   }
   EXPECT_GT((*w)->EstimatedSize(), empty + 1000 * 4);
+}
+
+size_t Occurrences(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST(ParquetWriterTest, StatisticsCanBeLeftOut) {
+  // One distinct value: the dictionary page holds it once; with statistics, each data page
+  // header and the column chunk hold it again as min and max.
+  std::string with, without;
+  for (bool statistics : {true, false}) {
+    StringOutputStream out;
+    ParquetOptions o;
+    o.codec = ParquetCodec::kNone;
+    o.statistics = statistics;
+    auto w = ParquetWriter::Create({Col("s", LogicalType::kString)}, o, &out);
+    ASSERT_TRUE(w.ok());
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE((*w)->Append({Value::String("marker-value")}).ok());
+    ASSERT_TRUE((*w)->Finish().ok());
+    (statistics ? with : without) = out.data();
+  }
+  EXPECT_EQ(Occurrences(with, "marker-value"), 5u);
+  EXPECT_EQ(Occurrences(without, "marker-value"), 1u);
+  EXPECT_LT(without.size(), with.size());
+  Result<std::unique_ptr<ParquetReader>> r = ParquetReader::Open(without, "without");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::optional<std::string>> values;
+  ASSERT_TRUE((*r)->ReadColumn(0, &values).ok());
+  ASSERT_EQ(values.size(), 10u);
+  EXPECT_EQ(values[9], "marker-value");
 }
 
 }  // namespace

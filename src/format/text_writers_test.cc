@@ -287,6 +287,12 @@ TEST(CsvWriterTest, AbsentValuesTakeTheNoSupValue) {
   EXPECT_EQ(WriteCsv(opt, cols, rows), "1,\n2,\n");
   opt.no_sup_value = "NOSUP";
   EXPECT_EQ(WriteCsv(opt, cols, rows), "1,NOSUP\n2,\n");
+  // A value that reads like the marker is quoted, text or not.
+  rows = {{Value::Int(3), Value::String("NOSUP")}};
+  EXPECT_EQ(WriteCsv(opt, cols, rows), "3,\"NOSUP\"\n");
+  opt.no_sup_value = "7";
+  rows = {{Value::Int(7), Value::Absent()}};
+  EXPECT_EQ(WriteCsv(opt, cols, rows), "\"7\",7\n");
 }
 
 TEST(CsvWriterTest, QuotesInsideAreDoubled) {

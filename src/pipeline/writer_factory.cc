@@ -48,10 +48,12 @@ Result<std::unique_ptr<RowWriter>> NewRowWriter(const OutputConfig& output,
       o.timestamp_millis = output.parquet_timestamp_in_millisecond;
       o.wide_decimal_as_string = output.parquet_wide_decimal_as_string;
       o.row_group_bytes = 16ull << 20;
-      o.row_group_rows = output.parquet_row_group_length;
-      o.page_bytes = output.parquet_data_page_size;
+      o.row_group_rows = output.row_group_length;
+      o.page_bytes = output.data_page_size;
       o.dictionary = output.parquet_dictionary;
-      o.dictionary_page_bytes = output.parquet_dict_page_size_limit;
+      o.dictionary_page_bytes = output.dict_page_size_limit;
+      o.statistics = output.enable_statistics;
+      // output.parquet_version changes nothing: both versions are written alike.
       return ParquetWriter::Create(std::move(columns), o, out);
     }
   }
