@@ -16,6 +16,7 @@
 #include "mysql/connection.h"
 #include "pipeline/cascade_load.h"
 #include "pipeline/iceberg_load.h"
+#include "pipeline/retention_guard.h"
 #include "pipeline/state_backup.h"
 
 namespace binlake {
@@ -244,12 +245,12 @@ void Replicator::SetMetrics(Metrics* metrics) {
 }
 
 void Replicator::Publish(const BinlogPosition& seen, bool caught_up, FullLoader* loader, bool now) {
-  if (metrics_ == nullptr) return;
   int64_t t = clock_->MonotonicMicros();
-  if (!now && t - published_us_ < 250'000) return;
-  published_us_ = t;
   int64_t commit = sink_->last_commit_micros();
   double lag = caught_up || commit == 0 ? 0 : (clock_->NowMicros() - commit) / 1e6;
+  if (retention_) retention_->Check(lag, t);
+  if (metrics_ == nullptr || (!now && t - published_us_ < 250'000)) return;
+  published_us_ = t;
   metrics_->Set("binlake_source_lag_seconds", {}, std::max(0.0, lag));
   if (!seen.empty()) {
     metrics_->Set("binlake_source_binlog_offset", {{"file", seen.file}},
@@ -521,10 +522,43 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
            (cascade_ && cascade_->Needs(std::string(db), std::string(t)));
   });
 
+  // How long the source keeps binlog: a lag approaching it is about to lose changes.
+  if (!retention_) {
+    Result<std::unique_ptr<Connection>> c = Connection::Connect(connect_);
+    int64_t seconds = c.ok() ? RetentionGuard::ReadRetentionSeconds(c->get()) : 0;
+    if (seconds > 0) LOG_INFO("the source keeps its binlog for {} s", seconds);
+    retention_.emplace(seconds);
+  }
   std::mt19937_64 rng(std::random_device{}());
   const SourceConfig& sc = config_.source;
+  // Reconnecting (source.reconnect_*, DMS RecoverableError*): the first wait is the interval,
+  // doubled after each further failure up to the maximum with back-off on, the same without.
+  // A failure is a connection attempt that fails or a stream that breaks; any event from the
+  // source (a heartbeat too) ends the run of failures.
   int64_t backoff_ms = sc.reconnect_interval_ms;
-  int64_t failures = 0;  // failed connection attempts in a row
+  int64_t failures = 0;  // in a row
+  // OK: wait, then `next` (for the log); else the error to stop with.
+  auto retry_after = [&](const Status& error, std::string_view next) -> Status {
+    if (sc.reconnect_attempts >= 0 && ++failures > sc.reconnect_attempts) {
+      return error.Context(fmt::format(
+          "the source was unreachable {} times in a row (source.reconnect_attempts: {}); the "
+          "lake is consistent at its checkpoint and the next run resumes there",
+          failures, sc.reconnect_attempts));
+    }
+    // With back-off, a random part of the wait keeps many replicas from retrying in step.
+    int64_t wait = sc.reconnect_backoff
+                       ? std::uniform_int_distribution<int64_t>(backoff_ms / 2, backoff_ms)(rng)
+                       : backoff_ms;
+    LOG_WARN("{}; {} in {} ms", error.ToString(), next, wait);
+    // Sleep in slices so that SIGTERM is honoured while the source is unreachable.
+    for (int64_t slept = 0; slept < wait && !stopping(); slept += 100) {
+      clock_->SleepForMicros(std::min<int64_t>(100, wait - slept) * 1000);
+    }
+    if (sc.reconnect_backoff) {
+      backoff_ms = std::min<int64_t>(backoff_ms * 2, sc.reconnect_max_interval_ms);
+    }
+    return Status::OK();
+  };
   while (true) {
     if (stopping() && !sink_->replaying()) return Finish();
     ro.start = position;
@@ -534,21 +568,7 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
         return ExplainRefusedReplica(connect_, opened.status());
       }
       if (metrics_ != nullptr) metrics_->Add("binlake_source_reconnects_total", {}, 1);
-      if (sc.reconnect_attempts >= 0 && ++failures > sc.reconnect_attempts) {
-        return opened.status().Context(fmt::format(
-            "the source was unreachable {} times in a row (source.reconnect_attempts: {}); the "
-            "lake is consistent at its checkpoint and the next run resumes there",
-            failures, sc.reconnect_attempts));
-      }
-      int64_t wait = std::uniform_int_distribution<int64_t>(backoff_ms / 2, backoff_ms)(rng);
-      LOG_WARN("{}; retrying in {} ms", opened.status().ToString(), wait);
-      // Sleep in slices so that SIGTERM is honoured while the source is unreachable.
-      for (int64_t slept = 0; slept < wait && !stopping(); slept += 100) {
-        clock_->SleepForMicros(std::min<int64_t>(100, wait - slept) * 1000);
-      }
-      if (sc.reconnect_backoff) {
-        backoff_ms = std::min<int64_t>(backoff_ms * 2, sc.reconnect_max_interval_ms);
-      }
+      RETURN_IF_ERROR(retry_after(opened.status(), "retrying"));
       continue;
     }
     std::unique_ptr<ReplicationSource> source = std::move(opened).value();
@@ -586,14 +606,14 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
         break;
       }
       if (metrics_ != nullptr) metrics_->SourceContact(clock_->MonotonicMicros());
+      backoff_ms = sc.reconnect_interval_ms;
+      failures = 0;
       if (IsHeartbeat(*event)) {
         RETURN_IF_ERROR(TickOutputs());
         Publish(seen, /*caught_up=*/true, loader, /*now=*/true);
         continue;
       }
       Publish(seen, /*caught_up=*/false, loader);
-      backoff_ms = sc.reconnect_interval_ms;
-      failures = 0;
       RETURN_IF_ERROR(assembler.Consume(*event));
       // The FORMAT_DESCRIPTION a dump starts with carries its own (earlier) offset, and a
       // ROTATE's offset is in the file it ends while the assembler already names the next one:
@@ -610,7 +630,7 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
     } else if (!assembler.resume_position().empty()) {
       position = assembler.resume_position();
     }
-    LOG_WARN("{}; reconnecting at {}", broken.ToString(), position.ToString());
+    RETURN_IF_ERROR(retry_after(broken, "reconnecting at " + position.ToString()));
   }
 }
 

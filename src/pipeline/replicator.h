@@ -14,6 +14,7 @@
 #include "ops/metrics.h"
 #include "pipeline/change_log_sink.h"
 #include "pipeline/full_loader.h"
+#include "pipeline/retention_guard.h"
 #include "pipeline/state_backup.h"
 #include "pipeline/tee_sink.h"
 #include "storage/object_store.h"
@@ -91,8 +92,10 @@ class Replicator {
   std::unique_ptr<StateBackup> backup_;          // copies of the state into the lake
   std::shared_ptr<const TableMapping> mapping_;  // the DMS table mapping (or tables.include)
   Metrics* metrics_ = nullptr;                   // null: not published
+  std::optional<RetentionGuard> retention_;      // set when streaming starts
   int64_t published_us_ = 0;                     // monotonic time of the last Publish
-  // Publishes lag, position and full-load progress, at most every 250 ms unless `now`.
+  // Checks the lag against the binlog retention; publishes lag, position and full-load
+  // progress into the metrics at most every 250 ms unless `now`.
   void Publish(const BinlogPosition& seen, bool caught_up, FullLoader* loader, bool now = false);
   const uint32_t server_id_;  // replica id on the replication connection
   ObjectStore* const store_;

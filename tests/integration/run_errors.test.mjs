@@ -210,3 +210,21 @@ test('--version names the commit; --help works on every command and exits 0', as
   const unknown = await binlake(['frobnicate']);
   assert.equal(unknown.code, 2);
 });
+
+test('a lag past half of the binlog retention is warned about, past 80% logged as an error', async () => {
+  const [[file, pos]] = await sql('SHOW MASTER STATUS', { env: server });
+  await sql(`SET GLOBAL binlog_expire_logs_seconds = 20; INSERT INTO ${DB}.t VALUES (100)`,
+    { env: server });
+  try {
+    // The change is 17 s old when binlake reads it from the position before it.
+    await sleep(17000);
+    const { path } = await config({
+      start: { file, pos: Number(pos) }, extra: { cascades: 'off', truncate: 'warn' },
+    });
+    const r = await runBinlake(path, { serverEnv: server, check: true });
+    assert.match(r.stderr, /the source keeps its binlog for 20 s/);
+    assert.match(r.stderr, /binlake is 1\d s behind the source, [89]\d% of its binlog retention \(20 s\)/);
+  } finally {
+    await sql('SET GLOBAL binlog_expire_logs_seconds = 0', { env: server });
+  }
+});
