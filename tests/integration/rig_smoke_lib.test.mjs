@@ -11,7 +11,7 @@ import { binlake, duckdb, readEnvFile } from '../lib/rig.mjs';
 test('binlake() returns exit code, stdout and stderr', async () => {
   const ok = await binlake(['version']);
   assert.equal(ok.code, 0);
-  assert.match(ok.stdout, /^binlake \d+\.\d+\.\d+\n$/);
+  assert.match(ok.stdout, /^binlake \d+\.\d+\.\d+ \(commit (\w{12}|unknown)\)\n$/);
   assert.equal(ok.stderr, '');
 
   const bad = await binlake(['no-such-command']);
