@@ -539,6 +539,7 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
   int64_t failures = 0;  // in a row
   // OK: wait, then `next` (for the log); else the error to stop with.
   auto retry_after = [&](const Status& error, std::string_view next) -> Status {
+    if (metrics_ != nullptr) metrics_->Add("binlake_source_reconnects_total", {}, 1);
     if (sc.reconnect_attempts >= 0 && ++failures > sc.reconnect_attempts) {
       return error.Context(fmt::format(
           "the source was unreachable {} times in a row (source.reconnect_attempts: {}); the "
@@ -567,7 +568,6 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
       if (!opened.status().IsRetryable()) {
         return ExplainRefusedReplica(connect_, opened.status());
       }
-      if (metrics_ != nullptr) metrics_->Add("binlake_source_reconnects_total", {}, 1);
       RETURN_IF_ERROR(retry_after(opened.status(), "retrying"));
       continue;
     }
