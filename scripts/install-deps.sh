@@ -14,7 +14,7 @@ APT_PACKAGES=(
   # test servers and peers
   mariadb-server mariadb-client
   ceph-mon ceph-osd radosgw ceph-common
-  mydumper
+  mydumper faketime
   # misc tools the scripts use
   procps psmisc uuid-runtime ca-certificates time curl
 )

@@ -22,5 +22,6 @@ int PrintVersion(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
 int StatusCommand(const std::vector<std::string>& args);  // status_command.cc
 int BinlogDump(const std::vector<std::string>& args);     // binlog_dump_command.cc
+int CheckCommand(const std::vector<std::string>& args);   // check_command.cc
 
 }  // namespace binlake::cli

@@ -16,6 +16,10 @@ const std::vector<Command>& AllCommands() {
       {"run", "-c CONFIG [--stop-at-end]: replicate into the lake until stopped", RunCommand},
       {"status", "-c CONFIG [--json]: checkpoint, lag behind the source, per-table statistics",
        StatusCommand},
+      {"check",
+       "-c CONFIG [--json] [--max-downtime 24h] [--max-clock-skew 5s]: preflight of the "
+       "source, tables and target; each failure with its fix",
+       CheckCommand},
       {"version", "print the version and the commit it was built from", PrintVersion},
       {"binlog dump", "--file PATH | -c CONFIG: print binlog events and row changes as JSON lines",
        BinlogDump},

@@ -1,5 +1,7 @@
 #include "pipeline/retention_guard.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
 #include <optional>
@@ -24,33 +26,38 @@ std::optional<double> Number(Connection* c, const std::string& sql) {
 
 }  // namespace
 
-int64_t RetentionGuard::ReadRetentionSeconds(Connection* c) {
-  int64_t best = 0;
-  auto take = [&](std::optional<double> seconds) {
-    if (seconds && *seconds > 0 && (best == 0 || *seconds < best)) {
-      best = static_cast<int64_t>(*seconds);
+BinlogRetention RetentionGuard::ReadRetention(Connection* c) {
+  BinlogRetention out;
+  auto take = [&](std::optional<double> seconds, std::string setting) {
+    if (seconds && *seconds > 0 && (out.seconds == 0 || *seconds < out.seconds)) {
+      out.seconds = static_cast<int64_t>(*seconds);
+      out.setting = std::move(setting);
     }
   };
   // binlog_expire_logs_seconds where the server has it (MySQL 8, MariaDB 10.6+, which derive
   // expire_logs_days from it, rounded); expire_logs_days on older servers.
   std::optional<double> seconds = Number(c, "SELECT @@binlog_expire_logs_seconds");
   if (seconds && *seconds > 0) {
-    take(seconds);
+    take(seconds, fmt::format("binlog_expire_logs_seconds = {:.0f}", *seconds));
   } else if (std::optional<double> days = Number(c, "SELECT @@expire_logs_days")) {
-    take(std::round(*days * 86400));
+    take(std::round(*days * 86400), fmt::format("expire_logs_days = {:g}", *days));
   }
   // RDS and Aurora keep binlog for "binlog retention hours" (NULL: purged as soon as possible).
   Result<QueryResult> rds = c->Query("CALL mysql.rds_show_configuration");
   if (rds.ok()) {
     for (const auto& row : rds->rows) {
-      if (row.size() >= 2 && row[0] && *row[0] == "binlog retention hours" && row[1]) {
-        double hours = 0;
-        auto [end, ec] = std::from_chars(row[1]->data(), row[1]->data() + row[1]->size(), hours);
-        if (ec == std::errc()) take(hours * 3600);
+      if (row.size() < 2 || !row[0] || *row[0] != "binlog retention hours") continue;
+      if (!row[1]) {
+        out.rds_purges_at_once = true;
+        continue;
       }
+      double hours = 0;
+      auto [end, ec] = std::from_chars(row[1]->data(), row[1]->data() + row[1]->size(), hours);
+      if (ec == std::errc())
+        take(hours * 3600, fmt::format("binlog retention hours = {}", *row[1]));
     }
   }
-  return best;
+  return out;
 }
 
 int RetentionGuard::Check(double lag_seconds, int64_t now_us) {
