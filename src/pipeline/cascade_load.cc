@@ -61,7 +61,7 @@ Result<BinlogPosition> OpenSnapshot(Connection* c, bool exact, size_t tables) {
 Result<BinlogPosition> LoadRowState(const ConnectOptions& connect,
                                     const std::vector<std::string>& tables, RowState* state) {
   RETURN_IF_ERROR(state->Reset());
-  ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect));
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, ConnectForRows(connect));
   ASSIGN_OR_RETURN(bool exact, HasSnapshotPosition(c.get()));
   // Described before the snapshot: a DDL statement between the two fails the SELECT below.
   std::vector<LoadTable> plans;

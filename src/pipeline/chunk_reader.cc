@@ -160,8 +160,7 @@ ChunkReader::ChunkReader(ConnectOptions connect, WatermarkMode mode, uint32_t se
 
 ChunkReader::~ChunkReader() = default;
 
-Result<std::unique_ptr<ChunkReader>> ChunkReader::Create(const ConnectOptions& connect,
-                                                         WatermarkMode mode, uint32_t server_id) {
+Result<std::unique_ptr<Connection>> ConnectForRows(const ConnectOptions& connect) {
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect));
   // TIMESTAMP text in UTC; strings in their column's charset, converted exactly as the
   // binlog decoder converts them; snapshots need REPEATABLE READ.
@@ -171,6 +170,12 @@ Result<std::unique_ptr<ChunkReader>> ChunkReader::Create(const ConnectOptions& c
         "SET SESSION net_write_timeout = 600", "SET SESSION net_read_timeout = 600"}) {
     RETURN_IF_ERROR(c->Execute(sql).Context(sql));
   }
+  return c;
+}
+
+Result<std::unique_ptr<ChunkReader>> ChunkReader::Create(const ConnectOptions& connect,
+                                                         WatermarkMode mode, uint32_t server_id) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, ConnectForRows(connect));
   ASSIGN_OR_RETURN(bool snapshot_pos, HasSnapshotPosition(c.get()));
   if (mode == WatermarkMode::kSnapshot && !snapshot_pos) {
     return FailedPreconditionError(

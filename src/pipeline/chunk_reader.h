@@ -100,6 +100,11 @@ class ChunkReader {
   std::unique_ptr<Connection> connection_;
 };
 
+// A connection whose SELECT text ParseSelectedValue decodes exactly as the binlog decoder
+// decodes the same row: TIMESTAMP in UTC, strings in their column's own charset; REPEATABLE
+// READ for consistent snapshots. Every reader of table rows connects with it.
+Result<std::unique_ptr<Connection>> ConnectForRows(const ConnectOptions& connect);
+
 // Whether the server reports the binlog position of a consistent snapshot (MariaDB).
 Result<bool> HasSnapshotPosition(Connection* connection);
 
