@@ -20,8 +20,9 @@ const std::vector<Command>& AllCommands();
 
 int PrintVersion(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
-int StatusCommand(const std::vector<std::string>& args);  // status_command.cc
-int BinlogDump(const std::vector<std::string>& args);     // binlog_dump_command.cc
-int CheckCommand(const std::vector<std::string>& args);   // check_command.cc
+int StatusCommand(const std::vector<std::string>& args);    // status_command.cc
+int BinlogDump(const std::vector<std::string>& args);       // binlog_dump_command.cc
+int CheckCommand(const std::vector<std::string>& args);     // check_command.cc
+int ValidateCommand(const std::vector<std::string>& args);  // validate_command.cc
 
 }  // namespace binlake::cli

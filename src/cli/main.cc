@@ -20,6 +20,10 @@ const std::vector<Command>& AllCommands() {
        "-c CONFIG [--json] [--max-downtime 24h] [--max-clock-skew 5s]: preflight of the "
        "source, tables and target; each failure with its fix",
        CheckCommand},
+      {"validate",
+       "-c CONFIG [--tables P,...] [--rechecks 3] [--wait 10m] [--list 20] [--json]: compare "
+       "the source with the lake row by row while CDC runs",
+       ValidateCommand},
       {"version", "print the version and the commit it was built from", PrintVersion},
       {"binlog dump", "--file PATH | -c CONFIG: print binlog events and row changes as JSON lines",
        BinlogDump},
