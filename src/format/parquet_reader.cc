@@ -294,6 +294,7 @@ Status ParquetReader::ParseFooter() {
   }
   if (const TValue* groups = meta.Field(4)) {
     for (const TValue& g : groups->elems) {
+      row_group_rows_.push_back(static_cast<size_t>(std::max<int64_t>(0, g.Int(3))));
       std::vector<Chunk> chunks;
       const TValue* cols = g.Field(1);
       if (!cols || cols->elems.size() != columns_.size()) {

@@ -47,6 +47,7 @@ class ParquetReader {
   Status ReadColumn(int column, std::vector<std::optional<std::string>>* out) const;
   // The same for one row group (memory: that group's values only).
   size_t num_row_groups() const { return row_groups_.size(); }
+  size_t RowGroupRows(size_t group) const { return row_group_rows_[group]; }
   Status ReadColumnGroup(int column, size_t group,
                          std::vector<std::optional<std::string>>* out) const;
 
@@ -69,6 +70,7 @@ class ParquetReader {
   int64_t num_rows_ = 0;
   std::vector<ColumnInfo> columns_;
   std::vector<std::vector<Chunk>> row_groups_;  // [row group][column]
+  std::vector<size_t> row_group_rows_;
   std::vector<std::pair<std::string, std::string>> key_values_;
 };
 

@@ -253,37 +253,43 @@ Status Canonicalizer::ReadFile(std::string_view bytes, const std::string& origin
   }
   const int op_index = iceberg_ ? -1 : reader->FindByName("Op");
   const int soft_index = soft_delete_id_ ? reader->FindByFieldId(soft_delete_id_) : -1;
-  std::vector<std::vector<std::optional<std::string>>> values(ncols);
-  std::vector<std::optional<std::string>> ops, soft;
+  // Column by column, so that a row group costs one column's values plus the encoded rows.
+  std::vector<std::optional<std::string>> values, ops, soft;
+  std::vector<std::string> rows, keys;
+  static const std::optional<std::string> kNull;
+  auto append = [&](int column, std::vector<std::string>* out, size_t g) -> Status {
+    const bool absent = index[column] < 0;
+    if (!absent) RETURN_IF_ERROR(reader->ReadColumnGroup(index[column], g, &values));
+    for (size_t r = 0; r < out->size(); ++r) {
+      // Iceberg: a column the file predates reads as NULL; the change log has it absent.
+      AppendField(absent ? &kNull : &values[r], absent && !iceberg_, &(*out)[r]);
+    }
+    return Status::OK();
+  };
   int64_t position = 0;
   size_t next_deleted = 0;
   for (size_t g = 0; g < reader->num_row_groups(); ++g) {
-    size_t rows = 0;
-    for (size_t i = 0; i < ncols; ++i) {
-      values[i].clear();
-      if (index[i] < 0) continue;
-      RETURN_IF_ERROR(reader->ReadColumnGroup(index[i], g, &values[i]));
-      rows = values[i].size();
+    size_t n = reader->RowGroupRows(g);
+    rows.assign(n, std::string());
+    keys.assign(n, std::string());
+    for (int k : key_) {
+      if (index[k] < 0) {
+        return CorruptionError("{}: the key column {} is missing", origin,
+                               table_->columns[k].name);
+      }
+      RETURN_IF_ERROR(append(k, &keys, g));
     }
+    for (size_t i = 0; i < ncols; ++i) RETURN_IF_ERROR(append(static_cast<int>(i), &rows, g));
+    values.clear();
     if (op_index >= 0) RETURN_IF_ERROR(reader->ReadColumnGroup(op_index, g, &ops));
     if (soft_index >= 0) RETURN_IF_ERROR(reader->ReadColumnGroup(soft_index, g, &soft));
-    for (size_t r = 0; r < rows; ++r, ++position) {
+    for (size_t r = 0; r < n; ++r, ++position) {
       while (next_deleted < deleted.size() && deleted[next_deleted] < position) ++next_deleted;
       if (next_deleted < deleted.size() && deleted[next_deleted] == position) continue;
       if (soft_index >= 0 && soft[r] && *soft[r] == std::string(1, '\1')) continue;
-      CanonicalRow row;
-      for (size_t i = 0; i < ncols; ++i) {
-        // Iceberg: a column the file predates reads as NULL.
-        bool absent = index[i] < 0 && !iceberg_;
-        static const std::optional<std::string> kNull;
-        AppendField(index[i] < 0 ? &kNull : &values[i][r], absent, &row.row);
-      }
-      for (int k : key_) {
-        AppendField(index[k] < 0 ? nullptr : &values[k][r], index[k] < 0, &row.key);
-      }
       char op = 'I';
       if (op_index >= 0 && ops[r] && !ops[r]->empty()) op = (*ops[r])[0];
-      RETURN_IF_ERROR(on_row(op, std::move(row)));
+      RETURN_IF_ERROR(on_row(op, CanonicalRow{std::move(keys[r]), std::move(rows[r])}));
     }
   }
   return Status::OK();
