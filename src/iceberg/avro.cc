@@ -1,9 +1,9 @@
 #include "iceberg/avro.h"
 
-#include <zlib.h>
-
 #include <cstring>
 #include <nlohmann/json.hpp>
+
+#include "format/inflate.h"
 
 namespace binlake {
 namespace {
@@ -312,30 +312,6 @@ class Decoder {
   size_t pos_ = 0;
 };
 
-Result<std::string> Inflate(std::string_view in, std::string_view origin) {
-  z_stream zs{};
-  if (inflateInit2(&zs, -15) != Z_OK) return InternalError("inflateInit2 failed");
-  std::string out;
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  int rc = Z_OK;
-  while (rc != Z_STREAM_END) {
-    size_t had = out.size();
-    out.resize(had + std::max<size_t>(in.size() * 4, 4096));
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + had);
-    zs.avail_out = static_cast<uInt>(out.size() - had);
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out.resize(out.size() - zs.avail_out);
-    if (rc != Z_OK && rc != Z_STREAM_END) {
-      inflateEnd(&zs);
-      return CorruptionError("{}: deflate block does not inflate (zlib error {})", origin, rc);
-    }
-    if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) break;  // input ended
-  }
-  inflateEnd(&zs);
-  return out;
-}
-
 }  // namespace
 
 int AvroSchema::FieldIndex(std::string_view field_name) const {
@@ -565,7 +541,7 @@ Result<AvroFile> ReadAvroFile(std::string_view bytes, std::string_view origin) {
     if (marker != sync) return block_header.Fail("sync marker mismatch");
     std::string inflated;
     if (codec == "deflate") {
-      ASSIGN_OR_RETURN(inflated, Inflate(data, origin));
+      ASSIGN_OR_RETURN(inflated, Inflate(data, DeflateWrapping::kRawDeflate, origin));
       data = inflated;
     }
     Decoder d(data, origin);

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "format/parquet_reader.h"
 #include "format/parquet_writer.h"
 #include "iceberg/iceberg_schema.h"
+#include "pipeline/change_rows.h"
 #include "pipeline/writer_factory.h"
 
 namespace binlake::validate {
@@ -89,6 +91,20 @@ std::string Canonicalizer::Display(size_t column, const CanonicalField& f) const
   if (f.tag != 'V' || column >= table_->columns.size()) return DisplayField(f);
   const Column& c = table_->columns[column];
   std::string_view v = f.value;
+  const bool numeric = c.type == LogicalType::kInt8 || c.type == LogicalType::kInt16 ||
+                       c.type == LogicalType::kInt24 || c.type == LogicalType::kInt32 ||
+                       c.type == LogicalType::kInt64 || c.type == LogicalType::kFloat ||
+                       c.type == LogicalType::kDouble || c.type == LogicalType::kDecimal ||
+                       c.type == LogicalType::kYear;
+  if (text()) {
+    std::string shown(v);
+    if (output_.format == OutputFormat::kJsonl) {
+      nlohmann::json j = nlohmann::json::parse(shown, nullptr, false);
+      if (!j.is_string()) return shown;  // a number, or JSON as the column held it
+      shown = j.get<std::string>();
+    }
+    return numeric ? shown : "'" + shown + "'";
+  }
   auto integer = [&]() -> std::optional<int64_t> {
     if (v.size() == 4) {
       int32_t n;
@@ -200,7 +216,8 @@ Result<std::string> Canonicalizer::WriteFile(std::vector<Row>* rows) {
   StringOutputStream out;
   if (!iceberg_) {
     OutputConfig o = output_;
-    o.format = OutputFormat::kParquet;
+    o.add_column_name = false;  // read back by position
+    o.compression = o.format == OutputFormat::kParquet ? o.compression : Compression::kNone;
     ASSIGN_OR_RETURN(std::unique_ptr<RowWriter> w, NewRowWriter(o, table_->columns, {}, &out));
     for (const Row& r : *rows) RETURN_IF_ERROR(w->Append(r));
     RETURN_IF_ERROR(w->Finish());
@@ -231,15 +248,30 @@ Status Canonicalizer::Convert(std::vector<Row>* rows, std::vector<CanonicalRow>*
   rows->clear();
   // The written file has every column: read it as a lake file (no deletes, no Op).
   out->reserve(n);
-  return ReadFile(file, "validate (source rows)", {}, [&](char, CanonicalRow&& row) {
+  auto keep = [&](char, CanonicalRow&& row) {
     out->push_back(std::move(row));
     return Status::OK();
-  });
+  };
+  if (!text()) return ReadParquet(file, "validate (source rows)", {}, keep);
+  std::vector<std::string> names;
+  for (const Column& c : table_->columns) names.push_back(c.name);
+  return ReadText(file, "validate (source rows)", names, false, keep);
 }
 
 Status Canonicalizer::ReadFile(std::string_view bytes, const std::string& origin,
                                const std::vector<int64_t>& deleted,
-                               const std::function<Status(char op, CanonicalRow&& row)>& on_row) {
+                               const std::function<Status(char op, CanonicalRow&& row)>& on_row,
+                               bool load) {
+  if (!text()) return ReadParquet(bytes, origin, deleted, on_row);
+  std::vector<std::string> names;
+  const ChangeRowShape shape(output_, table_, load);
+  for (const Column& c : shape.columns()) names.push_back(c.name);
+  return ReadText(bytes, origin, names, output_.add_column_name, on_row);
+}
+
+Status Canonicalizer::ReadParquet(
+    std::string_view bytes, const std::string& origin, const std::vector<int64_t>& deleted,
+    const std::function<Status(char op, CanonicalRow&& row)>& on_row) {
   ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader, ParquetReader::Open(bytes, origin));
   const size_t ncols = table_->columns.size();
   std::vector<int> index(ncols, -1);
@@ -274,8 +306,7 @@ Status Canonicalizer::ReadFile(std::string_view bytes, const std::string& origin
     keys.assign(n, std::string());
     for (int k : key_) {
       if (index[k] < 0) {
-        return CorruptionError("{}: the key column {} is missing", origin,
-                               table_->columns[k].name);
+        return CorruptionError("{}: the key column {} is missing", origin, table_->columns[k].name);
       }
       RETURN_IF_ERROR(append(k, &keys, g));
     }

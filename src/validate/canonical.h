@@ -43,9 +43,10 @@ std::vector<size_t> DifferingColumns(std::string_view a, std::string_view b);
 std::string DisplayField(const CanonicalField& f);
 
 // Converts rows of one source table to their canonical form, and reads lake files in it.
+// The change log's CSV fields are compared as their text, JSON lines values as compact JSON.
 class Canonicalizer {
  public:
-  // The change log (Parquet), with the output settings that shape its values.
+  // The change log, with the output settings that shape its values (format included).
   static Result<std::unique_ptr<Canonicalizer>> ForChangeLog(TableSchemaPtr table,
                                                              const OutputConfig& output);
   // The Iceberg table: `field_ids` maps a column name to its field id in the table's current
@@ -57,13 +58,14 @@ class Canonicalizer {
   // The canonical form of source rows (decoded as the binlog decoder would), moved from.
   Status Convert(std::vector<Row>* rows, std::vector<CanonicalRow>* out);
 
-  // Reads the rows of a lake Parquet file (row group by row group) and passes each with its
-  // Op: 'I', 'U' or 'D' (the Op column of the change log; 'I' where there is none). Rows at
-  // the positions of `deleted` (ascending; Iceberg position deletes) and soft-deleted rows
-  // are skipped.
+  // Reads the rows of a lake file and passes each with its Op: 'I', 'U' or 'D' (the Op
+  // column of the change log; 'I' where there is none). Parquet is read row group by row
+  // group; rows at the positions of `deleted` (ascending; Iceberg position deletes) and
+  // soft-deleted rows are skipped. `load`: a change log's LOAD file (its CSV columns differ).
   Status ReadFile(std::string_view bytes, const std::string& origin,
                   const std::vector<int64_t>& deleted,
-                  const std::function<Status(char op, CanonicalRow&& row)>& on_row);
+                  const std::function<Status(char op, CanonicalRow&& row)>& on_row,
+                  bool load = false);
 
   const TableSchema& table() const { return *table_; }
   // Field `column` of an encoded row for people, by the column's type: integers and decimals
@@ -75,6 +77,15 @@ class Canonicalizer {
  private:
   Canonicalizer() = default;
   Result<std::string> WriteFile(std::vector<Row>* rows);
+  Status ReadParquet(std::string_view bytes, const std::string& origin,
+                     const std::vector<int64_t>& deleted,
+                     const std::function<Status(char op, CanonicalRow&& row)>& on_row);
+  // CSV and JSON lines (canonical_text.cc). CSV columns by position: `layout` names them, or
+  // the file's first line with `header`.
+  Status ReadText(std::string_view bytes, const std::string& origin,
+                  const std::vector<std::string>& layout, bool header,
+                  const std::function<Status(char op, CanonicalRow&& row)>& on_row);
+  bool text() const { return !iceberg_ && output_.format != OutputFormat::kParquet; }
 
   TableSchemaPtr table_;
   bool iceberg_ = false;

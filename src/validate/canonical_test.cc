@@ -97,5 +97,63 @@ TEST(CanonicalTest, IcebergRowsReadTheirColumnsByFieldId) {
   EXPECT_EQ(DifferingColumns(a[0].row, b[0].row), std::vector<size_t>{2});
 }
 
+// Reads a lake file's text (as the change log would hold it) into canonical rows with ops.
+std::vector<std::pair<char, CanonicalRow>> Read(Canonicalizer* c, std::string_view text,
+                                                bool load = false) {
+  std::vector<std::pair<char, CanonicalRow>> out;
+  Status s = c->ReadFile(
+      text, "test", {},
+      [&](char op, CanonicalRow&& row) {
+        out.emplace_back(op, std::move(row));
+        return Status::OK();
+      },
+      load);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+TEST(CanonicalTest, CsvFieldsCompareAsTheirTextNullAndQuotesKept) {
+  OutputConfig output;
+  output.format = OutputFormat::kCsv;
+  output.csv_delimiter = ";";
+  output.timestamp_column_name = "ts";
+  auto c = *Canonicalizer::ForChangeLog(Orders(), output);
+  std::vector<CanonicalRow> source =
+      Convert(c.get(), {{Value::Int(7), Value::String("a;b \"q\""), Value::Decimal("12.50")},
+                        {Value::Int(8), Value::String(""), Value::Null()}});
+  ASSERT_EQ(source.size(), 2u);
+  // CDC rows: Op, the timestamp column, then the table's columns.
+  auto lake = Read(c.get(),
+                   "U;2026-12-04 10:00:00.000000;7;\"a;b \"\"q\"\"\";12.50\n"
+                   "D;2026-12-04 10:00:01.000000;8;\"\";\n");
+  ASSERT_EQ(lake.size(), 2u);
+  EXPECT_EQ(lake[0].first, 'U');
+  EXPECT_EQ(lake[1].first, 'D');
+  EXPECT_EQ(lake[0].second.key, source[0].key);
+  EXPECT_EQ(lake[0].second.row, source[0].row);
+  EXPECT_EQ(lake[1].second.row, source[1].row);  // "" is the empty string, nothing is NULL
+  // A LOAD file has no Op column (include_op_for_full_load false), only the timestamp.
+  auto load = Read(c.get(), "2026-12-04 09:00:00.000000;8;x;\n", true);
+  ASSERT_EQ(load.size(), 1u);
+  EXPECT_EQ(load[0].first, 'I');
+  EXPECT_EQ(DifferingColumns(load[0].second.row, source[1].row), std::vector<size_t>{1});
+}
+
+TEST(CanonicalTest, JsonLinesValuesCompareAsJson) {
+  OutputConfig output;
+  output.format = OutputFormat::kJsonl;
+  auto c = *Canonicalizer::ForChangeLog(Orders(), output);
+  std::vector<CanonicalRow> source =
+      Convert(c.get(), {{Value::Int(7), Value::String("caf\u00e9"), Value::Decimal("12.50")}});
+  auto lake = Read(c.get(),
+                   "{\"op\":\"I\",\"schema\":\"shop\",\"data\":{\"id\":7,\"note\":\"caf\u00e9\","
+                   "\"amount\":\"12.50\"}}\n"
+                   "{\"op\":\"D\",\"data\":{\"id\":7,\"note\":null,\"amount\":\"12.50\"}}\n");
+  ASSERT_EQ(lake.size(), 2u);
+  EXPECT_EQ(lake[0].second.key, source[0].key);
+  EXPECT_EQ(lake[1].first, 'D');
+  EXPECT_EQ(DifferingColumns(lake[1].second.row, source[0].row), std::vector<size_t>{1});
+}
+
 }  // namespace
 }  // namespace binlake::validate

@@ -1,4 +1,4 @@
-// The change log side of validate: a table's Parquet files folded to its latest state.
+// The change log side of validate: a table's files folded to its latest state.
 
 #include <fmt/format.h>
 
@@ -11,7 +11,7 @@
 namespace binlake::validate {
 namespace {
 
-// A CDC file named <yyyymmdd-hhmmssfff>[-<part>].parquet: its window (ms, UTC) and part.
+// A CDC file named <yyyymmdd-hhmmssfff>[-<part>].<ext>: its window (ms, UTC) and part.
 struct CdcFile {
   int64_t window_ms = 0;
   int part = 1;
@@ -23,11 +23,8 @@ struct CdcFile {
 
 bool ParseCdcName(const std::string& key, CdcFile* out) {
   std::string base = key.substr(key.rfind('/') + 1);
-  const std::string ext = ".parquet";
-  if (base.size() < 18 + ext.size() || base.compare(base.size() - ext.size(), ext.size(), ext)) {
-    return false;
-  }
-  base.resize(base.size() - ext.size());
+  base.resize(std::min(base.size(), base.find('.')));  // .parquet, .csv, .csv.gz, .json, ...
+  if (base.size() < 18) return false;
   auto digits = [&](size_t at, size_t n, int64_t* v) {
     *v = 0;
     for (size_t i = at; i < at + n; ++i) {
@@ -106,10 +103,13 @@ class ChangeLogTable : public LakeTable {
     }
     auto apply = [&](const std::string& key, bool load) -> Status {
       ASSIGN_OR_RETURN(std::string bytes, store_->Get(key));
-      return canon->ReadFile(bytes, key, {}, [&](char op, CanonicalRow&& row) -> Status {
-        if (op == 'D' && !load) return state->Erase(row.key);
-        return state->Put(row.key, row.row);
-      });
+      return canon->ReadFile(
+          bytes, key, {},
+          [&](char op, CanonicalRow&& row) -> Status {
+            if (op == 'D' && !load) return state->Erase(row.key);
+            return state->Put(row.key, row.row);
+          },
+          load);
     };
     for (const std::string& k : loads) {
       if (loaded_.insert(k).second) RETURN_IF_ERROR(apply(k, true));

@@ -28,7 +28,7 @@ class LakeTable {
   virtual Result<BinlogPosition> Refresh(Canonicalizer* canon, LakeState* state) = 0;
 };
 
-// The change log of a table (Parquet): its LOAD files, then its CDC files in batch order up to
+// The change log of a table (any format): its LOAD files, then its CDC files in batch order up to
 // the newest checkpoint, folded by key: a row's last change wins, deletes remove it. With
 // whole row images (binlog_row_image=FULL) that is the table's state at the checkpoint,
 // whatever the order of LOAD rows and changes. Refreshes fold only the files that are new.

@@ -230,6 +230,36 @@ std::pair<std::string, std::string> SplitName(const std::string& q) {
   return {q.substr(0, dot), q.substr(dot + 1)};
 }
 
+// Why the change log's CSV files cannot be read by column name, or "" when they can: a header
+// names their columns, or the table has kept one schema (the source's) all along.
+std::string CsvLayoutProblem(ObjectStore* store, const OutputConfig& o, const std::string& db,
+                             const std::string& t, const TableSchema& source) {
+  if (o.format != OutputFormat::kCsv) return "";
+  if (o.csv_row_delimiter.empty()) {
+    return "output.csv_row_delimiter is empty, so CSV rows cannot be told apart";
+  }
+  if (o.add_column_name) return "";
+  Result<ListResult> versions = store->List("_binlake/schemas/" + db + "/" + t + "/");
+  if (!versions.ok()) return versions.status().ToString();
+  if (versions->objects.size() > 1) {
+    return "its schema changed while binlake ran, and CSV files without a header "
+           "(output.add_column_name) do not say which columns each holds";
+  }
+  if (versions->objects.empty()) return "";
+  CheckpointStore checkpoints(store);
+  const std::string& key = versions->objects.front().key;
+  int64_t version = std::strtoll(key.substr(key.rfind("/v") + 2).c_str(), nullptr, 10);
+  Result<std::optional<TableSchema>> lake = checkpoints.LoadSchema(db, t, version);
+  if (!lake.ok() || !*lake) return "its schema record cannot be read";
+  bool same = (*lake)->columns.size() == source.columns.size();
+  for (size_t i = 0; same && i < source.columns.size(); ++i) {
+    same = (*lake)->columns[i].name == source.columns[i].name;
+  }
+  return same ? ""
+              : "the source's columns are not those its CSV files were written with, and the "
+                "files have no header (output.add_column_name)";
+}
+
 // The comparisons of one source table: its change log and its Iceberg table.
 std::vector<Comparison> Plan(const Config& config, const ValidateOptions& options,
                              const TableMapping& mapping, const TableFilter& iceberg,
@@ -247,11 +277,8 @@ std::vector<Comparison> Plan(const Config& config, const ValidateOptions& option
   Comparison& log = add("change log " + lake_db + "/" + lake_t);
   const OutputConfig& o = config.output;
   Result<std::shared_ptr<const TableView>> view = mapping.View(schema);
-  if (o.format != OutputFormat::kParquet) {
-    log.result.skipped = fmt::format(
-        "validate folds Parquet change logs; this lake writes {} (validate the Iceberg tables, "
-        "or docs/consuming.md folds it with DuckDB)",
-        OutputFormatName(o.format));
+  if (std::string why = CsvLayoutProblem(store, o, lake_db, lake_t, *schema); !why.empty()) {
+    log.result.skipped = why;
   } else if (o.cdc_inserts_only || o.cdc_inserts_and_updates || o.preserve_transactions) {
     log.result.skipped =
         "the change log does not hold every change per table (cdc_inserts_only, "

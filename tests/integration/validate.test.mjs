@@ -11,7 +11,9 @@ import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { binlake, sql } from '../lib/rig.mjs';
-import { binlakeEnv, prng, s3Lake, startBinlake, tempDir, writeConfig } from './run_support.mjs';
+import {
+  binlakeEnv, localLake, prng, s3Lake, startBinlake, tempDir, writeConfig,
+} from './run_support.mjs';
 
 const DB = `validate_${process.pid}`;
 const work = tempDir('validate');
@@ -19,6 +21,16 @@ after(async () => {
   await sql(`DROP DATABASE IF EXISTS ${DB}`);
   rmSync(work, { recursive: true, force: true });
 });
+
+// Until `binlake status` shows every table of the config loaded (validate skips the others).
+async function loaded(config, tables) {
+  await until(async () => {
+    const r = await binlake(['status', '-c', config, '--json'], { env: binlakeEnv() });
+    if (r.code !== 0) return false;
+    const mine = JSON.parse(r.stdout).tables.filter((t) => t.table.startsWith(`${DB}.`));
+    return mine.length === tables && mine.every((t) => t.TableState === 'Table completed');
+  }, `the full load of ${config}`);
+}
 
 async function validate(config, args = []) {
   const wait = args.includes('--wait') ? [] : ['--wait', '60s'];
@@ -59,15 +71,7 @@ test('validate passes under a workload and finds the changes the binlog never sa
   let stop = false;
   let workload;
   try {
-    // Until both outputs are loaded: validate skips tables still loading.
-    await until(async () => {
-      const r = await binlake(['status', '-c', config, '--json'], { env: binlakeEnv() });
-      if (r.code !== 0) return false;
-      const s = JSON.parse(r.stdout);
-      const mine = s.tables.filter((t) => t.table.startsWith(`${DB}.`));
-      return mine.length === 3
-        && mine.every((t) => t.TableState === 'Table completed');
-    }, 'the full load');
+    await loaded(config, 3);
 
     // A workload on rows away from the ones changed behind binlake's back below.
     const random = prng(7);
@@ -137,3 +141,54 @@ test('validate passes under a workload and finds the changes the binlog never sa
   assert.equal(stale.code, 1);
   assert.match(stale.of('items', 'change log').error, /is `binlake run` running\?/);
 });
+
+test('CSV (gzip, a header-less custom layout) and JSON lines change logs are folded too',
+    async () => {
+      const db = `${DB}_text`;
+      await sql(`DROP DATABASE IF EXISTS ${db}; CREATE DATABASE ${db}; USE ${db};
+        CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(30), d DECIMAL(20,6), ts TIMESTAMP(3) NULL,
+          j JSON, b VARBINARY(8));
+        INSERT INTO t SELECT seq, IF(seq % 5 = 0, NULL, CONCAT('s|"', seq, '"')), seq / 3,
+          '2026-01-01 00:00:00' + INTERVAL seq SECOND, JSON_ARRAY(seq, 'x'), UNHEX('00FF')
+          FROM seq_1_to_400;`);
+      const outputs = {
+        csv: { format: 'csv', compression: 'gzip', csv_delimiter: '|', csv_null_value: 'NULL',
+          timestamp_column_name: 'ts_dms', include_op_for_full_load: true },
+        jsonl: { format: 'jsonl', compression: 'gzip' },
+      };
+      const runs = [];
+      try {
+        const configs = {};
+        for (const [name, output] of Object.entries(outputs)) {
+          const lake = await localLake(join(work, `${name}-lake`));
+          configs[name] = writeConfig(join(work, name), db, {
+            lake, output: { cdc_max_batch_interval: '300ms', ...output }, extra: { full_load: true },
+          });
+          runs.push(startBinlake(configs[name]));
+        }
+        for (const config of Object.values(configs)) {
+          await until(async () => {
+            const r = await binlake(['status', '-c', config, '--json'], { env: binlakeEnv() });
+            const t = r.code === 0 && JSON.parse(r.stdout).tables.find((x) => x.table === `${db}.t`);
+            return t && t.TableState === 'Table completed';
+          }, 'the full load');
+        }
+        await sql(`USE ${db}; UPDATE t SET s = 'changed' WHERE id <= 10; DELETE FROM t WHERE id = 400;
+          SET sql_log_bin = 0; UPDATE t SET d = 0 WHERE id = 20;`);
+        for (const [name, config] of Object.entries(configs)) {
+          const r = await binlake(['validate', '-c', config, '--json', '--wait', '60s'],
+            { env: binlakeEnv() });
+          const report = JSON.parse(r.stdout);
+          const t = report.tables.find((x) => x.table === `${db}.t`);
+          assert.equal(r.code, 1, `${name}: ${r.stdout}`);
+          assert.equal(t.source_rows, 399, name);
+          assert.equal(t.differences, 1, `${name}: ${JSON.stringify(t)}`);
+          assert.match(t.listed[0], /^differs: \(id=20\); d: source 0\.000000, lake 6\.666667$/,
+            name);
+        }
+      } finally {
+        for (const run of runs) run.child.kill('SIGTERM');
+        for (const run of runs) await run.exited;
+        await sql(`DROP DATABASE IF EXISTS ${db}`);
+      }
+    });
