@@ -15,6 +15,7 @@
 #include "cli/target.h"
 #include "common/clock.h"
 #include "config/config.h"
+#include "iceberg/catalog.h"
 #include "mysql/connection.h"
 #include "pipeline/replicator.h"
 #include "storage/open_object_store.h"
@@ -66,6 +67,31 @@ Result<std::map<std::string, Load>> Loads(ObjectStore* store, CheckpointStore* c
         l.finished_ms = std::max(l.finished_ms, r.finished_ms);
         if (!r.through) l.complete = true;
       }
+    }
+  }
+  return out;
+}
+
+// The binlog position each Iceberg table's current snapshot holds every change up to, by
+// "schema.table" (source names); tables without a snapshot are left out.
+std::map<std::string, std::string> IcebergPositions(ObjectStore* store, const std::string& root) {
+  std::map<std::string, std::string> out;
+  FileSystemCatalog catalog(store);
+  Result<ListResult> schemas = store->List(root + "/", '/');
+  if (!schemas.ok()) return out;
+  for (const std::string& sp : schemas->common_prefixes) {
+    Result<ListResult> tables = store->List(sp, '/');
+    if (!tables.ok()) continue;
+    for (std::string tp : tables->common_prefixes) {
+      tp.pop_back();
+      Result<std::optional<LoadedTable>> loaded = catalog.Load(tp);
+      if (!loaded.ok() || !*loaded) continue;
+      std::map<std::string, std::string> summary = (*loaded)->metadata.CurrentSummary();
+      auto at = summary.find("binlake.position");
+      if (at == summary.end()) continue;
+      std::string name = tp.substr(root.size() + 1);
+      name[name.find('/')] = '.';
+      out[name] = at->second + (summary.count("binlake.full-load") ? " (loading)" : "");
     }
   }
   return out;
@@ -161,6 +187,9 @@ int StatusCommand(const std::vector<std::string>& argv) {
         *behind == 0 || cp.commit_time_ms == 0 ? 0.0 : (now_ms - cp.commit_time_ms) / 1000.0;
   }
   if (iceberg) j["iceberg_position"] = iceberg->ToString();
+  const std::map<std::string, std::string> snapshots =
+      config->iceberg.enabled ? IcebergPositions(store, config->iceberg.path)
+                              : std::map<std::string, std::string>();
   std::set<std::string> names;
   for (const auto& [n, s] : cp.tables) names.insert(n);
   for (const auto& [n, s] : cp.counts) names.insert(n);
@@ -181,6 +210,7 @@ int StatusCommand(const std::vector<std::string>& argv) {
     bool loading = load != loads->end() && !load->second.complete;
     t["TableState"] = loading ? "Full load" : "Table completed";
     t["LastUpdateTime"] = Time(k.last_update_ms);
+    if (auto snap = snapshots.find(n); snap != snapshots.end()) t["IcebergPosition"] = snap->second;
     if (load != loads->end()) {
       t["FullLoadFiles"] = load->second.files;
       t["FullLoadStartTime"] = Time(load->second.started_ms);
@@ -212,17 +242,19 @@ int StatusCommand(const std::vector<std::string>& argv) {
     std::printf("source      %s\n", source["error"].get<std::string>().c_str());
   if (iceberg)
     std::printf("iceberg     tables hold every change up to %s\n", iceberg->ToString().c_str());
-  std::printf("\n%-40s %-16s %10s %10s %10s %5s %12s  %s\n", "TABLE", "STATE", "INSERTS", "UPDATES",
-              "DELETES", "DDLS", "FULLLOADROWS", "LASTUPDATETIME");
+  std::printf("\n%-40s %-16s %10s %10s %10s %5s %12s  %-24s %s\n", "TABLE", "STATE", "INSERTS",
+              "UPDATES", "DELETES", "DDLS", "FULLLOADROWS", "LASTUPDATETIME",
+              snapshots.empty() ? "" : "ICEBERG SNAPSHOT AT");
   for (const Json& t : tables) {
-    std::printf("%-40s %-16s %10llu %10llu %10llu %5lld %12llu  %s\n",
+    std::printf("%-40s %-16s %10llu %10llu %10llu %5lld %12llu  %-24s %s\n",
                 t["table"].get<std::string>().c_str(), t["TableState"].get<std::string>().c_str(),
                 static_cast<unsigned long long>(t["Inserts"].get<uint64_t>()),
                 static_cast<unsigned long long>(t["Updates"].get<uint64_t>()),
                 static_cast<unsigned long long>(t["Deletes"].get<uint64_t>()),
                 static_cast<long long>(t["Ddls"].get<int64_t>()),
                 static_cast<unsigned long long>(t["FullLoadRows"].get<uint64_t>()),
-                t["LastUpdateTime"].get<std::string>().c_str());
+                t["LastUpdateTime"].get<std::string>().c_str(),
+                t.value("IcebergPosition", "").c_str());
   }
   return source.contains("error") ? 1 : 0;
 }

@@ -72,6 +72,13 @@ test('validate passes under a workload and finds the changes the binlog never sa
   let workload;
   try {
     await loaded(config, 3);
+    // status shows each Iceberg table's snapshot position beside the change log's statistics.
+    const status = JSON.parse((await binlake(['status', '-c', config, '--json'],
+      { env: binlakeEnv() })).stdout);
+    for (const name of ['items', 'pairs', 'nokey']) {
+      const t = status.tables.find((x) => x.table === `${DB}.${name}`);
+      assert.match(t.IcebergPosition, /^[\w.-]+\.\d+:\d+$/, JSON.stringify(t));
+    }
 
     // A workload on rows away from the ones changed behind binlake's back below.
     const random = prng(7);
