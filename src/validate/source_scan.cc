@@ -25,7 +25,18 @@ Result<std::unique_ptr<SourceScan>> SourceScan::Open(const ConnectOptions& conne
   return s;
 }
 
-Result<BinlogPosition> SourceScan::Begin() { return OpenSnapshot(c_.get(), exact_, 1); }
+Result<BinlogPosition> SourceScan::Begin() {
+  Result<BinlogPosition> at = OpenSnapshot(c_.get(), exact_, 1);
+  if (!at.ok() && !exact_) {
+    return FailedPreconditionError(
+        "validate reads {} in a consistent snapshot at a known binlog position; {} does not "
+        "report a snapshot's position, so commits are held with FLUSH TABLES WITH READ LOCK for "
+        "the moment the snapshot opens, and that failed ({}). Grant the binlake user RELOAD",
+        plan_.QualifiedName(), c_->peer(),
+        c_->last_server_error() ? c_->last_server_error()->Describe() : at.status().message());
+  }
+  return at;
+}
 
 Status SourceScan::End() { return c_->Execute("COMMIT"); }
 
