@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/logging.h"
 #include "config/dms_import.h"
 
 namespace binlake {
@@ -676,7 +678,23 @@ Result<Config> LoadConfigFile(const std::string& path) {
   }
   std::stringstream buf;
   buf << in.rdbuf();
-  return ParseConfig(buf.str(), path);
+  const std::string text = buf.str();
+  ASSIGN_OR_RETURN(Config config, ParseConfig(text, path));
+  // A secret written into the file itself (not taken from ${ENV}) is as safe as the file.
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH)) {
+    for (const std::string* secret : {&config.source.password, &config.target.s3.secret_access_key,
+                                      &config.target.s3.session_token}) {
+      if (!secret->empty() && text.find(*secret) != std::string::npos) {
+        LOG_WARN(
+            "config file {} holds a secret and every user of this machine may read it (mode "
+            "{:04o}): chmod 600 {}, or take the secret from the environment (${{NAME}})",
+            path, st.st_mode & 07777, path);
+        break;
+      }
+    }
+  }
+  return config;
 }
 
 Result<int64_t> ParseDurationMs(std::string_view text) {
@@ -697,8 +715,10 @@ Result<int64_t> ParseDurationMs(std::string_view text) {
     scale = 60'000;
   else if (unit == "h")
     scale = 3'600'000;
+  else if (unit == "d")
+    scale = 86'400'000;
   if (v < 0 || scale == 0 || (end && *end != '\0')) {
-    return InvalidArgumentError("'{}' is not a duration: use e.g. 200ms, 60s, 5m, 1h", text);
+    return InvalidArgumentError("'{}' is not a duration: use e.g. 200ms, 60s, 5m, 1h, 7d", text);
   }
   return static_cast<int64_t>(v * scale + 0.5);
 }

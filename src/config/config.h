@@ -239,7 +239,7 @@ Result<Config> ParseConfig(std::string_view yaml, std::string_view origin = "con
 Result<Config> LoadConfigFile(const std::string& path);
 
 // Unit parsers shared with command-line flags.
-// "250ms", "60s", "5m", "1h", or a bare number of seconds.
+// "250ms", "60s", "5m", "1h", "7d", or a bare number of seconds.
 Result<int64_t> ParseDurationMs(std::string_view text);
 // "32000KB", "1GB", "16MiB", "512" (bytes). KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024.
 Result<uint64_t> ParseByteSize(std::string_view text);

@@ -168,6 +168,7 @@ TEST(UnitsTest, Durations) {
   EXPECT_EQ(*ParseDurationMs("200ms"), 200);
   EXPECT_EQ(*ParseDurationMs("60s"), 60'000);
   EXPECT_EQ(*ParseDurationMs("1.5s"), 1'500);
+  EXPECT_EQ(*ParseDurationMs("2d"), 172'800'000);
   EXPECT_EQ(*ParseDurationMs("5m"), 300'000);
   EXPECT_EQ(*ParseDurationMs("1h"), 3'600'000);
   EXPECT_EQ(*ParseDurationMs("30"), 30'000);
