@@ -32,6 +32,7 @@ struct Pending {
   MaybeRow source, lake;
   KeyBound literal;  // empty when only the lake has the key
   MaybeRow source_now;
+  int steady = 0;  // re-checks in a row that found both sides as they were
 };
 
 // One table against one output.
@@ -209,10 +210,12 @@ Status Recheck(SourceScan* source, std::vector<Comparison>* comparisons,
         it = c.pending.erase(it);  // a change in flight at the earlier round
         continue;
       }
-      bool steady = p.source_now == p.source && *lake == p.lake;
+      p.steady = p.source_now == p.source && *lake == p.lake ? p.steady + 1 : 0;
       p.source = std::move(p.source_now);
       p.lake = std::move(*lake);
-      if (steady) {
+      // Two steady re-checks (one when only one is allowed): a row flipping between two values
+      // in step with a single re-check does not pass for a difference.
+      if (p.steady >= std::min(2, options.rechecks)) {
         ++c.result.differences;
         if (c.result.listed.size() < options.list)
           c.result.listed.push_back(c.Describe(it->first, p));

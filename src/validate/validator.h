@@ -19,9 +19,9 @@ namespace binlake {
 // (validate/canonical.h) with the output's. A differing key is re-checked: in each further
 // round its rows are read again in a new snapshot (by key; the whole table when a key is only
 // in the lake) and compared once the output has passed that snapshot. A key whose source row
-// and output row both stayed the same over two rounds and still differ is a difference; one
-// that became equal was a change in flight; one that kept changing is "unsettled" (reported,
-// not a failure).
+// and output row both stayed the same over three rounds (two re-checks; two rounds with
+// rechecks = 1) and still differ is a difference; one that became equal was a change in flight;
+// one that kept changing is "unsettled" (reported, not a failure).
 //
 // Memory: the differing keys (at most max_pending per table) and one batch of rows; the
 // output's rows are folded into LMDB under work_dir.
