@@ -613,6 +613,21 @@ Result<Config> ParseConfig(std::string_view yaml, std::string_view origin) {
   try {
     doc = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
+    // YAML forbids tabs in indentation, and the parser's words for it rarely say so.
+    size_t line = 1;
+    for (size_t at = 0; at < yaml.size(); ++line) {
+      size_t end = std::min(yaml.find('\n', at), yaml.size());
+      std::string_view text = yaml.substr(at, end - at);
+      size_t indent = text.find_first_not_of(" \t");
+      if (indent != std::string_view::npos &&
+          text.substr(0, indent).find('\t') != std::string_view::npos) {
+        return InvalidArgumentError(
+            "{}:{}: the line is indented with a tab; YAML indents with spaces only (replace the "
+            "tab with spaces)",
+            origin, line);
+      }
+      at = end + 1;
+    }
     return InvalidArgumentError("{}:{}:{}: not valid YAML: {}", origin, e.mark.line + 1,
                                 e.mark.column + 1, e.msg);
   }

@@ -82,6 +82,8 @@ TEST(ConfigTest, BadValues) {
   EXPECT_NE(msg("target:\n  url: /tmp/lake\n").find("must start with file://"), std::string::npos);
   EXPECT_NE(msg("source: [1, 2]\n").find("must be a mapping"), std::string::npos);
   EXPECT_NE(msg("source:\n  host: [a\n").find("not valid YAML"), std::string::npos);
+  EXPECT_NE(msg("source:\n\thost: a\n").find("c:2: the line is indented with a tab"),
+            std::string::npos);
   EXPECT_NE(msg("start:\n  file: a.000001\n  pos: 4\n  gtid: 0-1-1\n").find("not several"),
             std::string::npos);
 }
