@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "checkpoint/writer_lease.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/target.h"
@@ -45,6 +46,19 @@ int RunCommand(const std::vector<std::string>& argv) {
   Result<std::unique_ptr<ObjectStore>> store =
       OpenObjectStore(url, ToS3Options(config->target.s3), Clock::System());
   if (!store.ok()) return Fail(store.status().Context("opening target " + url));
+  // One writer per lake, taken before anything is read or written (and before the source sees
+  // a replica that would displace the holder's).
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  WriterLease::Options lease_options;
+  lease_options.ttl_ms = config->lease_ttl_ms;
+  lease_options.owner = fmt::format("binlake on {} (pid {})", host, getpid());
+  lease_options.host = host;
+  lease_options.pid = getpid();
+  Result<std::unique_ptr<WriterLease>> lease =
+      WriterLease::Acquire(store->get(), Clock::System(), lease_options);
+  if (!lease.ok()) return Fail(lease.status());
+  (*lease)->OnLost([] { g_stop.store(true); });
   Result<std::unique_ptr<Replicator>> replicator =
       Replicator::Create(*config, store->get(), Clock::System());
   if (!replicator.ok()) return Fail(replicator.status());
@@ -79,6 +93,7 @@ int RunCommand(const std::vector<std::string>& argv) {
   for (const auto& [table, st] : (*replicator)->sink().stats()) {
     LOG_INFO("{}: {} inserts, {} updates, {} deletes", table, st.inserts, st.updates, st.deletes);
   }
+  if ((*lease)->lost()) return Fail(FailedPreconditionError("{}", (*lease)->reason()));
   if (!s.ok()) return Fail(s);
   LOG_INFO("stopped at {}", (*replicator)->sink().checkpoint().position.ToString());
   return 0;

@@ -72,6 +72,21 @@ Result<std::map<std::string, Load>> Loads(ObjectStore* store, CheckpointStore* c
   return out;
 }
 
+// Who holds the lake's writer lease (docs/operations.md): the newest lease record, if any.
+Json Writer(ObjectStore* store, int64_t now_ms) {
+  Result<ListResult> listed = store->List("_binlake/lease/");
+  if (!listed.ok() || listed->objects.empty()) return Json();
+  Result<std::string> text = store->Get(listed->objects.back().key);
+  if (!text.ok()) return Json();
+  Json j = Json::parse(*text, nullptr, false);
+  if (!j.is_object()) return Json();
+  const int64_t age_ms = now_ms - j.value("renewed_ms", int64_t{0});
+  const bool released = j.value("released", false);
+  return Json{{"owner", j.value("owner", "")},
+              {"renewed_seconds_ago", age_ms / 1000.0},
+              {"state", !released && age_ms < j.value("ttl_ms", int64_t{0}) ? "held" : "free"}};
+}
+
 // The binlog position each Iceberg table's current snapshot holds every change up to, by
 // "schema.table" (source names); tables without a snapshot are left out.
 std::map<std::string, std::string> IcebergPositions(ObjectStore* store, const std::string& root) {
@@ -187,6 +202,7 @@ int StatusCommand(const std::vector<std::string>& argv) {
         *behind == 0 || cp.commit_time_ms == 0 ? 0.0 : (now_ms - cp.commit_time_ms) / 1000.0;
   }
   if (iceberg) j["iceberg_position"] = iceberg->ToString();
+  if (Json w = Writer(store, now_ms); !w.is_null()) j["writer"] = w;
   const std::map<std::string, std::string> snapshots =
       config->iceberg.enabled ? IcebergPositions(store, config->iceberg.path)
                               : std::map<std::string, std::string>();
@@ -242,6 +258,12 @@ int StatusCommand(const std::vector<std::string>& argv) {
     std::printf("source      %s\n", source["error"].get<std::string>().c_str());
   if (iceberg)
     std::printf("iceberg     tables hold every change up to %s\n", iceberg->ToString().c_str());
+  if (j.contains("writer")) {
+    const Json& w = j["writer"];
+    std::printf("writer      %s, lease %s (renewed %.1f s ago)\n",
+                w["owner"].get<std::string>().c_str(), w["state"].get<std::string>().c_str(),
+                w["renewed_seconds_ago"].get<double>());
+  }
   std::printf("\n%-40s %-16s %10s %10s %10s %5s %12s  %-24s %s\n", "TABLE", "STATE", "INSERTS",
               "UPDATES", "DELETES", "DDLS", "FULLLOADROWS", "LASTUPDATETIME",
               snapshots.empty() ? "" : "ICEBERG SNAPSHOT AT");

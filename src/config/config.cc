@@ -577,6 +577,13 @@ Status ParseRoot(Section& root, const std::string& base_dir, Config* c) {
         "state_backup_interval must be 0 (never) or at least 1s (got {} ms)",
         c->state_backup_interval_ms);
   }
+  RETURN_IF_ERROR(root.DurationMs("lease_ttl", &c->lease_ttl_ms));
+  if (c->lease_ttl_ms < 3000) {
+    return InvalidArgumentError(
+        "lease_ttl must be at least 3s (got {} ms): the lease is renewed "
+        "every third of it",
+        c->lease_ttl_ms);
+  }
   return root.CheckNoUnknownKeys();
 }
 

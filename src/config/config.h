@@ -226,6 +226,10 @@ struct Config {
   // lake, under _binlake/state/, so that another machine can take it over exactly; also at a
   // clean stop. 0: never (a lost state is then read again from the source).
   int64_t state_backup_interval_ms = 3600 * 1000;
+  // lease_ttl: `binlake run` holds the lake's writer lease (_binlake/lease/), renewing it every
+  // third of this; a lease not renewed for this long belongs to a dead writer and may be taken
+  // over. A second binlake on the same lake stops while the lease is live.
+  int64_t lease_ttl_ms = 30'000;
   // Read from a `dms:` section, for one log line at start: the DMS settings accepted without
   // effect (with why), and the keys of this file that override a DMS setting.
   std::vector<std::string> notes;

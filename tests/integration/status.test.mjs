@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,6 +73,8 @@ test('status while loading, while streaming and when stopped', async () => {
       (({ Inserts, Updates, Deletes, Ddls }) => ({ Inserts, Updates, Deletes, Ddls }))(table(streaming, 't')),
       { Inserts: 5, Updates: 3, Deletes: 1, Ddls: 0 });
     assert.match(table(streaming, 't').LastUpdateTime, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.equal(streaming.writer.state, 'held');
+    assert.equal(streaming.writer.owner, `binlake on ${hostname()} (pid ${run.child.pid})`);
     await until(async () => table((await status(config)).report, 'big').TableState === 'Table completed',
       'the full load to finish');
   } finally {
@@ -89,6 +92,7 @@ test('status while loading, while streaming and when stopped', async () => {
   assert.equal(big.FullLoadRows, 60000);
   assert.equal(big.TableState, 'Table completed');
   assert.equal(table(report, 't').Inserts, 5);
+  assert.equal(report.writer, undefined, 'a clean stop removes its lease');
 
   // The human form names the same.
   const human = await binlake(['status', '-c', config], { env: binlakeEnv() });
