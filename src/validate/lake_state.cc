@@ -71,20 +71,32 @@ Status LakeState::Commit() { return env_->Commit(); }
 
 Status LakeState::ForEachUnseen(
     const std::function<Status(std::string_view key, std::string_view row)>& fn) {
-  RETURN_IF_ERROR(env_->Commit());
-  ASSIGN_OR_RETURN(MDB_txn * txn, env_->Txn());
-  MDB_cursor* cursor = nullptr;
-  RETURN_IF_ERROR(env_->Check(mdb_cursor_open(txn, env_->dbi(0), &cursor), "cursor"));
-  MDB_val k, v;
-  Status s;
-  for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == 0 && s.ok();
-       rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
-    MDB_val seen;
-    if (mdb_get(txn, env_->dbi(1), &k, &seen) == 0) continue;
-    s = fn(View(k), View(v));
+  // In slices, each its own transaction, so that the pages a slice read are released (Commit)
+  // before the next: a scan of a large table does not keep the whole map resident.
+  constexpr size_t kSlice = 50'000;
+  std::string resume;  // the key after which the next slice starts
+  for (bool first = true;; first = false) {
+    RETURN_IF_ERROR(env_->Commit());
+    ASSIGN_OR_RETURN(MDB_txn * txn, env_->Txn());
+    MDB_cursor* cursor = nullptr;
+    RETURN_IF_ERROR(env_->Check(mdb_cursor_open(txn, env_->dbi(0), &cursor), "cursor"));
+    MDB_val k = Val(resume), v;
+    int rc = first ? mdb_cursor_get(cursor, &k, &v, MDB_FIRST)
+                   : mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
+    if (!first && rc == 0 && View(k) == resume) rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT);
+    Status s;
+    size_t n = 0;
+    for (; rc == 0 && s.ok() && n < kSlice; rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT), ++n) {
+      resume.assign(View(k));
+      MDB_val seen;
+      if (mdb_get(txn, env_->dbi(1), &k, &seen) == 0) continue;
+      s = fn(View(k), View(v));
+    }
+    mdb_cursor_close(cursor);
+    RETURN_IF_ERROR(s);
+    if (rc == MDB_NOTFOUND) return env_->Commit();
+    RETURN_IF_ERROR(env_->Check(rc, "cursor"));
   }
-  mdb_cursor_close(cursor);
-  return s;
 }
 
 }  // namespace binlake::validate
