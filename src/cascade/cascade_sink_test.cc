@@ -205,7 +205,9 @@ TEST_F(CascadeSinkTest, TruncateWritesEveryRowAsADeleteBeforeTheStatement) {
   b.position = {"bin.000001", 200};
   ASSERT_TRUE(sink_->Begin(b).ok());
   ASSERT_TRUE(sink_->Schema(SchemaChange{"db", "TRUNCATE TABLE p"}).ok());
-  ASSERT_TRUE(sink_->Commit(TransactionEnd{{"bin.000001", 210}, ""}).ok());
+  TransactionEnd end;
+  end.next_position = {"bin.000001", 210};
+  ASSERT_TRUE(sink_->Commit(end).ok());
   EXPECT_EQ(out_.lines, (std::vector<std::string>{"D p 1 1 (truncate)", "D p 2 2 (truncate)",
                                                   "DDL TRUNCATE TABLE p"}));
   out_.lines.clear();
@@ -232,7 +234,9 @@ TEST_F(CascadeSinkTest, TruncateAfterARestartWritesTheRowsKeptByTheEarlierRun) {
   b.position = {"bin.000001", 200};
   ASSERT_TRUE(sink_->Begin(b).ok());
   ASSERT_TRUE(sink_->Schema(SchemaChange{"db", "TRUNCATE TABLE p"}).ok());
-  ASSERT_TRUE(sink_->Commit(TransactionEnd{{"bin.000001", 210}, ""}).ok());
+  TransactionEnd end;
+  end.next_position = {"bin.000001", 210};
+  ASSERT_TRUE(sink_->Commit(end).ok());
   EXPECT_EQ(out_.lines, (std::vector<std::string>{"D p 1 1 (truncate)", "D p 2 2 (truncate)",
                                                   "DDL TRUNCATE TABLE p"}));
   sink_.reset();
@@ -252,7 +256,9 @@ TEST_F(CascadeSinkTest, WithoutTruncateRowsOnlyCascadeChildrenAreKept) {
   b.position = {"bin.000001", 200};
   ASSERT_TRUE(sink_->Begin(b).ok());
   ASSERT_TRUE(sink_->Schema(SchemaChange{"db", "TRUNCATE TABLE p"}).ok());
-  ASSERT_TRUE(sink_->Commit(TransactionEnd{{"bin.000001", 210}, ""}).ok());
+  TransactionEnd end;
+  end.next_position = {"bin.000001", 210};
+  ASSERT_TRUE(sink_->Commit(end).ok());
   EXPECT_EQ(out_.lines, (std::vector<std::string>{"DDL TRUNCATE TABLE p"}));
 }
 

@@ -178,13 +178,13 @@ Status ConvertToInt32(const ParquetColumnPlan& plan, ZeroDateRule rule, const Va
                       int32_t* out, bool* is_null) {
   switch (plan.conversion) {
     case Conversion::kInt32: {
-      int64_t x;
+      int64_t x = 0;
       RETURN_IF_ERROR(SignedValue(plan, v, &x));
       *out = static_cast<int32_t>(x);
       return Status::OK();
     }
     case Conversion::kUInt32: {
-      uint64_t x;
+      uint64_t x = 0;
       RETURN_IF_ERROR(UnsignedValue(plan, v, &x));
       *out = static_cast<int32_t>(static_cast<uint32_t>(x));  // bit pattern, as the spec says
       return Status::OK();
@@ -219,7 +219,7 @@ Status ConvertToInt64(const ParquetColumnPlan& plan, ZeroDateRule rule, const Va
     case Conversion::kInt64:
       return SignedValue(plan, v, out);
     case Conversion::kUInt64: {
-      uint64_t x;
+      uint64_t x = 0;
       RETURN_IF_ERROR(UnsignedValue(plan, v, &x));
       *out = static_cast<int64_t>(x);
       return Status::OK();
