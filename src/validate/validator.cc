@@ -104,11 +104,16 @@ Status ForEachConverted(
     std::vector<Comparison>* comparisons, std::vector<Row>* rows,
     const std::function<Status(Comparison* c, std::vector<CanonicalRow>* canon)>& fn) {
   std::vector<CanonicalRow> canon;
+  size_t last = comparisons->size();  // the last live comparison takes the rows themselves
+  for (size_t i = 0; i < comparisons->size(); ++i) {
+    if ((*comparisons)[i].live()) last = i;
+  }
   for (size_t i = 0; i < comparisons->size(); ++i) {
     Comparison& c = (*comparisons)[i];
     if (!c.live()) continue;
-    std::vector<Row> copy = *rows;
-    Status s = c.canon->Convert(&copy, &canon);
+    std::vector<Row> copy;
+    if (i != last) copy = *rows;
+    Status s = c.canon->Convert(i == last ? rows : &copy, &canon);
     if (s.ok()) s = fn(&c, &canon);
     if (!s.ok()) c.Fail(s);
   }
