@@ -4,6 +4,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace binlake {
@@ -250,14 +252,62 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(std::string_view file
   return r;
 }
 
-Status ParquetReader::ParseFooter() {
-  if (file_.size() < 12 || file_.substr(0, 4) != "PAR1" ||
-      file_.substr(file_.size() - 4) != "PAR1") {
-    return CorruptionError("{} is not a Parquet file (no PAR1 magic)", origin_);
+Result<uint32_t> ParquetReader::FooterLength(std::string_view tail, const std::string& origin) {
+  if (tail.size() < 8 || tail.substr(tail.size() - 4) != "PAR1") {
+    return CorruptionError("{} is not a Parquet file (no PAR1 magic)", origin);
   }
   uint32_t len;
-  std::memcpy(&len, file_.data() + file_.size() - 8, 4);
-  if (len > file_.size() - 12) return CorruptionError("{}: footer length out of range", origin_);
+  std::memcpy(&len, tail.data() + tail.size() - 8, 4);
+  return len;
+}
+
+Result<std::unique_ptr<ParquetReader>> ParquetReader::OpenTail(std::string tail, uint64_t file_size,
+                                                               std::string origin) {
+  if (tail.size() > file_size) {
+    return InvalidArgumentError("{}: {} tail bytes of a {}-byte file", origin, tail.size(),
+                                file_size);
+  }
+  std::unique_ptr<ParquetReader> r(new ParquetReader(std::string_view(), std::move(origin)));
+  r->owned_ = std::move(tail);
+  r->file_ = r->owned_;
+  r->file_size_ = file_size;
+  r->window_offset_ = file_size - r->file_.size();
+  RETURN_IF_ERROR(r->ParseFooter());
+  return r;
+}
+
+std::pair<uint64_t, uint64_t> ParquetReader::RowGroupSpan(size_t group) const {
+  uint64_t from = UINT64_MAX, to = 0;
+  for (const Chunk& c : row_groups_[group]) {
+    from = std::min(from, static_cast<uint64_t>(c.offset));
+    to = std::max(to, static_cast<uint64_t>(c.offset + c.size));
+  }
+  return from < to ? std::pair<uint64_t, uint64_t>{from, to - from}
+                   : std::pair<uint64_t, uint64_t>{0, 0};
+}
+
+Status ParquetReader::LoadRowGroup(size_t group, std::string bytes) {
+  const auto [offset, length] = RowGroupSpan(group);
+  if (bytes.size() != length) {
+    return CorruptionError("{}: row group {} spans {} bytes, {} were read", origin_, group, length,
+                           bytes.size());
+  }
+  owned_ = std::move(bytes);
+  file_ = owned_;
+  window_offset_ = offset;
+  return Status::OK();
+}
+
+Status ParquetReader::ParseFooter() {
+  // The whole file, or (OpenTail) its last bytes: the leading magic is checked when present.
+  const bool whole = window_offset_ == 0;
+  if (file_size_ < 12 || (whole && file_.substr(0, 4) != "PAR1")) {
+    return CorruptionError("{} is not a Parquet file (no PAR1 magic)", origin_);
+  }
+  ASSIGN_OR_RETURN(uint32_t len, FooterLength(file_, origin_));
+  if (len > file_size_ - 12 || len > file_.size() - 8) {
+    return CorruptionError("{}: footer length out of range", origin_);
+  }
   ThriftParser p(file_.substr(file_.size() - 8 - len, len), origin_);
   TValue meta;
   RETURN_IF_ERROR(p.Struct(&meta));
@@ -311,7 +361,7 @@ Status ParquetReader::ParseFooter() {
         ch.num_values = md->Int(5);
         ch.codec = static_cast<int32_t>(md->Int(4));
         if (ch.offset < 4 || ch.size < 0 ||
-            static_cast<uint64_t>(ch.offset + ch.size) > file_.size()) {
+            static_cast<uint64_t>(ch.offset + ch.size) > file_size_) {
           return CorruptionError("{}: a column chunk lies outside the file", origin_);
         }
         chunks.push_back(ch);
@@ -424,8 +474,14 @@ Status ParquetReader::ReadChunk(int column, const Chunk& chunk,
   std::vector<uint32_t> levels;
   std::vector<uint32_t> indices;
   int64_t done = 0;
-  size_t pos = static_cast<size_t>(chunk.offset);
-  const size_t end = static_cast<size_t>(chunk.offset + chunk.size);
+  // Offsets are the file's; file_ holds its bytes from window_offset_ on.
+  if (static_cast<uint64_t>(chunk.offset) < window_offset_ ||
+      static_cast<uint64_t>(chunk.offset + chunk.size) - window_offset_ > file_.size()) {
+    return FailedPreconditionError("{}: column '{}': its row group's bytes were not loaded",
+                                   origin_, info.name);
+  }
+  size_t pos = static_cast<size_t>(static_cast<uint64_t>(chunk.offset) - window_offset_);
+  const size_t end = pos + static_cast<size_t>(chunk.size);
   while (done < chunk.num_values) {
     if (pos >= end) return fail("column chunk ends before all its values");
     ThriftParser p(file_.substr(pos, end - pos), origin_);

@@ -19,7 +19,10 @@ namespace binlake {
 // RLE definition levels, and the snappy, gzip, zstd and uncompressed codecs; anything else is
 // kUnimplemented naming the file, column and encoding. Nested columns are not read.
 //
-// The file's bytes are borrowed and must outlive the reader. Not thread-safe.
+// Open borrows the whole file's bytes, which must outlive the reader. OpenTail reads a file
+// too large to hold whole (a data file in an object store): it starts from the file's last
+// bytes (the footer), and LoadRowGroup then gives it one row group's bytes at a time, fetched
+// by the caller (RowGroupSpan says which). Not thread-safe.
 class ParquetReader {
  public:
   struct ColumnInfo {
@@ -32,6 +35,20 @@ class ParquetReader {
 
   // Parses the footer. kCorruption naming `origin` for anything that is not Parquet.
   static Result<std::unique_ptr<ParquetReader>> Open(std::string_view file, std::string origin);
+  // The footer's length from the file's last bytes (at least 8): the tail OpenTail needs is
+  // that many bytes plus 8.
+  static Result<uint32_t> FooterLength(std::string_view tail, const std::string& origin);
+  // Opens a file of `file_size` bytes from its last bytes `tail` (the footer and the 8 bytes
+  // after it, at least), which the reader keeps. Columns can be read once LoadRowGroup gave
+  // their row group's bytes.
+  static Result<std::unique_ptr<ParquetReader>> OpenTail(std::string tail, uint64_t file_size,
+                                                         std::string origin);
+  // The bytes [offset, offset + length) of the file that row group `group`'s column chunks
+  // span.
+  std::pair<uint64_t, uint64_t> RowGroupSpan(size_t group) const;
+  // Gives a reader opened by OpenTail the bytes RowGroupSpan(group) named (it keeps them,
+  // dropping those of the previous row group).
+  Status LoadRowGroup(size_t group, std::string bytes);
 
   int64_t num_rows() const { return num_rows_; }
   const std::vector<ColumnInfo>& columns() const { return columns_; }
@@ -60,12 +77,17 @@ class ParquetReader {
   };
 
   ParquetReader(std::string_view file, std::string origin)
-      : file_(file), origin_(std::move(origin)) {}
+      : file_(file), file_size_(file.size()), origin_(std::move(origin)) {}
   Status ParseFooter();
   Status ReadChunk(int column, const Chunk& chunk,
                    std::vector<std::optional<std::string>>* out) const;
 
+  // The bytes the reader has: the whole file (Open), or the part of it from window_offset_ on
+  // (OpenTail: the footer, then one row group's chunks), held in owned_.
   std::string_view file_;
+  uint64_t file_size_ = 0;
+  uint64_t window_offset_ = 0;
+  std::string owned_;
   std::string origin_;
   int64_t num_rows_ = 0;
   std::vector<ColumnInfo> columns_;

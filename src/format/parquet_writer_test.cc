@@ -171,5 +171,60 @@ TEST(ParquetWriterTest, StatisticsCanBeLeftOut) {
   EXPECT_EQ(values[9], "marker-value");
 }
 
+TEST(ParquetReaderTest, ReadsALargeFileRowGroupByRowGroupFromItsTail) {
+  StringOutputStream out;
+  ParquetOptions o;
+  o.codec = ParquetCodec::kZstd;
+  o.row_group_rows = 100;
+  auto w = ParquetWriter::Create({Col("id", LogicalType::kInt64), Col("s", LogicalType::kString)},
+                                 o, &out);
+  ASSERT_TRUE(w.ok());
+  for (int i = 0; i < 350; ++i) {
+    ASSERT_TRUE(
+        (*w)->Append({Value::Int(i * 7 - 1000),
+                      i % 5 == 0 ? Value::Null() : Value::String("row " + std::to_string(i))})
+            .ok());
+  }
+  ASSERT_TRUE((*w)->Finish().ok());
+  const std::string file = out.data();
+  auto whole = ParquetReader::Open(file, "whole");
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+
+  // Exactly the footer and its trailer, as a ranged read fetches it.
+  auto footer = ParquetReader::FooterLength(file.substr(file.size() - 8), "t");
+  ASSERT_TRUE(footer.ok());
+  EXPECT_EQ(*footer, FooterLength(file));
+  auto tail = ParquetReader::OpenTail(file.substr(file.size() - *footer - 8), file.size(), "t");
+  ASSERT_TRUE(tail.ok()) << tail.status().ToString();
+  ASSERT_EQ((*tail)->num_row_groups(), 4u);
+  EXPECT_EQ((*tail)->num_rows(), 350);
+  std::vector<std::optional<std::string>> got, want;
+  // Before its bytes are loaded a row group cannot be read.
+  EXPECT_EQ((*tail)->ReadColumnGroup(0, 1, &got).code(), StatusCode::kFailedPrecondition);
+  for (size_t g = 0; g < 4; ++g) {
+    const auto [offset, length] = (*tail)->RowGroupSpan(g);
+    ASSERT_GE(offset, 4u);
+    ASSERT_LE(offset + length, file.size());
+    EXPECT_FALSE((*tail)->LoadRowGroup(g, file.substr(offset, length - 1)).ok());
+    ASSERT_TRUE((*tail)->LoadRowGroup(g, file.substr(offset, length)).ok());
+    for (int c = 0; c < 2; ++c) {
+      ASSERT_TRUE((*tail)->ReadColumnGroup(c, g, &got).ok());
+      ASSERT_TRUE((*whole)->ReadColumnGroup(c, g, &want).ok());
+      EXPECT_EQ(got, want) << "column " << c << ", row group " << g;
+      EXPECT_EQ(got.size(), g < 3 ? 100u : 50u);
+    }
+    // Only the loaded group is held.
+    if (g > 0) {
+      EXPECT_FALSE((*tail)->ReadColumnGroup(0, g - 1, &got).ok());
+    }
+  }
+  // A tail shorter than the footer, or a file that is not Parquet, is refused by name.
+  auto short_tail = ParquetReader::OpenTail(file.substr(file.size() - 20), file.size(), "short");
+  EXPECT_EQ(short_tail.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(short_tail.status().message().find("short"), std::string::npos);
+  auto not_parquet = ParquetReader::FooterLength("12345678", "junk");
+  EXPECT_EQ(not_parquet.status().code(), StatusCode::kCorruption);
+}
+
 }  // namespace
 }  // namespace binlake

@@ -90,7 +90,11 @@ Result<bool> IcebergTable::StartCompaction() {
   in.new_data_key = [prefix = job->key_prefix, n = 0]() mutable {
     return fmt::format("{}{:05}.parquet", prefix, ++n);
   };
-  for (size_t i : chosen) in.files.push_back(data[i].file.path);
+  for (size_t i : chosen) {
+    in.files.push_back(data[i].file.path);
+    in.file_sizes.push_back(static_cast<uint64_t>(std::max<int64_t>(0, data[i].file.file_size)));
+  }
+  in.scratch_dir = options_.index_store->dir();
   for (const ManifestEntry& e : deletes) {
     for (const std::string& path : in.files) {
       if (MayDelete(e.file, path)) {
@@ -157,14 +161,8 @@ Result<bool> IcebergTable::FinishCompaction() {
   // positions, mapped through where each row went.
   std::map<std::string, size_t> input_number;
   for (size_t i = 0; i < files.size(); ++i) input_number[files[i]] = i;
-  std::vector<std::vector<int64_t>> copied(files.size());  // old position → row of `out`, or -1
-  for (size_t r = 0; r < out.from.size(); ++r) {
-    auto& rows = copied[out.from[r].first];
-    const auto pos = static_cast<size_t>(out.from[r].second);
-    if (rows.size() <= pos) rows.resize(pos + 1, -1);
-    rows[pos] = static_cast<int64_t>(r);
-  }
-  std::map<size_t, std::vector<int64_t>> carried;  // new file → deleted positions
+  std::vector<std::vector<int64_t>> since(files.size());  // per input: positions deleted since
+  bool any_since = false;
   std::vector<ManifestEntry> kept_deletes;
   int64_t removed_deletes = 0;
   for (ManifestEntry& e : deletes) {
@@ -174,15 +172,12 @@ Result<bool> IcebergTable::FinishCompaction() {
       ASSIGN_OR_RETURN(std::string bytes, GetByUri(store_, e.file.path));
       std::map<std::string, std::vector<int64_t>> positions;
       RETURN_IF_ERROR(ReadPositionDeletes(bytes, e.file.path, &positions));
-      for (const auto& [path, list] : positions) {
+      for (auto& [path, list] : positions) {
         auto n = input_number.find(path);
         if (n == input_number.end()) continue;
-        for (int64_t pos : list) {
-          const auto& rows = copied[n->second];
-          if (pos < 0 || static_cast<size_t>(pos) >= rows.size() || rows[pos] < 0) continue;
-          const auto& at = out.at[static_cast<size_t>(rows[static_cast<size_t>(pos)])];
-          carried[at.first].push_back(at.second);
-        }
+        auto& to = since[n->second];
+        to.insert(to.end(), list.begin(), list.end());
+        any_since = any_since || !list.empty();
       }
     }
     if (e.file.referenced_data_file && inputs.count(*e.file.referenced_data_file)) {
@@ -190,6 +185,17 @@ Result<bool> IcebergTable::FinishCompaction() {
     } else {
       kept_deletes.push_back(std::move(e));
     }
+  }
+  std::map<size_t, std::vector<int64_t>> carried;  // new file → deleted positions
+  if (any_since) {
+    for (auto& list : since) std::sort(list.begin(), list.end());
+    RETURN_IF_ERROR(out.moved->ForEach([&](const std::string&, FilePosition at, FilePosition from) {
+      const auto& list = since[from.first];
+      if (std::binary_search(list.begin(), list.end(), from.second)) {
+        carried[at.first].push_back(at.second);
+      }
+      return Status::OK();
+    }));
   }
 
   TableMetadata metadata = loaded_->metadata;
@@ -226,7 +232,7 @@ Result<bool> IcebergTable::FinishCompaction() {
   summary["added-data-files"] = std::to_string(out.written.size());
   summary["deleted-data-files"] = std::to_string(files.size());
   summary["removed-delete-files"] = std::to_string(removed_deletes);
-  summary["added-records"] = std::to_string(out.keys.size());
+  summary["added-records"] = std::to_string(out.moved->size());
   if (!carried.empty()) summary["added-delete-files"] = std::to_string(carried.size());
   Status published =
       Publish(std::move(metadata), snapshot_id, sequence, manifests, std::move(summary));
@@ -240,18 +246,17 @@ Result<bool> IcebergTable::FinishCompaction() {
   std::vector<uint32_t> old_numbers, new_numbers;
   for (const std::string& path : files) old_numbers.push_back(index_.FileNumber(path));
   for (const WrittenFile& f : out.written) new_numbers.push_back(index_.FileNumber(f.file.path));
-  for (uint32_t r : out.by_key) {
-    const RowLocation from{old_numbers[out.from[r].first], out.from[r].second};
-    ASSIGN_OR_RETURN(bool moved, index_.Remove(out.keys[r], from));
-    if (moved) {
-      RETURN_IF_ERROR(
-          index_.Add(out.keys[r], RowLocation{new_numbers[out.at[r].first], out.at[r].second}));
-    }
-  }
+  RETURN_IF_ERROR(
+      out.moved->ForEach([&](const std::string& key, FilePosition at, FilePosition from) -> Status {
+        ASSIGN_OR_RETURN(bool moved,
+                         index_.Remove(key, RowLocation{old_numbers[from.first], from.second}));
+        if (!moved) return Status::OK();
+        return index_.Add(key, RowLocation{new_numbers[at.first], at.second});
+      }));
   RETURN_IF_ERROR(SaveIndex());
   LOG_INFO(
       "iceberg table {}: compacted {} files ({} live rows) into {}; committed in {:.0f} ms",
-      options_.table_key, files.size(), out.keys.size(), out.written.size(),
+      options_.table_key, files.size(), out.moved->size(), out.written.size(),
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   return true;
 }

@@ -134,6 +134,7 @@ Result<Value> PhysicalToValue(const ParquetColumnPlan& plan, ParquetType physica
 
 Result<RewriteOutput> RewriteDataFiles(const RewriteInput& input) {
   RewriteOutput out;
+  ASSIGN_OR_RETURN(out.moved, RowKeyLog::Create(input.scratch_dir, "compaction"));
   // Positions the snapshot deletes, per data file.
   std::map<std::string, std::vector<int64_t>> deleted;
   for (const std::string& uri : input.delete_files) {
@@ -143,39 +144,46 @@ Result<RewriteOutput> RewriteDataFiles(const RewriteInput& input) {
   DataFileWriter writer(input.store, input.schema, input.schema_json, input.target_file_size,
                         input.new_data_key);
   const size_t columns = input.schema.columns.size();
+  std::vector<std::string> keys;
+  std::vector<std::vector<std::optional<std::string>>> values(columns);
+  Row row(columns);
   for (size_t i = 0; i < input.files.size(); ++i) {
     const std::string& path = input.files[i];
-    ASSIGN_OR_RETURN(std::string content, GetByUri(input.store, path));
-    ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader, ParquetReader::Open(content, path));
-    std::vector<std::string> file_keys;
-    RETURN_IF_ERROR(ReadFileKeys(input.schema, *reader, path, &file_keys));
-    std::vector<bool> live(file_keys.size(), true);
-    for (int64_t pos : deleted[path]) {
-      if (pos >= 0 && static_cast<size_t>(pos) < live.size())
-        live[static_cast<size_t>(pos)] = false;
-    }
+    std::optional<uint64_t> size;
+    if (i < input.file_sizes.size() && input.file_sizes[i] > 0) size = input.file_sizes[i];
+    ASSIGN_OR_RETURN(StoredParquetFile file, StoredParquetFile::Open(input.store, path, size));
+    const ParquetReader& reader = file.reader();
+    std::vector<int64_t>& gone = deleted[path];
+    std::sort(gone.begin(), gone.end());
+    auto next_gone = gone.begin();
     // Row group by row group, column by column (a column added after the file was written
     // stays NULL).
-    size_t base = 0;
-    for (size_t g = 0; g < reader->num_row_groups(); ++g) {
+    int64_t base = 0;
+    for (size_t g = 0; g < file.num_row_groups(); ++g) {
       if (input.cancel && input.cancel->load()) {
         writer.Abort();
         return CancelledError("compaction stopped");
       }
-      std::vector<std::vector<std::optional<std::string>>> values(columns);
+      RETURN_IF_ERROR(file.Load(g));
+      RETURN_IF_ERROR(ReadGroupKeys(input.schema, reader, g, path, &keys));
+      const size_t group_rows = keys.size();
       std::vector<ParquetType> physical(columns, ParquetType::kByteArray);
-      size_t group_rows = 0;
       for (size_t c = 0; c < columns; ++c) {
-        int col = reader->FindByFieldId(input.schema.columns[c].file_column.field_id);
+        values[c].clear();
+        int col = reader.FindByFieldId(input.schema.columns[c].file_column.field_id);
         if (col < 0) continue;
-        RETURN_IF_ERROR(reader->ReadColumnGroup(col, g, &values[c]));
-        physical[c] = reader->columns()[static_cast<size_t>(col)].type;
-        group_rows = values[c].size();
+        RETURN_IF_ERROR(reader.ReadColumnGroup(col, g, &values[c]));
+        physical[c] = reader.columns()[static_cast<size_t>(col)].type;
+        if (values[c].size() != group_rows) {
+          return CorruptionError("{}: row group {} has {} values of column '{}' for {} rows", path,
+                                 g, values[c].size(), input.schema.columns[c].file_column.name,
+                                 group_rows);
+        }
       }
-      Row row(columns);
       for (size_t r = 0; r < group_rows; ++r) {
-        const size_t pos = base + r;
-        if (pos >= live.size() || !live[pos]) continue;
+        const int64_t pos = base + static_cast<int64_t>(r);
+        while (next_gone != gone.end() && *next_gone < pos) ++next_gone;
+        if (next_gone != gone.end() && *next_gone == pos) continue;
         for (size_t c = 0; c < columns; ++c) {
           if (values[c].empty()) {
             row[c] = Value::Null();
@@ -183,20 +191,16 @@ Result<RewriteOutput> RewriteDataFiles(const RewriteInput& input) {
             ASSIGN_OR_RETURN(row[c], PhysicalToValue(input.plans[c], physical[c], values[c][r]));
           }
         }
-        out.at.emplace_back();
-        RETURN_IF_ERROR(writer.Append(row, &out.at.back()));
-        out.keys.push_back(std::move(file_keys[pos]));
-        out.from.emplace_back(i, static_cast<int64_t>(pos));
+        std::pair<size_t, int64_t> at;
+        RETURN_IF_ERROR(writer.Append(row, &at));
+        RETURN_IF_ERROR(out.moved->Append(keys[r], {static_cast<uint32_t>(at.first), at.second},
+                                          {static_cast<uint32_t>(i), pos}));
       }
-      base += group_rows;
+      base += static_cast<int64_t>(group_rows);
     }
   }
   RETURN_IF_ERROR(writer.Finish());
   out.written = std::move(writer.files());
-  out.by_key.resize(out.keys.size());
-  for (size_t r = 0; r < out.keys.size(); ++r) out.by_key[r] = static_cast<uint32_t>(r);
-  std::sort(out.by_key.begin(), out.by_key.end(),
-            [&](uint32_t a, uint32_t b) { return out.keys[a] < out.keys[b]; });
   return out;
 }
 

@@ -4,13 +4,16 @@
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
 #include "format/parquet_writer.h"
 #include "iceberg/iceberg_schema.h"
+#include "iceberg/row_key_log.h"
 #include "iceberg/table_files.h"
 #include "storage/object_store.h"
 
@@ -27,27 +30,26 @@ struct RewriteInput {
   std::string schema_json;
   uint64_t target_file_size = 0;
   std::function<std::string()> new_data_key;  // called on the rewriting thread only
-  // The data files to rewrite (URIs), and every position-delete file of the snapshot that
-  // may hold positions of them (URIs): a row is live unless one of these deletes it.
+  // The data files to rewrite (URIs) and their sizes, and every position-delete file of the
+  // snapshot that may hold positions of them (URIs): a row is live unless one of these
+  // deletes it.
   std::vector<std::string> files;
+  std::vector<uint64_t> file_sizes;
   std::vector<std::string> delete_files;
+  // A folder on local disk for the rows' moves (RowKeyLog).
+  std::string scratch_dir;
   const std::atomic<bool>* cancel = nullptr;  // set: give up soon (kCancelled)
 };
 
 struct RewriteOutput {
   std::vector<WrittenFile> written;  // in the store already (bytes empty)
-  // Per copied row, in the order written: its key, where it was (index into
-  // RewriteInput::files, position) and where it is now (index into `written`, position).
-  std::vector<std::string> keys;
-  std::vector<std::pair<size_t, int64_t>> from;
-  std::vector<std::pair<size_t, int64_t>> at;
-  // Indexes of the rows above in key order: the key index is updated in its own order,
-  // page by page, rather than at random.
-  std::vector<uint32_t> by_key;
+  // Every copied row in the order written: its key, where it is now (index into `written`,
+  // position) and where it was (index into RewriteInput::files, position).
+  std::unique_ptr<RowKeyLog> moved;
 };
 
 // Copies the live rows of input.files into new data files, file by file and row group by
-// row group (memory: one row group in, one out, plus the keys of the copied rows).
+// row group (memory: one row group in, one out; the rows' moves go to local disk).
 Result<RewriteOutput> RewriteDataFiles(const RewriteInput& input);
 
 // A rewrite running on its own thread, and what committing its result needs to check.

@@ -47,11 +47,13 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
+// What a commit writes. Rows and keys point into pending_, which stays as it is until the
+// commit succeeds: a commit holds no second copy of its rows.
 struct IcebergTable::Plan {
-  std::vector<Row> appends;
-  std::vector<std::string> append_keys;
+  std::vector<const Row*> appends;
+  std::vector<const std::string*> append_keys;
   std::map<uint32_t, std::vector<int64_t>> deletes;  // data file → positions
-  std::vector<std::pair<std::string, RowLocation>> removed;
+  std::vector<std::pair<const std::string*, RowLocation>> removed;
 };
 
 Status IcebergTable::AppendManifest(const std::vector<ManifestEntry>& entries, bool deletes,
@@ -174,11 +176,13 @@ Status IcebergTable::RebuildIndex() {
     }
   }
   for (const DataFile& f : data_files) {
-    ASSIGN_OR_RETURN(std::string bytes, GetByUri(store_, f.path));
-    static const std::vector<int64_t> kNone;
-    auto d = deleted.find(f.path);
-    RETURN_IF_ERROR(
-        IndexDataFile(schema_, bytes, f.path, d == deleted.end() ? kNone : d->second, &index_));
+    std::optional<uint64_t> size;
+    if (f.file_size > 0) size = static_cast<uint64_t>(f.file_size);
+    ASSIGN_OR_RETURN(StoredParquetFile file, StoredParquetFile::Open(store_, f.path, size));
+    std::vector<int64_t> gone;
+    if (auto d = deleted.find(f.path); d != deleted.end()) gone = std::move(d->second);
+    std::sort(gone.begin(), gone.end());
+    RETURN_IF_ERROR(IndexDataFile(schema_, &file, f.path, gone, &index_));
   }
   RETURN_IF_ERROR(SaveIndex());
   LOG_INFO("iceberg table {}: indexed {} live rows in {} data files", options_.table_key,
@@ -428,12 +432,12 @@ Result<IcebergTable::Plan> IcebergTable::MakePlan() {
       if (at) {
         for (const RowLocation& l : *at) {
           plan.deletes[l.file].push_back(l.pos);
-          plan.removed.emplace_back(key, l);
+          plan.removed.emplace_back(&key, l);
         }
       }
       if (p.row) {
-        plan.appends.push_back(*p.row);
-        plan.append_keys.push_back(key);
+        plan.appends.push_back(&*p.row);
+        plan.append_keys.push_back(&key);
       }
       continue;
     }
@@ -449,12 +453,12 @@ Result<IcebergTable::Plan> IcebergTable::MakePlan() {
       }
       for (size_t i = 0; i < std::min(want, have); ++i) {
         plan.deletes[(*at)[i].file].push_back((*at)[i].pos);
-        plan.removed.emplace_back(key, (*at)[i]);
+        plan.removed.emplace_back(&key, (*at)[i]);
       }
     }
     for (int64_t i = 0; i < p.copies; ++i) {
-      plan.appends.push_back(p.copy_row);
-      plan.append_keys.push_back(key);
+      plan.appends.push_back(&p.copy_row);
+      plan.append_keys.push_back(&key);
     }
   }
   for (auto& [file, positions] : plan.deletes) std::sort(positions.begin(), positions.end());
@@ -532,7 +536,7 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
   DataFileWriter data(store_, schema_, schema_json, options_.target_file_size,
                       [&] { return data_prefix + NewFileName("data") + ".parquet"; });
   for (size_t i = 0; i < plan->appends.size(); ++i) {
-    RETURN_IF_ERROR_CTX(data.Append(plan->appends[i], &append_at[i]), "iceberg table {}",
+    RETURN_IF_ERROR_CTX(data.Append(*plan->appends[i], &append_at[i]), "iceberg table {}",
                         options_.table_key);
   }
   RETURN_IF_ERROR(data.Finish());
@@ -619,12 +623,12 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
   RETURN_IF_ERROR(
       Publish(std::move(metadata), snapshot_id, sequence, manifests, std::move(snapshot_summary)));
   // The index follows the committed snapshot.
-  for (const auto& [key, at] : plan->removed) RETURN_IF_ERROR(index_.Remove(key, at));
+  for (const auto& [key, at] : plan->removed) RETURN_IF_ERROR(index_.Remove(*key, at));
   std::vector<uint32_t> numbers;
   for (size_t i = 0; i < data_count; ++i)
     numbers.push_back(index_.FileNumber(written[i].file.path));
   for (size_t i = 0; i < plan->appends.size(); ++i) {
-    RETURN_IF_ERROR(index_.Add(plan->append_keys[i],
+    RETURN_IF_ERROR(index_.Add(*plan->append_keys[i],
                                RowLocation{numbers[append_at[i].first], append_at[i].second}));
   }
   return SaveIndex();

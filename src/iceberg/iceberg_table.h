@@ -16,6 +16,7 @@
 #include "iceberg/iceberg_schema.h"
 #include "iceberg/key_index.h"
 #include "iceberg/manifest.h"
+#include "iceberg/row_key_log.h"
 #include "iceberg/table_files.h"
 #include "model/change.h"
 #include "storage/object_store.h"
@@ -190,7 +191,7 @@ class IcebergTable {
   // Commits data files written straight to the store (the full load), appended to the
   // current snapshot's files (none after a truncate), with their rows' keys.
   Status CommitAppend(std::vector<WrittenFile> files,
-                      const std::vector<std::vector<std::string>>& keys,
+                      const std::vector<std::unique_ptr<RowKeyLog>>& keys,
                       std::map<std::string, std::string> summary);
   // Writes the manifest list of `manifests`, adds the snapshot to `metadata` (expiring old
   // ones), commits it through the catalog and makes it current. kAborted: another writer

@@ -18,6 +18,8 @@
 
 namespace binlake {
 
+class StoredParquetFile;  // iceberg/table_files.h
+
 // Where a live row of an Iceberg table is: a data file and the row's position in it.
 struct RowLocation {
   uint32_t file = 0;  // KeyIndex file number
@@ -154,13 +156,14 @@ Result<std::string> CanonicalKey(const IcebergSchema& schema,
 // Physical plans of the schema's data-file columns (for CanonicalKey).
 Result<std::vector<ParquetColumnPlan>> IcebergPlans(const IcebergSchema& schema);
 
-// The canonical key of every row of a data file (identity columns read by field id).
-Status ReadFileKeys(const IcebergSchema& schema, const ParquetReader& reader,
-                    const std::string& path, std::vector<std::string>* keys);
+// The canonical key of every row of one row group of a data file (identity columns read by
+// field id; a column the file lacks reads as NULL).
+Status ReadGroupKeys(const IcebergSchema& schema, const ParquetReader& reader, size_t group,
+                     const std::string& path, std::vector<std::string>* keys);
 
-// Adds the live rows of one data file to the index: reads its identity columns by field id
-// (a column the file lacks reads as NULL) and skips positions in `deleted`.
-Status IndexDataFile(const IcebergSchema& schema, std::string_view bytes, const std::string& path,
+// Adds the live rows of one data file to the index, row group by row group, skipping the
+// positions in `deleted` (sorted).
+Status IndexDataFile(const IcebergSchema& schema, StoredParquetFile* file, const std::string& path,
                      const std::vector<int64_t>& deleted, KeyIndex* index);
 
 // Reads a position delete file: (file_path, pos) pairs, appended to *out per data file.

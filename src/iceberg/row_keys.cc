@@ -7,6 +7,7 @@
 #include "format/parquet_reader.h"
 #include "format/parquet_value_converter.h"
 #include "iceberg/key_index.h"
+#include "iceberg/table_files.h"
 
 namespace binlake {
 namespace {
@@ -132,9 +133,9 @@ Result<std::string> CanonicalKey(const IcebergSchema& schema,
   return key;
 }
 
-Status ReadFileKeys(const IcebergSchema& schema, const ParquetReader& reader,
-                    const std::string& path, std::vector<std::string>* keys) {
-  const size_t rows = static_cast<size_t>(reader.num_rows());
+Status ReadGroupKeys(const IcebergSchema& schema, const ParquetReader& reader, size_t group,
+                     const std::string& path, std::vector<std::string>* keys) {
+  const size_t rows = reader.RowGroupRows(group);
   keys->assign(rows, std::string());
   std::vector<std::optional<std::string>> values;
   for (int k : schema.key_columns) {
@@ -142,10 +143,10 @@ Status ReadFileKeys(const IcebergSchema& schema, const ParquetReader& reader,
     int at = reader.FindByFieldId(column.file_column.field_id);
     ParquetType physical = ParquetType::kByteArray;
     if (at >= 0) {
-      RETURN_IF_ERROR(reader.ReadColumn(at, &values));
+      RETURN_IF_ERROR(reader.ReadColumnGroup(at, group, &values));
       if (values.size() != rows) {
-        return CorruptionError("{}: column '{}' has {} values for {} rows", path,
-                               column.file_column.name, values.size(), rows);
+        return CorruptionError("{}: column '{}' has {} values for {} rows in row group {}", path,
+                               column.file_column.name, values.size(), rows, group);
       }
       physical = reader.columns()[static_cast<size_t>(at)].type;
     } else {
@@ -158,17 +159,22 @@ Status ReadFileKeys(const IcebergSchema& schema, const ParquetReader& reader,
   return Status::OK();
 }
 
-Status IndexDataFile(const IcebergSchema& schema, std::string_view bytes, const std::string& path,
+Status IndexDataFile(const IcebergSchema& schema, StoredParquetFile* file, const std::string& path,
                      const std::vector<int64_t>& deleted, KeyIndex* index) {
-  ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader, ParquetReader::Open(bytes, path));
+  const uint32_t number = index->FileNumber(path);
   std::vector<std::string> keys;
-  RETURN_IF_ERROR(ReadFileKeys(schema, *reader, path, &keys));
-  uint32_t file = index->FileNumber(path);
-  std::vector<int64_t> gone = deleted;
-  std::sort(gone.begin(), gone.end());
-  for (size_t r = 0; r < keys.size(); ++r) {
-    if (std::binary_search(gone.begin(), gone.end(), static_cast<int64_t>(r))) continue;
-    RETURN_IF_ERROR(index->Add(keys[r], RowLocation{file, static_cast<int64_t>(r)}));
+  auto gone = deleted.begin();
+  int64_t base = 0;
+  for (size_t g = 0; g < file->num_row_groups(); ++g) {
+    RETURN_IF_ERROR(file->Load(g));
+    RETURN_IF_ERROR(ReadGroupKeys(schema, file->reader(), g, path, &keys));
+    for (size_t r = 0; r < keys.size(); ++r) {
+      const int64_t pos = base + static_cast<int64_t>(r);
+      while (gone != deleted.end() && *gone < pos) ++gone;
+      if (gone != deleted.end() && *gone == pos) continue;
+      RETURN_IF_ERROR(index->Add(keys[r], RowLocation{number, pos}));
+    }
+    base += static_cast<int64_t>(keys.size());
   }
   return Status::OK();
 }

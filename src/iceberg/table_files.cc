@@ -1,5 +1,6 @@
 #include "iceberg/table_files.h"
 
+#include <algorithm>
 #include <random>
 
 #include "format/parquet_writer.h"
@@ -168,6 +169,34 @@ Result<ManifestFile> PutManifest(ObjectStore* store, const std::string& key,
 Result<std::string> GetByUri(ObjectStore* store, const std::string& uri) {
   ASSIGN_OR_RETURN(std::string key, StoreKeyOf(*store, uri));
   return store->Get(key);
+}
+
+Result<StoredParquetFile> StoredParquetFile::Open(ObjectStore* store, const std::string& uri,
+                                                  std::optional<uint64_t> size) {
+  StoredParquetFile f;
+  f.store_ = store;
+  ASSIGN_OR_RETURN(f.key_, StoreKeyOf(*store, uri));
+  if (!size) {
+    ASSIGN_OR_RETURN(ObjectInfo info, store->Head(f.key_));
+    size = info.size;
+  }
+  // One read for the footer in the common case: the last 64 KiB, more when it is longer.
+  constexpr uint64_t kTail = 64 << 10;
+  uint64_t want = std::min<uint64_t>(*size, kTail);
+  ASSIGN_OR_RETURN(std::string tail, store->GetRange(f.key_, *size - want, want));
+  ASSIGN_OR_RETURN(uint32_t footer, ParquetReader::FooterLength(tail, uri));
+  if (uint64_t{footer} + 8 > tail.size() && uint64_t{footer} + 8 <= *size) {
+    want = uint64_t{footer} + 8;
+    ASSIGN_OR_RETURN(tail, store->GetRange(f.key_, *size - want, want));
+  }
+  ASSIGN_OR_RETURN(f.reader_, ParquetReader::OpenTail(std::move(tail), *size, uri));
+  return f;
+}
+
+Status StoredParquetFile::Load(size_t group) {
+  const auto [offset, length] = reader_->RowGroupSpan(group);
+  ASSIGN_OR_RETURN(std::string bytes, store_->GetRange(key_, offset, length));
+  return reader_->LoadRowGroup(group, std::move(bytes));
 }
 
 Result<std::vector<ManifestFile>> ReadSnapshotManifests(ObjectStore* store,

@@ -2,11 +2,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/result.h"
+#include "format/parquet_reader.h"
 #include "format/parquet_writer.h"
 #include "iceberg/iceberg_schema.h"
 #include "iceberg/manifest.h"
@@ -86,6 +89,25 @@ Result<ManifestFile> PutManifest(ObjectStore* store, const std::string& key,
 
 // The bytes of a file of the table, by its full URI (under the store).
 Result<std::string> GetByUri(ObjectStore* store, const std::string& uri);
+
+// A Parquet data file of the table, read one row group at a time: memory holds its footer and
+// the row group last loaded, not the file (which may be target_file_size large).
+class StoredParquetFile {
+ public:
+  // Reads the file's footer (`size`: its length in bytes, when the caller knows it).
+  static Result<StoredParquetFile> Open(ObjectStore* store, const std::string& uri,
+                                        std::optional<uint64_t> size = std::nullopt);
+  const ParquetReader& reader() const { return *reader_; }
+  size_t num_row_groups() const { return reader_->num_row_groups(); }
+  // Reads row group `group`'s bytes; its columns can be read from reader() until the next
+  // call.
+  Status Load(size_t group);
+
+ private:
+  ObjectStore* store_ = nullptr;
+  std::string key_;
+  std::unique_ptr<ParquetReader> reader_;
+};
 
 // The manifests a snapshot (a metadata "snapshots" entry) lists.
 Result<std::vector<ManifestFile>> ReadSnapshotManifests(ObjectStore* store,

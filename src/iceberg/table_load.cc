@@ -1,6 +1,10 @@
 // IcebergTable's full load: rows streamed into data files committed as they close.
 
+#include <map>
+#include <memory>
+
 #include "iceberg/iceberg_table.h"
+#include "iceberg/row_key_log.h"
 #include "iceberg/table_files.h"
 
 namespace binlake {
@@ -16,20 +20,22 @@ Status IcebergTable::LoadRows(
   const std::string schema_json = IcebergSchemaJson(schema_, 0);
   DataFileWriter out(store_, schema_, schema_json, options_.target_file_size,
                      [&] { return data_prefix + NewFileName("data") + ".parquet"; });
-  std::vector<std::vector<std::string>> keys(1);
+  // The keys of the rows of each file not yet committed (index into out.files()), kept on
+  // local disk: a target-size file holds millions of rows.
+  std::map<size_t, std::unique_ptr<RowKeyLog>> keys;
   size_t committed = 0;  // files of `out` already committed
-  auto commit_closed = [&]() -> Status {
+  auto commit = [&](size_t upto, bool done) -> Status {
     std::vector<WrittenFile>& files = out.files();
-    if (files.size() == committed) return Status::OK();
     std::vector<WrittenFile> batch(files.begin() + static_cast<std::ptrdiff_t>(committed),
-                                   files.end());
-    std::vector<std::vector<std::string>> batch_keys(
-        keys.begin() + static_cast<std::ptrdiff_t>(committed),
-        keys.begin() + static_cast<std::ptrdiff_t>(files.size()));
-    RETURN_IF_ERROR(CommitAppend(std::move(batch), batch_keys, summary(false)));
-    for (size_t i = committed; i < files.size(); ++i) keys[i].clear();  // held no longer
-    committed = files.size();
-    return Status::OK();
+                                   files.begin() + static_cast<std::ptrdiff_t>(upto));
+    std::vector<std::unique_ptr<RowKeyLog>> batch_keys;
+    for (size_t i = committed; i < upto; ++i) {
+      auto k = keys.find(i);
+      batch_keys.push_back(k == keys.end() ? nullptr : std::move(k->second));
+      if (k != keys.end()) keys.erase(k);
+    }
+    committed = upto;
+    return CommitAppend(std::move(batch), batch_keys, summary(done));
   };
   RETURN_IF_ERROR(read([&](Row&& source) -> Status {
     Row row;
@@ -38,26 +44,21 @@ Status IcebergTable::LoadRows(
     std::pair<size_t, int64_t> at;
     const size_t closed = out.files().size();
     RETURN_IF_ERROR(out.Append(row, &at));
-    keys[at.first].push_back(std::move(key));
-    ++*rows;
-    if (out.files().size() != closed) {  // the row closed a file
-      keys.emplace_back();
-      return commit_closed();
+    std::unique_ptr<RowKeyLog>& log = keys[at.first];
+    if (!log) {
+      ASSIGN_OR_RETURN(log, RowKeyLog::Create(options_.index_store->dir(), "full load"));
     }
+    RETURN_IF_ERROR(log->Append(key, {static_cast<uint32_t>(at.first), at.second}));
+    ++*rows;
+    if (out.files().size() != closed) return commit(out.files().size(), false);  // a file closed
     return Status::OK();
   }));
   RETURN_IF_ERROR(out.Finish());
-  if (keys.size() < out.files().size()) keys.resize(out.files().size());
-  std::vector<WrittenFile> rest(out.files().begin() + static_cast<std::ptrdiff_t>(committed),
-                                out.files().end());
-  std::vector<std::vector<std::string>> rest_keys(
-      keys.begin() + static_cast<std::ptrdiff_t>(committed),
-      keys.begin() + static_cast<std::ptrdiff_t>(out.files().size()));
-  return CommitAppend(std::move(rest), rest_keys, summary(true));
+  return commit(out.files().size(), true);
 }
 
 Status IcebergTable::CommitAppend(std::vector<WrittenFile> files,
-                                  const std::vector<std::vector<std::string>>& keys,
+                                  const std::vector<std::unique_ptr<RowKeyLog>>& keys,
                                   std::map<std::string, std::string> summary) {
   const int64_t now_ms = clock_->NowMicros() / 1000;
   TableMetadata metadata = BaseMetadata(now_ms);
@@ -85,10 +86,11 @@ Status IcebergTable::CommitAppend(std::vector<WrittenFile> files,
   truncate_ = false;
   schema_dirty_ = false;
   for (size_t i = 0; i < files.size(); ++i) {
-    uint32_t n = index_.FileNumber(files[i].file.path);
-    for (size_t r = 0; r < keys[i].size(); ++r) {
-      RETURN_IF_ERROR(index_.Add(keys[i][r], RowLocation{n, static_cast<int64_t>(r)}));
-    }
+    if (!keys[i]) continue;
+    const uint32_t n = index_.FileNumber(files[i].file.path);
+    RETURN_IF_ERROR(keys[i]->ForEach([&](const std::string& key, FilePosition at, FilePosition) {
+      return index_.Add(key, RowLocation{n, at.second});
+    }));
   }
   return SaveIndex();
 }
