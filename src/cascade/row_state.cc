@@ -562,7 +562,6 @@ Status RowState::Rename(const std::string& from, const std::string& to) {
 Status RowState::Rewind(const BinlogPosition& to) {
   std::map<uint32_t, const Table*> by_number;
   for (const auto& [name, t] : tables_) by_number[t.number] = &t;
-  ASSIGN_OR_RETURN(MDB_txn * txn, env_->Txn());
   uint64_t undone = 0;
   if (!horizon_.empty() && to < horizon_) {
     return FailedPreconditionError(
@@ -571,6 +570,10 @@ Status RowState::Rewind(const BinlogPosition& to) {
   }
   txn_begin_.reset();  // restoring writes no undo of its own
   for (;;) {
+    // Store commits a long rewind part by part (as the changes were): the transaction is
+    // fetched again after it. Each part deletes the undo records it applied, so a rewind cut
+    // short goes on from the rest at the next start.
+    ASSIGN_OR_RETURN(MDB_txn * txn, env_->Txn());
     MDB_cursor* c = nullptr;
     RETURN_IF_ERROR(env_->Check(mdb_cursor_open(txn, undo_, &c), "cursor"));
     MDB_val k, v;
@@ -597,9 +600,9 @@ Status RowState::Rewind(const BinlogPosition& to) {
     if (had) old.emplace(in.substr(1));
     Table fallback{number, {}};
     auto it = by_number.find(number);
-    RETURN_IF_ERROR(Store(it == by_number.end() ? fallback : *it->second, key, old));
     MDB_val dk = Val(uk);
     RETURN_IF_ERROR(env_->Check(mdb_del(txn, undo_, &dk, nullptr), "undo"));
+    RETURN_IF_ERROR(Store(it == by_number.end() ? fallback : *it->second, key, old));
     ++undone;
   }
   if (undone == 0) return Status::OK();

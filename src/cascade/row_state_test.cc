@@ -118,6 +118,40 @@ TEST(RowStateTest, RewindUndoesCommittedTransactionsAcrossARestart) {
   EXPECT_EQ(too_far.code(), StatusCode::kFailedPrecondition) << too_far.ToString();
 }
 
+TEST(RowStateTest, ARewindLongerThanOneCommitUndoesEveryRow) {
+  // Undoing more changes than one write transaction holds commits part by part, as the
+  // changes themselves were; the rewind must go on in the next transaction.
+  std::string dir = testing::TempDir() + "/row-state-long-rewind";
+  std::filesystem::remove_all(dir);
+  TableSchemaPtr t = Schema({0});
+  constexpr int kRows = 45'000;
+  {
+    auto s = std::move(RowState::Open(dir, "state")).value();
+    ASSERT_TRUE(s->Keep("db.t", {{"ref"}}).ok());
+    ASSERT_TRUE(s->BeginTransaction(At(4)).ok());
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(s->Upsert(*t, R(i, 1, "kept")).ok());
+    ASSERT_TRUE(s->EndTransaction(At(10)).ok());
+    ASSERT_TRUE(s->BeginTransaction(At(10)).ok());
+    for (int i = 0; i < kRows; ++i) ASSERT_TRUE(s->Upsert(*t, R(i, 2, "undone")).ok());
+    ASSERT_TRUE(s->EndTransaction(At(20)).ok());
+    ASSERT_TRUE(s->Flush().ok());
+  }
+  auto s = std::move(RowState::Open(dir, "state")).value();
+  ASSERT_TRUE(s->Keep("db.t", {{"ref"}}).ok());
+  Status rewound = s->Rewind(At(10));
+  ASSERT_TRUE(rewound.ok()) << rewound.ToString();
+  EXPECT_EQ(s->position(), At(10));
+  EXPECT_TRUE(FindRef(s.get(), *t, 2).empty());
+  EXPECT_EQ(FindRef(s.get(), *t, 1).size(), 10u);
+  // And it holds across a restart.
+  s.reset();
+  s = std::move(RowState::Open(dir, "state")).value();
+  ASSERT_TRUE(s->Keep("db.t", {{"ref"}}).ok());
+  EXPECT_EQ(s->position(), At(10));
+  EXPECT_TRUE(FindRef(s.get(), *t, 2).empty());
+  EXPECT_EQ(FindRef(s.get(), *t, 1).size(), 10u);
+}
+
 TEST(RowStateTest, ACopyRestoredElsewhereHoldsRowsUndoAndPosition) {
   TableSchemaPtr t = Schema({0});
   auto a = std::move(RowState::Open("", "")).value();

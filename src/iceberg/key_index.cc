@@ -83,10 +83,8 @@ Status KeyIndexStore::MaybeCommit(uint64_t every) {
 
 namespace {
 
-// Changes a write transaction gathers before it is committed to the file. LMDB's commit
-// visits every page the transaction dirtied, mapping each back in with the cached pages
-// around it, so this bounds the pages a commit maps: about a thousand changes.
-constexpr uint64_t kChangesPerCommit = 1024;
+// Changes a write transaction gathers before it is committed to the file.
+constexpr uint64_t kChangesPerCommit = 50'000;
 
 Status Check(int rc, const char* what) {
   if (rc == 0 || rc == MDB_NOTFOUND) return Status::OK();
