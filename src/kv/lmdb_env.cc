@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -104,14 +103,6 @@ Status LmdbEnv::Check(int rc, std::string_view op) const {
 }
 
 Result<MDB_txn*> LmdbEnv::Txn() {
-  // Every read and write starts here: every so many accesses, the mapped pages are released
-  // once the process's file-backed resident memory passes kMappedLimit, so that one long
-  // transaction (a commit touching keys all over a large index, LMDB's own free-page
-  // bookkeeping) cannot map a large file in whole.
-  if (++accesses_ >= kAccessesPerCheck) {
-    accesses_ = 0;
-    if (MappedResidentBytes() > kMappedLimit) ReleasePages();
-  }
   if (txn_) return txn_;
   int rc = mdb_txn_begin(env_, nullptr, 0, &txn_);
   if (rc != 0) {
@@ -149,39 +140,23 @@ Status LmdbEnv::Commit() {
   int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;
   RETURN_IF_ERROR(Check(rc, "commit"));
-  ReleasePages();
+  // The committed pages are in the file (the kernel's page cache) now: unmap them from this
+  // process, so that its resident memory holds only the pages the next changes touch rather
+  // than every page ever touched. They map back in from the page cache on the next access.
+  DropMapped();
   return Status::OK();
 }
 
-uint64_t LmdbEnv::MappedResidentBytes() {
-  // /proc/self/statm: size, resident and shared (file-backed resident) pages, ...
-  static const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-  char buf[128];
-  const ssize_t n = fd < 0 ? -1 : ::pread(fd, buf, sizeof buf - 1, 0);
-  if (n <= 0) return UINT64_MAX;  // unknown: release
-  buf[n] = '\0';
-  unsigned long long size = 0, resident = 0, shared = 0;
-  if (std::sscanf(buf, "%llu %llu %llu", &size, &resident, &shared) != 3) return UINT64_MAX;
-  return shared * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-}
-
-void LmdbEnv::ReleasePages() {
-  // The file is mapped shared (MDB_WRITEMAP writes into the mapping itself), so every page,
-  // committed or written by the open transaction, lives in the kernel's page cache: dropping
-  // it from this process's page tables loses nothing, and the next access maps it back in.
-  // The whole mapping, not only up to the last committed page: an open transaction's new
-  // pages lie past it. Unpopulated stretches cost the kernel next to nothing.
-  DropMapped();
-}
-
 void LmdbEnv::DropMapped() const {
+  // The file is mapped shared: its pages live in the page cache whatever this process's page
+  // tables hold. The whole mapping: unpopulated stretches cost the kernel next to nothing.
   if (map_ != nullptr) ::madvise(map_, map_size_, MADV_DONTNEED);
 }
 
 Status LmdbEnv::CopyTo(int fd) const {
-  // LMDB's copy reads every page through the map, and the kernel maps 16 cached pages per
-  // fault: a helper drops them from resident memory every 2 ms, so copying a large file does
-  // not map it whole.
+  // LMDB's copy reads every page through the map (and the kernel maps 16 cached pages per
+  // fault): a helper drops them from resident memory every 2 ms, so copying a large file
+  // does not map it whole.
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;

@@ -2,7 +2,6 @@
 
 #include <lmdb.h>
 
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,10 +21,9 @@ namespace binlake {
 //   - a named environment (<parent>/<name>) is kept across runs and locked (flock) so that one
 //     process uses it; an unnamed one, or a named one another process holds, is a fresh
 //     folder removed with the object;
-//   - the mapped pages are released from the process's resident memory after each commit, and
-//     within a transaction whenever the process's file-backed resident memory passes
-//     kMappedLimit (they stay in the kernel's page cache, reclaimable): however large the
-//     file and however long the transaction, the process maps a few tens of MiB of it.
+//   - after each commit the committed pages are released from the process's resident memory
+//     (they stay in the kernel's page cache), so a process touching a large index holds only
+//     the pages of its open transaction.
 //
 // One write transaction at a time, begun on demand; reads go through it too. Not
 // thread-safe: the thread that owns the object does everything.
@@ -53,8 +51,8 @@ class LmdbEnv {
   // Drops the open transaction's changes.
   void Abort();
   // Writes a compact copy of the committed content to `fd`, in LMDB's file format, as of one
-  // moment. May run on another thread while the owner writes (it reads a snapshot). Its
-  // pages are dropped from resident memory every 2 ms as it reads them.
+  // moment. May run on another thread while the owner writes (it reads a snapshot). The
+  // pages it reads are dropped from resident memory as it goes.
   Status CopyTo(int fd) const;
   // Replaces the whole content with that of a copy CopyTo wrote (the file at `path`), in
   // transactions of bounded size, and commits. The copy must have the same databases.
@@ -71,21 +69,10 @@ class LmdbEnv {
   static std::string BootId();
 
  private:
-  // Transaction accesses (Txn calls) between two looks at the process's file-backed
-  // resident memory, and how much of it makes a look release the mapped pages. An access maps
-  // up to about 1 MiB (a dozen page faults, and the kernel maps 16 cached pages around each),
-  // so a look every 16 accesses keeps the mapped share near the limit.
-  static constexpr uint32_t kAccessesPerCheck = 16;
-  static constexpr uint64_t kMappedLimit = 48ull << 20;
-
   LmdbEnv() = default;
   void FindMap();
-  // Drops the file's pages from this process's page tables (see Txn); DropMapped does only
-  // that, from any thread.
-  void ReleasePages();
+  // Drops the file's pages from this process's page tables (from any thread).
   void DropMapped() const;
-  // The process's file-backed resident memory (all mappings, the binary's too).
-  static uint64_t MappedResidentBytes();
 
   MDB_env* env_ = nullptr;
   MDB_txn* txn_ = nullptr;
@@ -97,7 +84,6 @@ class LmdbEnv {
   int lock_fd_ = -1;
   void* map_ = nullptr;  // the file's mapping, released after each commit
   size_t map_size_ = 0;
-  uint32_t accesses_ = 0;  // Txn calls since the last look (see Txn)
 };
 
 // The folder name of a kept environment of `kind` for `owner` (a lake's URL): kind, '-', and
