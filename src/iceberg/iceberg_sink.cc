@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/logging.h"
+#include "common/memory.h"
 #include "model/ddl.h"
 
 namespace binlake {
@@ -372,7 +373,8 @@ Status IcebergSink::CommitAll(const BinlogPosition& position, const std::string&
       RETURN_IF_ERROR(Cleanup(name, &t));
     }
   }
-  pending_bytes_ = 0;  // every table's changes are in their snapshots now
+  pending_bytes_ = 0;   // every table's changes are in their snapshots now
+  ReleaseFreeMemory();  // the pending rows just freed
   if (committed_ && *committed_ == position) return Status::OK();
   nlohmann::ordered_json j{{"format", 1},
                            {"position", {{"file", position.file}, {"offset", position.offset}}},

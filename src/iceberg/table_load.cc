@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 
+#include "common/memory.h"
 #include "iceberg/iceberg_table.h"
 #include "iceberg/row_key_log.h"
 #include "iceberg/table_files.h"
@@ -35,7 +36,9 @@ Status IcebergTable::LoadRows(
       if (k != keys.end()) keys.erase(k);
     }
     committed = upto;
-    return CommitAppend(std::move(batch), batch_keys, summary(done));
+    RETURN_IF_ERROR(CommitAppend(std::move(batch), batch_keys, summary(done)));
+    ReleaseFreeMemory();  // the closed file's buffers
+    return Status::OK();
   };
   RETURN_IF_ERROR(read([&](Row&& source) -> Status {
     Row row;
