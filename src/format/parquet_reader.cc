@@ -277,6 +277,7 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::OpenTail(std::string tail,
 }
 
 std::pair<uint64_t, uint64_t> ParquetReader::RowGroupSpan(size_t group) const {
+  if (group >= row_groups_.size()) return {0, 0};
   uint64_t from = UINT64_MAX, to = 0;
   for (const Chunk& c : row_groups_[group]) {
     from = std::min(from, static_cast<uint64_t>(c.offset));
@@ -287,6 +288,10 @@ std::pair<uint64_t, uint64_t> ParquetReader::RowGroupSpan(size_t group) const {
 }
 
 Status ParquetReader::LoadRowGroup(size_t group, std::string bytes) {
+  if (group >= row_groups_.size()) {
+    return InvalidArgumentError("{} has {} row groups; there is no row group {}", origin_,
+                                row_groups_.size(), group);
+  }
   const auto [offset, length] = RowGroupSpan(group);
   if (bytes.size() != length) {
     return CorruptionError("{}: row group {} spans {} bytes, {} were read", origin_, group, length,

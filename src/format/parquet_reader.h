@@ -44,7 +44,7 @@ class ParquetReader {
   static Result<std::unique_ptr<ParquetReader>> OpenTail(std::string tail, uint64_t file_size,
                                                          std::string origin);
   // The bytes [offset, offset + length) of the file that row group `group`'s column chunks
-  // span.
+  // span ({0, 0} for a group the file lacks).
   std::pair<uint64_t, uint64_t> RowGroupSpan(size_t group) const;
   // Gives a reader opened by OpenTail the bytes RowGroupSpan(group) named (it keeps them,
   // dropping those of the previous row group).

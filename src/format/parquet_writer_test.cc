@@ -218,6 +218,7 @@ TEST(ParquetReaderTest, ReadsALargeFileRowGroupByRowGroupFromItsTail) {
       EXPECT_FALSE((*tail)->ReadColumnGroup(0, g - 1, &got).ok());
     }
   }
+  EXPECT_EQ((*tail)->LoadRowGroup(4, "").code(), StatusCode::kInvalidArgument);
   // A tail shorter than the footer, or a file that is not Parquet, is refused by name.
   auto short_tail = ParquetReader::OpenTail(file.substr(file.size() - 20), file.size(), "short");
   EXPECT_EQ(short_tail.status().code(), StatusCode::kCorruption);

@@ -85,6 +85,7 @@ Result<bool> IcebergTable::StartCompaction() {
   in.plans = plans_;
   in.schema_json = loaded_->metadata.CurrentSchema()->dump();
   in.target_file_size = options_.target_file_size;
+  in.row_group_bytes = options_.row_group_bytes;
   job->key_prefix =
       fmt::format("{}/data/data-{}-c{}-", options_.table_key, run_id_, ++job_counter_);
   in.new_data_key = [prefix = job->key_prefix, n = 0]() mutable {

@@ -142,7 +142,7 @@ Result<RewriteOutput> RewriteDataFiles(const RewriteInput& input) {
     RETURN_IF_ERROR(ReadPositionDeletes(bytes, uri, &deleted));
   }
   DataFileWriter writer(input.store, input.schema, input.schema_json, input.target_file_size,
-                        input.new_data_key);
+                        input.row_group_bytes, input.new_data_key);
   const size_t columns = input.schema.columns.size();
   std::vector<std::string> keys;
   std::vector<std::vector<std::optional<std::string>>> values(columns);

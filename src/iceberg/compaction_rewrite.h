@@ -29,6 +29,7 @@ struct RewriteInput {
   std::vector<ParquetColumnPlan> plans;
   std::string schema_json;
   uint64_t target_file_size = 0;
+  uint64_t row_group_bytes = 0;
   std::function<std::string()> new_data_key;  // called on the rewriting thread only
   // The data files to rewrite (URIs) and their sizes, and every position-delete file of the
   // snapshot that may hold positions of them (URIs): a row is live unless one of these

@@ -534,6 +534,7 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
   // the store.
   std::vector<std::pair<size_t, int64_t>> append_at(plan->appends.size());  // (file, position)
   DataFileWriter data(store_, schema_, schema_json, options_.target_file_size,
+                      options_.row_group_bytes,
                       [&] { return data_prefix + NewFileName("data") + ".parquet"; });
   for (size_t i = 0; i < plan->appends.size(); ++i) {
     RETURN_IF_ERROR_CTX(data.Append(*plan->appends[i], &append_at[i]), "iceberg table {}",

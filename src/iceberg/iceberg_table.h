@@ -34,6 +34,9 @@ struct IcebergTableOptions {
   std::string table_key;
   // A data file is closed once it would pass this many bytes.
   uint64_t target_file_size = 128ull << 20;
+  // A data file's row group is closed at this many bytes of values (tests make it small, to
+  // get files of many row groups).
+  uint64_t row_group_bytes = IcebergParquetOptions().row_group_bytes;
   // Manifests a snapshot may list before a commit merges them (and drops data files whose
   // every row is deleted, with their delete files).
   int max_manifests = 16;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include "common/logging.h"
 #include "format/parquet_writer.h"
 #include "iceberg/catalog.h"
 
@@ -48,7 +49,7 @@ int64_t NewSnapshotId() {
 
 DataFileWriter::DataFileWriter(ObjectStore* store, const IcebergSchema& schema,
                                const std::string& schema_json, uint64_t target_size,
-                               std::function<std::string()> new_key)
+                               uint64_t row_group_bytes, std::function<std::string()> new_key)
     : store_(store), target_size_(target_size), new_key_(std::move(new_key)) {
   for (const auto& c : schema.columns) {
     columns_.push_back(&c);
@@ -56,6 +57,7 @@ DataFileWriter::DataFileWriter(ObjectStore* store, const IcebergSchema& schema,
     file_columns_.back().nullable = !c.required;
   }
   options_ = IcebergParquetOptions();
+  options_.row_group_bytes = row_group_bytes;
   options_.key_value_metadata = {{"iceberg.schema", schema_json}};
 }
 
@@ -171,25 +173,50 @@ Result<std::string> GetByUri(ObjectStore* store, const std::string& uri) {
   return store->Get(key);
 }
 
+namespace {
+
+// A reader of the Parquet object `key` of `size` bytes, from its footer.
+Result<std::unique_ptr<ParquetReader>> OpenFooter(ObjectStore* store, const std::string& key,
+                                                  const std::string& uri, uint64_t size) {
+  // One read for the footer in the common case: the last 64 KiB, more when it is longer.
+  constexpr uint64_t kTail = 64 << 10;
+  uint64_t want = std::min<uint64_t>(size, kTail);
+  ASSIGN_OR_RETURN(std::string tail, store->GetRange(key, size - want, want));
+  ASSIGN_OR_RETURN(uint32_t footer, ParquetReader::FooterLength(tail, uri));
+  if (uint64_t{footer} + 8 > tail.size() && uint64_t{footer} + 8 <= size) {
+    want = uint64_t{footer} + 8;
+    ASSIGN_OR_RETURN(tail, store->GetRange(key, size - want, want));
+  }
+  return ParquetReader::OpenTail(std::move(tail), size, uri);
+}
+
+}  // namespace
+
 Result<StoredParquetFile> StoredParquetFile::Open(ObjectStore* store, const std::string& uri,
                                                   std::optional<uint64_t> size) {
   StoredParquetFile f;
   f.store_ = store;
   ASSIGN_OR_RETURN(f.key_, StoreKeyOf(*store, uri));
-  if (!size) {
+  if (size) {
+    Result<std::unique_ptr<ParquetReader>> r = OpenFooter(store, f.key_, uri, *size);
+    if (r.ok()) {
+      f.reader_ = std::move(*r);
+      return f;
+    }
+    // The size came from a manifest: when the object's own differs, the manifest is wrong
+    // (another writer's bug) and the object is read as it is.
+    ASSIGN_OR_RETURN(ObjectInfo info, store->Head(f.key_));
+    if (info.size == *size) return r.status();
+    LOG_WARN(
+        "{}: the table's manifest gives {} bytes but the object holds {}; reading the "
+        "object as it is (the manifest's writer recorded a wrong file_size_in_bytes)",
+        uri, *size, info.size);
+    size = info.size;
+  } else {
     ASSIGN_OR_RETURN(ObjectInfo info, store->Head(f.key_));
     size = info.size;
   }
-  // One read for the footer in the common case: the last 64 KiB, more when it is longer.
-  constexpr uint64_t kTail = 64 << 10;
-  uint64_t want = std::min<uint64_t>(*size, kTail);
-  ASSIGN_OR_RETURN(std::string tail, store->GetRange(f.key_, *size - want, want));
-  ASSIGN_OR_RETURN(uint32_t footer, ParquetReader::FooterLength(tail, uri));
-  if (uint64_t{footer} + 8 > tail.size() && uint64_t{footer} + 8 <= *size) {
-    want = uint64_t{footer} + 8;
-    ASSIGN_OR_RETURN(tail, store->GetRange(f.key_, *size - want, want));
-  }
-  ASSIGN_OR_RETURN(f.reader_, ParquetReader::OpenTail(std::move(tail), *size, uri));
+  ASSIGN_OR_RETURN(f.reader_, OpenFooter(store, f.key_, uri, *size));
   return f;
 }
 

@@ -38,9 +38,11 @@ struct WrittenFile {
 // objects once listed in files(); an abandoned writer aborts its open file. Not thread-safe.
 class DataFileWriter {
  public:
-  // `store` and `schema` must outlive the writer; new_key() names each file (a store key).
+  // `store` and `schema` must outlive the writer; new_key() names each file (a store key). A
+  // row group closes at `row_group_bytes` of values.
   DataFileWriter(ObjectStore* store, const IcebergSchema& schema, const std::string& schema_json,
-                 uint64_t target_size, std::function<std::string()> new_key);
+                 uint64_t target_size, uint64_t row_group_bytes,
+                 std::function<std::string()> new_key);
   ~DataFileWriter();
 
   // Appends a row; *at is (index into files(), position in that file).

@@ -20,6 +20,7 @@ Status IcebergTable::LoadRows(
   // The schema the files carry is the one the first commit makes current.
   const std::string schema_json = IcebergSchemaJson(schema_, 0);
   DataFileWriter out(store_, schema_, schema_json, options_.target_file_size,
+                     options_.row_group_bytes,
                      [&] { return data_prefix + NewFileName("data") + ".parquet"; });
   // The keys of the rows of each file not yet committed (index into out.files()), kept on
   // local disk: a target-size file holds millions of rows.
