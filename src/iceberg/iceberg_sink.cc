@@ -355,9 +355,11 @@ Status IcebergSink::CommitTable(TableState* t, const BinlogPosition& position,
 
 Status IcebergSink::CommitAll(const BinlogPosition& position, const std::string& gtid_set) {
   last_commit_us_ = clock_->MonotonicMicros();
+  bool freed = false;  // pending rows were committed (and freed)
   for (auto& [name, t] : tables_) {
     if (t.dirty) {
       RETURN_IF_ERROR_CTX(CommitTable(&t, position, gtid_set), "iceberg table {}", name);
+      freed = true;
     } else if (t.table->compaction_prefix().empty()) {
       continue;  // nothing new, no rewrite to commit
     }
@@ -373,8 +375,8 @@ Status IcebergSink::CommitAll(const BinlogPosition& position, const std::string&
       RETURN_IF_ERROR(Cleanup(name, &t));
     }
   }
-  pending_bytes_ = 0;   // every table's changes are in their snapshots now
-  ReleaseFreeMemory();  // the pending rows just freed
+  pending_bytes_ = 0;  // every table's changes are in their snapshots now
+  if (freed) ReleaseFreeMemory();
   if (committed_ && *committed_ == position) return Status::OK();
   nlohmann::ordered_json j{{"format", 1},
                            {"position", {{"file", position.file}, {"offset", position.offset}}},

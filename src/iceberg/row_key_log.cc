@@ -48,8 +48,11 @@ RowKeyLog::~RowKeyLog() {
 }
 
 Status RowKeyLog::Failed(const char* what) const {
-  return ResourceExhaustedError("{}: {} the rows' keys in {}: {} (is the disk of spill.dir full?)",
-                                what_, what, dir_, std::strerror(errno));
+  // A short read without an error: the unnamed file lost bytes under it (not errno's doing).
+  const bool cut_short = file_ != nullptr && std::feof(file_) && !std::ferror(file_);
+  return ResourceExhaustedError(
+      "{}: {} the rows' keys in {}: {} (check that spill.dir exists, is writable and has room)",
+      what_, what, dir_, cut_short ? "the file ended early" : std::strerror(errno));
 }
 
 Status RowKeyLog::Append(const std::string& key, FilePosition at, FilePosition from) {
