@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <memory>
+
 #include "binlog/binlog_file_reader.h"
 #include "binlog/event_stream.h"
 #include "binlog/event_type.h"
@@ -60,17 +62,19 @@ std::string Fde(bool crc) {
 // A file of events; returns decoded events (or the first error).
 struct Decoded {
   std::vector<std::string> types;
-  std::vector<Event> events;
+  std::vector<Event> events;  // their views point into `file`
   Status status;
+  std::unique_ptr<std::string> file;
 };
 
 Decoded DecodeFile(const std::vector<std::string>& events) {
-  std::string file(
+  Decoded d;
+  d.file = std::make_unique<std::string>(
       "\xfe"
       "bin",
       4);
+  std::string& file = *d.file;
   for (const auto& e : events) file += e;
-  Decoded d;
   auto reader = BinlogFileReader::FromBuffer(file, "t.000001");
   EventStream stream(reader->get());
   while (true) {

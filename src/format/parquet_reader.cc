@@ -13,24 +13,35 @@ namespace {
 
 // A value of the Thrift compact protocol, parsed generically: structs keep their fields by
 // id, lists their elements; binary values point into the file.
+struct TField;
+
 struct TValue {
   uint8_t type = 0;
   int64_t i = 0;
   std::string_view bin;
-  std::vector<std::pair<int16_t, TValue>> fields;
+  // A struct's fields (a vector of a type still incomplete here: allowed for std::vector, not
+  // for a std::pair holding TValue).
+  std::vector<TField> fields;
   std::vector<TValue> elems;
 
-  const TValue* Field(int16_t id) const {
-    for (const auto& [fid, v] : fields) {
-      if (fid == id) return &v;
-    }
-    return nullptr;
-  }
+  const TValue* Field(int16_t id) const;
   int64_t Int(int16_t id, int64_t fallback = 0) const {
     const TValue* f = Field(id);
     return f ? f->i : fallback;
   }
 };
+
+struct TField {
+  int16_t id = 0;
+  TValue value;
+};
+
+const TValue* TValue::Field(int16_t id) const {
+  for (const TField& f : fields) {
+    if (f.id == id) return &f.value;
+  }
+  return nullptr;
+}
 
 class ThriftParser {
  public:
@@ -55,7 +66,7 @@ class ThriftParser {
       last = id;
       TValue v;
       RETURN_IF_ERROR(Value(type, &v, depth + 1));
-      out->fields.emplace_back(id, std::move(v));
+      out->fields.push_back(TField{id, std::move(v)});
     }
   }
 

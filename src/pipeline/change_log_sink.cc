@@ -260,7 +260,9 @@ Status ChangeLogSink::Begin(const TransactionBegin& begin) {
     }
   }
   if (!batch_) {
-    batch_.emplace();
+    // Batch{}: Clang does not see a nested class with member initializers as default
+    // constructible inside its enclosing class, where std::optional<Batch> is declared.
+    batch_.emplace(Batch{});
     batch_->opened_us = clock_->MonotonicMicros();
     batch_->window_ms = replay_ ? replay_->window_ms : window;
     batch_->end = checkpoint_.position;
