@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the binlog decoder with libFuzzer for N seconds (default 60):
 #   scripts/fuzz.sh [SECONDS]
-# Builds /work/main/build-fuzz (or $BUILD_DIR) with clang++, ASan and UBSan, seeds a corpus from
+# Builds $BUILD_DIR (default build-fuzz) as the clang ASan/UBSan build of
+# scripts/lib/sanitized-build.sh (the one scripts/sanitize.sh uses), seeds a corpus from
 # ../shared/fixtures/binlogs, and runs binlog_fuzzer. Crash inputs land in BUILD_DIR/crashes.
 # Exits 0 when nothing was found, 1 on a crash, sanitizer report, hang or build failure, and
 # 77 (ctest's "skipped" for the `binlog_fuzz` test) when clang++ is not installed.
@@ -9,17 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 build="${BUILD_DIR:-$PWD/build-fuzz}"
-if ! command -v clang++ >/dev/null || ! command -v clang >/dev/null; then
-  echo "fuzz: skipped: clang/clang++ not found; the libFuzzer target needs clang" \
-    "(apt-get install clang, as scripts/install-deps.sh does)" >&2
-  exit 77
-fi
-# -O1 with line tables: the usual fuzzing build, and about half the compile time of -O2 -g.
-cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang \
-  -DCMAKE_BUILD_TYPE=None -DBINLAKE_FUZZ=ON -DBINLAKE_WERROR=OFF \
-  -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only -fsanitize=fuzzer-no-link,address,undefined \
--fno-sanitize-recover=undefined" \
-  >/dev/null
+. scripts/lib/sanitized-build.sh
+sanitized_configure || exit $?
 ninja -C "$build" -j2 binlog_fuzzer
 corpus="$build/corpus"
 mkdir -p "$corpus" "$build/crashes"
