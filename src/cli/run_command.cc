@@ -2,9 +2,13 @@
 // SIGTERM/SIGINT.
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <string>
+#include <thread>
 
 #include "checkpoint/writer_lease.h"
 #include "cli/args.h"
@@ -22,6 +26,18 @@ namespace {
 std::atomic<bool> g_stop{false};
 
 void OnSignal(int) { g_stop.store(true); }
+
+void LogRunStats(const Replicator& replicator) {
+  for (const FullLoadStats& l : replicator.load_stats()) {
+    LOG_INFO("{}: full load {}, {} rows in {} LOAD files{}", l.table, l.state, l.rows, l.files,
+             l.finished_ms > l.started_ms && l.state == "done"
+                 ? fmt::format(" ({:.1f} s)", (l.finished_ms - l.started_ms) / 1000.0)
+                 : "");
+  }
+  for (const auto& [table, st] : replicator.sink().stats()) {
+    LOG_INFO("{}: {} inserts, {} updates, {} deletes", table, st.inserts, st.updates, st.deletes);
+  }
+}
 
 }  // namespace
 
@@ -59,14 +75,10 @@ int RunCommand(const std::vector<std::string>& argv) {
       WriterLease::Acquire(store->get(), Clock::System(), lease_options);
   if (!lease.ok()) return Fail(lease.status());
   (*lease)->OnLost([] { g_stop.store(true); });
-  Result<std::unique_ptr<Replicator>> replicator =
-      Replicator::Create(*config, store->get(), Clock::System());
-  if (!replicator.ok()) return Fail(replicator.status());
   // /metrics and /healthz, when asked for (docs/metrics.md).
   Metrics metrics;
   std::unique_ptr<MetricsServer> metrics_server;
   if (!config->metrics_listen.empty()) {
-    (*replicator)->SetMetrics(&metrics);
     Clock* clock = Clock::System();
     Result<std::unique_ptr<MetricsServer>> server = MetricsServer::Start(
         config->metrics_listen, &metrics, [clock] { return clock->MonotonicMicros(); });
@@ -83,19 +95,58 @@ int RunCommand(const std::vector<std::string>& argv) {
   run.stop_at_end = args->Has("--stop-at-end");
   run.stop_requested = &g_stop;
   run.progress_bars = isatty(STDERR_FILENO) && !config->log.json;
-  Status s = (*replicator)->Run(run);
-  for (const FullLoadStats& l : (*replicator)->load_stats()) {
-    LOG_INFO("{}: full load {}, {} rows in {} LOAD files{}", l.table, l.state, l.rows, l.files,
-             l.finished_ms > l.started_ms && l.state == "done"
-                 ? fmt::format(" ({:.1f} s)", (l.finished_ms - l.started_ms) / 1000.0)
-                 : "");
-  }
-  for (const auto& [table, st] : (*replicator)->sink().stats()) {
-    LOG_INFO("{}: {} inserts, {} updates, {} deletes", table, st.inserts, st.updates, st.deletes);
+  // A run stopped by an error worth retrying starts again from the lake's checkpoint
+  // (config `recovery`); errors at the first start are reported at once.
+  const Config::Recovery& recovery = config->recovery;
+  std::unique_ptr<Replicator> replicator;
+  Status s;
+  int64_t failures = 0;  // recoverable failures in a row
+  for (bool first = true;; first = false) {
+    replicator.reset();  // the previous run's connections, files and state go first
+    Result<std::unique_ptr<Replicator>> created =
+        Replicator::Create(*config, store->get(), Clock::System());
+    if (!created.ok() && first) return Fail(created.status());
+    if (created.ok()) {
+      replicator = std::move(created).value();
+      if (metrics_server) replicator->SetMetrics(&metrics);
+      const std::string from = replicator->sink().checkpoint().position.ToString();
+      s = replicator->Run(run);
+      LogRunStats(*replicator);
+      if (replicator->sink().checkpoint().position.ToString() != from) failures = 0;
+    } else {
+      s = created.status();
+    }
+    if (s.ok() || !s.IsRetryable() || g_stop.load() || (*lease)->lost()) break;
+    if (recovery.attempts >= 0 && failures >= recovery.attempts) break;
+    ++failures;
+    const int64_t wait_ms = std::min(recovery.max_interval_ms,
+                                     recovery.interval_ms << std::min<int64_t>(failures - 1, 20));
+    LOG_WARN(
+        "the run stopped on an error worth retrying: {}. Starting again from the lake's "
+        "checkpoint in {:.1f} s (restart {} of {}, config recovery.attempts)",
+        s.ToString(), wait_ms / 1000.0, failures,
+        recovery.attempts < 0 ? std::string("unlimited") : std::to_string(recovery.attempts));
+    for (int64_t waited = 0; waited < wait_ms && !g_stop.load(); waited += 50) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (g_stop.load()) break;
   }
   if ((*lease)->lost()) return Fail(FailedPreconditionError("{}", (*lease)->reason()));
-  if (!s.ok()) return Fail(s);
-  LOG_INFO("stopped at {}", (*replicator)->sink().checkpoint().position.ToString());
+  if (!s.ok() && s.IsRetryable()) {
+    // The store or the source stayed unreachable past every retry budget.
+    s = Status(s.code(),
+               s.message() +
+                   ". Nothing is lost: the lake is at its last checkpoint and the next run "
+                   "resumes there once the server answers (retry budgets: target.s3.max_attempts, "
+                   "source.reconnect_attempts, recovery.attempts)");
+  }
+  if (!s.ok()) {
+    // The error is the last line an operator sees: the lease's release may log before it.
+    replicator.reset();
+    lease->reset();
+    return Fail(s);
+  }
+  LOG_INFO("stopped at {}", replicator->sink().checkpoint().position.ToString());
   return 0;
 }
 

@@ -28,6 +28,11 @@ S3Options ToS3Options(const S3Config& c) {
   o.canned_acl = c.canned_acl;
   o.expected_bucket_owner = c.expected_bucket_owner;
   o.part_size = c.multipart_part_size;
+  o.max_attempts = static_cast<int>(c.max_attempts);
+  o.initial_backoff_micros = c.retry_interval_ms * 1000;
+  o.max_backoff_micros = c.retry_max_interval_ms * 1000;
+  o.connect_timeout_ms = c.connect_timeout_ms;
+  o.request_timeout_ms = c.request_timeout_ms;
   return o;
 }
 

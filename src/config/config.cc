@@ -298,6 +298,21 @@ Status ParseTarget(Section& s, TargetConfig* c) {
   RETURN_IF_ERROR(s3.Choice("canned_acl", kAcls, &acl));
   if (acl >= 0) o.canned_acl = std::string(kAcls[static_cast<size_t>(acl)]);
   RETURN_IF_ERROR(s3.String("expected_bucket_owner", &o.expected_bucket_owner));
+  RETURN_IF_ERROR(s3.Integer("max_attempts", &o.max_attempts, 1, 100));
+  RETURN_IF_ERROR(s3.DurationMs("retry_interval", &o.retry_interval_ms));
+  RETURN_IF_ERROR(s3.DurationMs("retry_max_interval", &o.retry_max_interval_ms));
+  RETURN_IF_ERROR(s3.DurationMs("connect_timeout", &o.connect_timeout_ms));
+  RETURN_IF_ERROR(s3.DurationMs("request_timeout", &o.request_timeout_ms));
+  if (o.retry_max_interval_ms < o.retry_interval_ms) {
+    return InvalidArgumentError(
+        "target.s3.retry_max_interval ({} ms) is shorter than target.s3.retry_interval ({} ms); "
+        "make it at least as long",
+        o.retry_max_interval_ms, o.retry_interval_ms);
+  }
+  if (o.connect_timeout_ms <= 0 || o.request_timeout_ms <= 0) {
+    return InvalidArgumentError(
+        "target.s3.connect_timeout and target.s3.request_timeout must be longer than 0");
+  }
   if (!o.expected_bucket_owner.empty() &&
       (o.expected_bucket_owner.size() != 12 ||
        !std::all_of(o.expected_bucket_owner.begin(), o.expected_bucket_owner.end(),
@@ -584,6 +599,17 @@ Status ParseRoot(Section& root, const std::string& base_dir, Config* c) {
         "every third of it",
         c->lease_ttl_ms);
   }
+  ASSIGN_OR_RETURN(Section recovery, root.Child("recovery"));
+  RETURN_IF_ERROR(recovery.Integer("attempts", &c->recovery.attempts, -1, 1'000'000));
+  RETURN_IF_ERROR(recovery.DurationMs("interval", &c->recovery.interval_ms));
+  RETURN_IF_ERROR(recovery.DurationMs("max_interval", &c->recovery.max_interval_ms));
+  if (c->recovery.max_interval_ms < c->recovery.interval_ms) {
+    return InvalidArgumentError(
+        "recovery.max_interval ({} ms) is shorter than recovery.interval ({} ms); make it at "
+        "least as long",
+        c->recovery.max_interval_ms, c->recovery.interval_ms);
+  }
+  RETURN_IF_ERROR(recovery.CheckNoUnknownKeys());
   return root.CheckNoUnknownKeys();
 }
 

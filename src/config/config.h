@@ -56,6 +56,15 @@ struct S3Config {
   std::string canned_acl;
   // x-amz-expected-bucket-owner on every request: the account id that must own the bucket.
   std::string expected_bucket_owner;
+  // Retries of one request on connection errors, timeouts, 5xx and throttling (SlowDown):
+  // attempts in all, first included, with a random wait below retry_interval, doubled per
+  // retry up to retry_max_interval. When a request still fails the run stops; the lake stays
+  // at its checkpoint and the next run resumes there.
+  int64_t max_attempts = 6;
+  int64_t retry_interval_ms = 100;
+  int64_t retry_max_interval_ms = 20'000;
+  int64_t connect_timeout_ms = 10'000;
+  int64_t request_timeout_ms = 600'000;
 };
 
 struct TargetConfig {
@@ -230,6 +239,16 @@ struct Config {
   // third of this; a lease not renewed for this long belongs to a dead writer and may be taken
   // over. A second binlake on the same lake stops while the lease is live.
   int64_t lease_ttl_ms = 30'000;
+  // recovery: a run stopped by an error worth retrying (the store or the source unreachable
+  // past their own retries, a timeout, throttling) starts again from the lake's checkpoint
+  // after `interval`, doubled per failure in a row up to `max_interval`; after `attempts`
+  // failures in a row (-1: never) binlake exits with the error. A restart that moved the
+  // checkpoint on starts the count over.
+  struct Recovery {
+    int64_t attempts = 5;
+    int64_t interval_ms = 5'000;
+    int64_t max_interval_ms = 300'000;
+  } recovery;
   // Read from a `dms:` section, for one log line at start: the DMS settings accepted without
   // effect (with why), and the keys of this file that override a DMS setting.
   std::vector<std::string> notes;

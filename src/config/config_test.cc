@@ -134,6 +134,48 @@ log: {level: debug, json: true}
   EXPECT_EQ(c->log.level, "debug");
 }
 
+TEST(ConfigTest, S3RetriesAndTimeouts) {
+  Result<Config> c = ParseConfig(R"(
+target:
+  url: s3://b/p
+  s3: {max_attempts: 3, retry_interval: 50ms, retry_max_interval: 2s, connect_timeout: 3s,
+       request_timeout: 90s}
+)");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->target.s3.max_attempts, 3);
+  EXPECT_EQ(c->target.s3.retry_interval_ms, 50);
+  EXPECT_EQ(c->target.s3.retry_max_interval_ms, 2000);
+  EXPECT_EQ(c->target.s3.connect_timeout_ms, 3000);
+  EXPECT_EQ(c->target.s3.request_timeout_ms, 90'000);
+
+  auto msg = [](const char* yaml) { return ParseConfig(yaml).status().ToString(); };
+  EXPECT_NE(msg("target: {url: s3://b/p, s3: {max_attempts: 0}}\n").find("max_attempts"),
+            std::string::npos);
+  EXPECT_NE(msg("target: {url: s3://b/p, s3: {retry_interval: 5s, retry_max_interval: 1s}}\n")
+                .find("retry_max_interval (1000 ms) is shorter than target.s3.retry_interval"),
+            std::string::npos);
+  EXPECT_NE(msg("target: {url: s3://b/p, s3: {request_timeout: 0s}}\n").find("longer than 0"),
+            std::string::npos);
+}
+
+TEST(ConfigTest, Recovery) {
+  Result<Config> d = ParseConfig("target: {url: file:///l}\n");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->recovery.attempts, 5);
+  EXPECT_EQ(d->recovery.interval_ms, 5000);
+  EXPECT_EQ(d->recovery.max_interval_ms, 300'000);
+  Result<Config> c = ParseConfig("recovery: {attempts: -1, interval: 1s, max_interval: 1m}\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->recovery.attempts, -1);
+  EXPECT_EQ(c->recovery.interval_ms, 1000);
+  EXPECT_EQ(c->recovery.max_interval_ms, 60'000);
+  auto msg = [](const char* yaml) { return ParseConfig(yaml).status().ToString(); };
+  EXPECT_NE(msg("recovery: {attempts: -2}\n").find("attempts"), std::string::npos);
+  EXPECT_NE(msg("recovery: {interval: 1m, max_interval: 1s}\n").find("is shorter than"),
+            std::string::npos);
+  EXPECT_NE(msg("recovery: {tries: 3}\n").find("tries"), std::string::npos);
+}
+
 TEST(ConfigTest, ParquetDefaultsToSnappy) {
   Result<Config> c = ParseConfig("output: {format: parquet}\n");
   ASSERT_TRUE(c.ok());

@@ -541,10 +541,13 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
   auto retry_after = [&](const Status& error, std::string_view next) -> Status {
     if (metrics_ != nullptr) metrics_->Add("binlake_source_reconnects_total", {}, 1);
     if (sc.reconnect_attempts >= 0 && ++failures > sc.reconnect_attempts) {
-      return error.Context(fmt::format(
-          "the source was unreachable {} times in a row (source.reconnect_attempts: {}); the "
-          "lake is consistent at its checkpoint and the next run resumes there",
-          failures, sc.reconnect_attempts));
+      // Not the error's own retryable code: the source's retry budget is spent, and the
+      // run's recovery (config `recovery`) must not start another round of it.
+      return Status(StatusCode::kFailedPrecondition,
+                    fmt::format("the source was unreachable {} times in a row "
+                                "(source.reconnect_attempts: {}); the lake is consistent at its "
+                                "checkpoint and the next run resumes there: {}",
+                                failures, sc.reconnect_attempts, error.ToString()));
     }
     // With back-off, a random part of the wait keeps many replicas from retrying in step.
     int64_t wait = sc.reconnect_backoff
