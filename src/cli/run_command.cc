@@ -100,7 +100,8 @@ int RunCommand(const std::vector<std::string>& argv) {
   const Config::Recovery& recovery = config->recovery;
   std::unique_ptr<Replicator> replicator;
   Status s;
-  int64_t failures = 0;  // recoverable failures in a row
+  int64_t failures = 0;       // recoverable failures in a row
+  BinlogPosition checkpoint;  // where the last run that failed had its checkpoint
   for (bool first = true;; first = false) {
     replicator.reset();  // the previous run's connections, files and state go first
     Result<std::unique_ptr<Replicator>> created =
@@ -109,10 +110,15 @@ int RunCommand(const std::vector<std::string>& argv) {
     if (created.ok()) {
       replicator = std::move(created).value();
       if (metrics_server) replicator->SetMetrics(&metrics);
-      const std::string from = replicator->sink().checkpoint().position.ToString();
       s = replicator->Run(run);
       LogRunStats(*replicator);
-      if (replicator->sink().checkpoint().position.ToString() != from) failures = 0;
+      // Progress since the last failure starts the count over. Run reads the checkpoint, so
+      // an empty position is a run that failed before it knew one.
+      const BinlogPosition& at = replicator->sink().checkpoint().position;
+      if (!at.empty()) {
+        if (!checkpoint.empty() && at != checkpoint) failures = 0;
+        checkpoint = at;
+      }
     } else {
       s = created.status();
     }
@@ -133,11 +139,11 @@ int RunCommand(const std::vector<std::string>& argv) {
   }
   if ((*lease)->lost()) return Fail(FailedPreconditionError("{}", (*lease)->reason()));
   if (!s.ok() && s.IsRetryable()) {
-    // The store or the source stayed unreachable past every retry budget.
+    // The store or the source stayed unreachable, or the disk full, past every retry budget.
     s = Status(s.code(),
                s.message() +
                    ". Nothing is lost: the lake is at its last checkpoint and the next run "
-                   "resumes there once the server answers (retry budgets: target.s3.max_attempts, "
+                   "resumes there once the cause is gone (retry budgets: target.s3.max_attempts, "
                    "source.reconnect_attempts, recovery.attempts)");
   }
   if (!s.ok()) {
