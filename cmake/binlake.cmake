@@ -53,3 +53,15 @@ function(binlake_integration_test name)
     FIXTURES_REQUIRED "${fixtures}"
     ENVIRONMENT "BINLAKE_SOURCE_DIR=${PROJECT_SOURCE_DIR};BINLAKE_RIG_DIR=${PROJECT_BINARY_DIR}/rig;BINLAKE_BIN=$<TARGET_FILE:binlake>")
 endfunction()
+
+# binlake_fuzzer(NAME SOURCE DEPS ...): a libFuzzer target, built only with -DBINLAKE_FUZZ=ON
+# and Clang (scripts/fuzz.sh, in the sanitizer build of scripts/lib/sanitized-build.sh).
+function(binlake_fuzzer name source)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  if(BINLAKE_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    add_executable(${name} ${source})
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  endif()
+endfunction()
