@@ -336,7 +336,8 @@ class BinaryPrinter {
   // MySQL's packed temporal longlong, printed as my_TIME_to_str(..., 6) inside quotes.
   static std::string Temporal(uint8_t field_type, int64_t packed) {
     bool negative = packed < 0;
-    uint64_t mag = static_cast<uint64_t>(negative ? -packed : packed);
+    // In unsigned arithmetic: negating INT64_MIN (corrupt input) is undefined in int64_t.
+    uint64_t mag = negative ? 0 - static_cast<uint64_t>(packed) : static_cast<uint64_t>(packed);
     uint64_t micros = mag & 0xffffff;
     uint64_t intpart = mag >> 24;
     if (field_type == kOpaqueTime) {

@@ -285,6 +285,15 @@ TEST(JsonDiffTest, Errors) {
             StatusCode::kCorruption);
 }
 
+// A packed temporal of INT64_MIN (found by json_binary_fuzzer: its magnitude overflowed
+// int64_t, undefined behaviour that UBSan reports in the sanitizer build).
+TEST(JsonBinaryTest, TemporalOfTheMostNegativePackedValue) {
+  std::string doc("\x0f\x0a\x08\0\0\0\0\0\0\0\x80", 11);  // opaque DATE, 8 bytes
+  Result<std::string> text = JsonBinaryToText(doc);
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  EXPECT_EQ(*text, "\"10082-06-00\"");
+}
+
 // Damaged input of any shape must give an error or a value, never a crash: every prefix and
 // many byte flips of valid documents and diffs.
 TEST(JsonBinaryTest, DamagedInputNeverCrashes) {
