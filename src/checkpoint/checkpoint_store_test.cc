@@ -91,6 +91,28 @@ TEST(RecordsTest, CorruptAndFutureRecordsAreClearErrors) {
   EXPECT_EQ(missing.status().code(), StatusCode::kCorruption);
 }
 
+// Numbers that do not fit the field are corruption, not a wrapped or undefined value (found
+// by records_fuzzer: a double too large for int was converted).
+TEST(RecordsTest, NumbersOutOfRangeAreCorruption) {
+  Checkpoint c;
+  c.seq = 7;
+  c.position = {"mariadb-bin.000001", 4};
+  std::string good = EncodeCheckpoint(c);
+  ASSERT_TRUE(DecodeCheckpoint(good, "x").ok());
+  auto with_seq = [&](const std::string& seq) {
+    std::string text = good;
+    size_t at = text.find("\"seq\":7");
+    EXPECT_NE(at, std::string::npos) << text;
+    return text.replace(at, 7, "\"seq\":" + seq);
+  };
+  for (const char* bad : {"-1", "8.9e32", "1.5", "\"7\"", "18446744073709551616"}) {
+    Result<Checkpoint> r = DecodeCheckpoint(with_seq(bad), "x");
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << bad;
+  }
+  EXPECT_EQ(DecodeCheckpoint(R"({"format": 1e40})", "x").status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(DecodeCheckpoint(with_seq("18446744073709551615"), "x")->seq, UINT64_MAX);
+}
+
 LoadRecord MakeLoadRecord(uint64_t seq, bool last) {
   LoadRecord r;
   r.seq = seq;

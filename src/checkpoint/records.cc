@@ -1,6 +1,11 @@
 #include "checkpoint/records.h"
 
+#include <fmt/format.h>
+
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <utility>
 
 namespace binlake {
 namespace {
@@ -8,10 +13,32 @@ namespace {
 using Json = nlohmann::ordered_json;
 constexpr int kFormat = 1;
 
+// An integer field that must fit T: nlohmann's get<T>() would convert a double out of T's
+// range (undefined behaviour) or wrap a negative number into an unsigned type. Throws, as
+// nlohmann does, for Decode to report.
+template <typename T>
+T IntOf(const Json& v, const char* key) {
+  if (v.is_number_unsigned()) {
+    uint64_t u = v.get<uint64_t>();
+    if (std::in_range<T>(u)) return static_cast<T>(u);
+  } else if (v.is_number_integer()) {
+    int64_t i = v.get<int64_t>();
+    if (std::in_range<T>(i)) return static_cast<T>(i);
+  } else {
+    throw std::invalid_argument(fmt::format("\"{}\" is a {}, not an integer", key, v.type_name()));
+  }
+  throw std::out_of_range(fmt::format("\"{}\" is {}, out of range", key, v.dump()));
+}
+
+template <typename T>
+T Int(const Json& j, const char* key) {
+  return IntOf<T>(j.at(key), key);
+}
+
 Json PositionJson(const BinlogPosition& p) { return Json{{"file", p.file}, {"offset", p.offset}}; }
 
 BinlogPosition PositionFrom(const Json& j) {
-  return BinlogPosition{j.at("file").get<std::string>(), j.at("offset").get<uint64_t>()};
+  return BinlogPosition{j.at("file").get<std::string>(), Int<uint64_t>(j, "offset")};
 }
 
 // Runs a decoder that may throw nlohmann exceptions; turns them into kCorruption.
@@ -19,7 +46,7 @@ template <typename T, typename Fn>
 Result<T> Decode(std::string_view json, std::string_view origin, Fn fn) {
   try {
     Json j = Json::parse(json);
-    int format = j.at("format").get<int>();
+    int format = Int<int>(j, "format");
     if (format != kFormat) {
       return FailedPreconditionError(
           "{} has record format {}, this binlake reads format {}: use a binlake version "
@@ -80,25 +107,25 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
 Result<Checkpoint> DecodeCheckpoint(std::string_view json, std::string_view origin) {
   return Decode<Checkpoint>(json, origin, [](const Json& j) {
     Checkpoint c;
-    c.seq = j.at("seq").get<uint64_t>();
+    c.seq = Int<uint64_t>(j, "seq");
     c.position = PositionFrom(j.at("position"));
     c.gtid_set = j.at("gtid_set").get<std::string>();
-    c.window_ms = j.at("window_ms").get<int64_t>();
-    c.next_window_ms = j.at("next_window_ms").get<int64_t>();
+    c.window_ms = Int<int64_t>(j, "window_ms");
+    c.next_window_ms = Int<int64_t>(j, "next_window_ms");
     for (const auto& [name, state] : j.at("tables").items()) {
-      c.tables[name].schema_version = state.at("schema_version").get<int64_t>();
-      c.tables[name].last_field_id = state.at("last_field_id").get<int32_t>();
+      c.tables[name].schema_version = Int<int64_t>(state, "schema_version");
+      c.tables[name].last_field_id = Int<int32_t>(state, "last_field_id");
     }
     if (j.contains("counts")) {
       for (const auto& [name, n] : j.at("counts").items()) {
         TableCounts& t = c.counts[name];
-        t.inserts = n.at("inserts").get<uint64_t>();
-        t.updates = n.at("updates").get<uint64_t>();
-        t.deletes = n.at("deletes").get<uint64_t>();
-        t.last_update_ms = n.at("last_update_ms").get<int64_t>();
+        t.inserts = Int<uint64_t>(n, "inserts");
+        t.updates = Int<uint64_t>(n, "updates");
+        t.deletes = Int<uint64_t>(n, "deletes");
+        t.last_update_ms = Int<int64_t>(n, "last_update_ms");
       }
     }
-    if (j.contains("commit_time_ms")) c.commit_time_ms = j.at("commit_time_ms").get<int64_t>();
+    if (j.contains("commit_time_ms")) c.commit_time_ms = Int<int64_t>(j, "commit_time_ms");
     return c;
   });
 }
@@ -120,11 +147,11 @@ std::string EncodeIntent(const Intent& i) {
 Result<Intent> DecodeIntent(std::string_view json, std::string_view origin) {
   return Decode<Intent>(json, origin, [&](const Json& j) -> Result<Intent> {
     Intent i;
-    i.seq = j.at("seq").get<uint64_t>();
-    i.from_seq = j.at("from_seq").get<uint64_t>();
+    i.seq = Int<uint64_t>(j, "seq");
+    i.from_seq = Int<uint64_t>(j, "from_seq");
     i.end = PositionFrom(j.at("end"));
     i.gtid_set = j.at("gtid_set").get<std::string>();
-    i.window_ms = j.at("window_ms").get<int64_t>();
+    i.window_ms = Int<int64_t>(j, "window_ms");
     std::string reason = j.at("reason").get<std::string>();
     bool known = false;
     for (CloseReason r : {CloseReason::kWindow, CloseReason::kSize, CloseReason::kIdle,
@@ -155,7 +182,7 @@ Result<LoadStart> DecodeLoadStart(std::string_view json, std::string_view origin
     s.schema = j.at("schema").get<std::string>();
     s.table = j.at("table").get<std::string>();
     s.cdc_from = PositionFrom(j.at("cdc_from"));
-    s.started_ms = j.at("started_ms").get<int64_t>();
+    s.started_ms = Int<int64_t>(j, "started_ms");
     s.row_time_micros = j.value("row_time_micros", int64_t{0});
     return s;
   });
@@ -177,14 +204,14 @@ std::string EncodeLoadRecord(const LoadRecord& r) {
 Result<LoadRecord> DecodeLoadRecord(std::string_view json, std::string_view origin) {
   return Decode<LoadRecord>(json, origin, [&](const Json& j) -> Result<LoadRecord> {
     LoadRecord r;
-    r.seq = j.at("seq").get<uint64_t>();
-    r.counter = j.at("counter").get<uint32_t>();
+    r.seq = Int<uint64_t>(j, "seq");
+    r.counter = Int<uint32_t>(j, "counter");
     r.object = j.at("object").get<std::string>();
     if (!j.at("after").is_null()) r.after = j.at("after").get<std::vector<std::string>>();
     if (!j.at("through").is_null()) r.through = j.at("through").get<std::vector<std::string>>();
-    r.rows = j.at("rows").get<uint64_t>();
+    r.rows = Int<uint64_t>(j, "rows");
     r.snapshot = PositionFrom(j.at("snapshot"));
-    r.finished_ms = j.at("finished_ms").get<int64_t>();
+    r.finished_ms = Int<int64_t>(j, "finished_ms");
     return r;
   });
 }
@@ -215,11 +242,11 @@ Result<TableSchema> DecodeSchema(std::string_view json, std::string_view origin)
     TableSchema s;
     s.database = j.at("schema").get<std::string>();
     s.table = j.at("table").get<std::string>();
-    s.version = j.at("version").get<int64_t>();
+    s.version = Int<int64_t>(j, "version");
     for (const Json& cj : j.at("columns")) {
       Column c;
       c.name = cj.at("name").get<std::string>();
-      c.field_id = cj.at("field_id").get<int32_t>();
+      c.field_id = Int<int32_t>(cj, "field_id");
       std::string type = cj.at("type").get<std::string>();
       bool known = false;
       for (int t = 0; t <= static_cast<int>(LogicalType::kVector); ++t) {
@@ -229,17 +256,19 @@ Result<TableSchema> DecodeSchema(std::string_view json, std::string_view origin)
         }
       }
       if (!known) return CorruptionError("{}: unknown column type '{}'", origin, type);
-      c.mysql_type = static_cast<MysqlType>(cj.at("mysql_type").get<int>());
+      c.mysql_type = static_cast<MysqlType>(Int<int>(cj, "mysql_type"));
       c.is_unsigned = cj.at("unsigned").get<bool>();
       c.nullable = cj.at("nullable").get<bool>();
-      c.precision = cj.at("precision").get<int>();
-      c.scale = cj.at("scale").get<int>();
-      c.collation_id = cj.at("collation_id").get<uint16_t>();
+      c.precision = Int<int>(cj, "precision");
+      c.scale = Int<int>(cj, "scale");
+      c.collation_id = Int<uint16_t>(cj, "collation_id");
       c.elements = cj.at("elements").get<std::vector<std::string>>();
       c.invisible = cj.at("invisible").get<bool>();
       s.columns.push_back(std::move(c));
     }
-    s.key_columns = j.at("key_columns").get<std::vector<int>>();
+    const Json& keys = j.at("key_columns");
+    if (!keys.is_array()) throw std::invalid_argument("\"key_columns\" is not an array");
+    for (const Json& k : keys) s.key_columns.push_back(IntOf<int>(k, "key_columns"));
     return s;
   });
 }
