@@ -2,6 +2,7 @@
 // configs, starting and killing binlake, reading a lake (local directory or S3) back, and
 // reading its change files with DuckDB as an independent reader.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
   mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync,
@@ -13,7 +14,7 @@ import {
   CreateBucketCommand, GetObjectCommand, ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 
-import { binlake, duckdb, rigEnv, s3Client } from '../lib/rig.mjs';
+import { binlake, duckdb, rigEnv, s3Client, sql } from '../lib/rig.mjs';
 
 /** A small deterministic PRNG (mulberry32): a failure can be rerun with the same seed. */
 export function prng(seed) {
@@ -337,4 +338,40 @@ export async function readJsonChanges(objects, keys, columns, top = []) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Replays the CSV change log of db.table (written with include_op_for_full_load and the
+ * timestamp and sequence columns named ts and seq) in sequence order, asserting that no
+ * (sequence, key) appears twice (the rows of one snapshot share their LOAD sequence value; a
+ * change has its own) and, with opts.strict, that every I, U and D fits the state before it.
+ * Resolves to the table's rows as sorted 'v1|v2|...' lines, ready to compare with
+ * sourceLines().
+ */
+export async function replayChangeLog(objects, db, table, columns, opts = {}) {
+  const key = opts.key ?? columns[0];
+  const rows = await readCsvChanges(objects, tableFiles(objects, db, table),
+      ['Op', 'ts', 'seq', ...columns]);
+  const ids = rows.map((r) => `${r.seq}|${r[key]}`);
+  assert.equal(new Set(ids).size, ids.length, `${table}: every change once`);
+  rows.sort((x, y) => (x.seq < y.seq ? -1 : x.seq > y.seq ? 1 : 0));
+  const state = new Map();
+  for (const r of rows) {
+    if (opts.strict) {
+      if (r.Op === 'D') {
+        assert.ok(state.has(r[key]), `${table}: delete of ${r[key]} that is not there`);
+      } else {
+        assert.equal(state.has(r[key]), r.Op === 'U', `${table}: ${r.Op} of ${r[key]}`);
+      }
+    }
+    if (r.Op === 'D') state.delete(r[key]);
+    else state.set(r[key], columns.map((c) => r[c]));
+  }
+  return [...state.values()].map((r) => r.map((v) => v ?? '').join('|')).sort();
+}
+
+/** SELECT columns FROM db.table as sorted 'v1|v2|...' lines (NULL as ''). */
+export async function sourceLines(db, table, columns) {
+  const rows = await sql(`SELECT ${columns.join(', ')} FROM ${db}.${table}`);
+  return rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join('|')).sort();
 }

@@ -15,7 +15,7 @@ import { rigEnv, sql } from '../lib/rig.mjs';
 import { MODES, startFaultProxy } from '../lib/s3_fault_proxy.mjs';
 import { mergeOnRead, mirrorLake } from './iceberg_support.mjs';
 import {
-  lakeObjects, prng, readCsvChanges, runBinlake, s3Lake, tableFiles, tempDir, writeConfig,
+  lakeObjects, prng, replayChangeLog, runBinlake, s3Lake, sourceLines, tempDir, writeConfig,
 } from './run_support.mjs';
 
 const DB = `s3_faults_${process.pid}`;
@@ -53,32 +53,6 @@ function roundSql(round, rand) {
   return `${stmts.join(';\n')};`;
 }
 
-/** The change log of `table`, replayed in sequence order, equals the source's rows. */
-async function assertChangeLogMatches(objects, table, label) {
-  const { columns } = TABLES[table];
-  const rows = await readCsvChanges(objects, tableFiles(objects, DB, table),
-      ['Op', 'ts', 'seq', ...columns]);
-  // The rows of one snapshot share their LOAD sequence value; a change has its own.
-  const ids = rows.map((r) => `${r.seq}|${r.id}`);
-  assert.equal(new Set(ids).size, ids.length, `${label}: ${table}: every change once`);
-  rows.sort((x, y) => (x.seq < y.seq ? -1 : x.seq > y.seq ? 1 : 0));
-  const state = new Map();
-  for (const r of rows) {
-    if (r.Op === 'D') {
-      assert.ok(state.has(r.id), `${label}: ${table}: delete of ${r.id} that is not there`);
-      state.delete(r.id);
-    } else {
-      assert.equal(state.has(r.id), r.Op === 'U', `${label}: ${table}: ${r.Op} of ${r.id}`);
-      state.set(r.id, columns.map((c) => r[c]));
-    }
-  }
-  const source = await sql(`SELECT ${columns.join(', ')} FROM ${DB}.${table}`);
-  const text = (list) => list.map((r) => r.map((v) => (v === null ? '' : String(v))).join('|'))
-    .sort();
-  assert.deepEqual(text([...state.values()]), text(source),
-      `${label}: ${table}: replayed change log vs source`);
-}
-
 async function assertIcebergMatches(mirror, table, label) {
   const { columns } = TABLES[table];
   const mor = await mergeOnRead(join(mirror, 'iceberg', DB, table));
@@ -92,8 +66,9 @@ async function assertIcebergMatches(mirror, table, label) {
 async function assertLakeMatches(lake, label) {
   const objects = await lakeObjects(lake);
   const mirror = await mirrorLake(lake, join(work, 'mirror'));
-  for (const table of Object.keys(TABLES)) {
-    await assertChangeLogMatches(objects, table, label);
+  for (const [table, { columns }] of Object.entries(TABLES)) {
+    assert.deepEqual(await replayChangeLog(objects, DB, table, columns, { strict: true }),
+        await sourceLines(DB, table, columns), `${label}: ${table}: replayed change log vs source`);
     await assertIcebergMatches(mirror, table, label);
   }
 }
