@@ -271,9 +271,12 @@ Status Socket::StartTls(const ConnectOptions& options) {
       long vr = SSL_get_verify_result(ssl_);
       if (vr != X509_V_OK) {
         ERR_clear_error();
-        return UnavailableError(
+        // Not retryable: waiting does not change a certificate, and a run must not keep
+        // knocking on a server it cannot trust.
+        return FailedPreconditionError(
             "TLS handshake with {}: server certificate rejected ({}) in tls mode {}: check "
-            "source.tls.ca, or that the certificate names host '{}'",
+            "source.tls.ca, or that the certificate names host '{}' (connect by a name it holds, "
+            "or set source.tls.mode: verify_ca to check the CA only)",
             peer_, X509_verify_cert_error_string(vr), TlsModeName(options.tls_mode), options.host);
       }
       return TlsError("TLS handshake with", err);

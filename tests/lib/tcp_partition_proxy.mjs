@@ -7,10 +7,11 @@
 import { connect, createServer } from 'node:net';
 
 /**
- * Starts the proxy on 127.0.0.1 (a free port) in front of host:port. Resolves to
- * { port, partition(), heal(), close(), stats }; stats.connections counts accepted connections.
+ * Starts the proxy on listenHost (default 127.0.0.1; any 127.x.y.z works on Linux), a free
+ * port, in front of host:port. Resolves to { port, partition(), heal(), close(), stats };
+ * stats.connections counts accepted connections.
  */
-export async function startPartitionProxy(host, port) {
+export async function startPartitionProxy(host, port, listenHost = '127.0.0.1') {
   let partitioned = false;
   const pairs = new Set();  // [client, server] pieces of forwarded connections
   const held = new Set();   // connections accepted during the partition
@@ -46,7 +47,7 @@ export async function startPartitionProxy(host, port) {
     client.on('close', end);
     upstream.on('close', end);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, listenHost, resolve));
 
   return {
     port: server.address().port,
