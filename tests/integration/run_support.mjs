@@ -16,17 +16,7 @@ import {
 
 import { binlake, duckdb, rigEnv, s3Client, sql } from '../lib/rig.mjs';
 
-/** A small deterministic PRNG (mulberry32): a failure can be rerun with the same seed. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../lib/prng.mjs';
 
 /** Resolves when a new intent appears in the lake (a batch is being written), or after
  *  timeoutMs. */

@@ -18,6 +18,8 @@
 
 import { createServer, request as httpRequest } from 'node:http';
 
+import { prng } from './prng.mjs';
+
 /** What an S3 request does: part, complete, initiate, create (If-None-Match), checkpoint,
  *  put, get, head, list, delete, other. */
 export function kindOf(req) {
@@ -56,14 +58,7 @@ function errorXml(code, message) {
  */
 export async function startFaultProxy(upstream, opts = {}) {
   const target = new URL(upstream);
-  let a = (opts.seed ?? 1) >>> 0;
-  const rand = () => {  // mulberry32, as run_support.mjs's prng
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = prng(opts.seed ?? 1);
   const config = {
     rate: 0, forceFirst: 1, modes: MODES.filter((m) => m !== 'hang'), kinds: null, down: false,
     ...opts,
