@@ -497,10 +497,15 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
     intent.exclude = replay_->exclude;
   }
   RETURN_IF_ERROR(checkpoints_.WriteIntent(intent));
+  // The schema versions the checkpoint names are exactly those whose records are written
+  // here: a full-load worker may resolve a new schema at any moment, and its record belongs
+  // to the next batch, so the states are taken in the same breath as the pending records.
   std::vector<TableSchemaPtr> pending;
+  std::map<std::string, TableState> tables;
   {
     std::lock_guard<std::mutex> lock(schemas_mu_);
     pending = schemas_.TakePending();
+    tables = schemas_.States();
   }
   for (const TableSchemaPtr& s : pending) {
     RETURN_IF_ERROR(checkpoints_.WriteSchema(*s, b.end));
@@ -519,10 +524,7 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
   next.window_ms = b.window_ms;
   // File names are unique per table: the next batch's window is later than this one's.
   next.next_window_ms = b.window_ms + 1;
-  {
-    std::lock_guard<std::mutex> lock(schemas_mu_);
-    next.tables = schemas_.States();
-  }
+  next.tables = std::move(tables);
   next.counts = checkpoint_.counts;
   for (const auto& [name, n] : b.counts) {
     TableCounts& total = next.counts[name];

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <functional>
+#include <utility>
+
 #include "storage/memory_object_store.h"
 
 namespace binlake {
@@ -277,6 +280,62 @@ TEST(ChangeLogSinkTest, DiscardAbandonsTheBatchAndReplaysFromCheckpoint) {
   ASSERT_TRUE(RunOnce(reference.get(), log, &clock2));
   EXPECT_EQ(Objects(mem.get(), true), Objects(reference.get(), true));
   EXPECT_EQ(sink->stats().at("shop.orders").inserts, 41u) << "the discarded row counted once";
+}
+
+// A store that runs `hook` once, at the first data file a batch uploads: what a full-load
+// worker does on its own thread while the binlog's batch is being closed.
+class HookedStore : public CrashingStore {
+ public:
+  HookedStore(ObjectStore* inner, std::function<void()> hook)
+      : CrashingStore(inner, 1 << 30), hook_(std::move(hook)) {}
+  Status Put(std::string_view key, std::string_view data, const PutOptions& o) override {
+    if (hook_ && key.rfind("_binlake/", 0) != 0) std::exchange(hook_, nullptr)();
+    return CrashingStore::Put(key, data, o);
+  }
+
+ private:
+  std::function<void()> hook_;
+};
+
+TEST(ChangeLogSinkTest, ASchemaResolvedWhileABatchClosesIsNotNamedByItsCheckpoint) {
+  std::vector<Txn> log = MakeBinlog();
+  auto mem = MemoryObjectStore::Create();
+  ManualClock clock(kT0);
+  ChangeLogSink* running = nullptr;
+  HookedStore store(mem.get(), [&] {
+    // A table the full load starts on, between the batch's intent and its checkpoint.
+    ASSERT_TRUE(running->LakeSchema(Table("late", true), nullptr).ok());
+  });
+  auto sink = *ChangeLogSink::Create(SinkOptions(), &store, &clock);
+  running = sink.get();
+  ASSERT_TRUE(sink->Recover([&]() -> Result<BinlogPosition> { return log[0].begin; }).ok());
+  ASSERT_TRUE(sink->Begin({"", log[0].commit_us, log[0].begin}).ok());
+  for (const RowChange& r : log[0].rows) ASSERT_TRUE(sink->Row(r).ok());
+  ASSERT_TRUE(sink->Commit({log[0].end, ""}).ok());
+  ASSERT_TRUE(sink->Flush().ok());
+  // Every schema version a checkpoint names has its record in the lake.
+  auto check = [&](uint64_t seq) {
+    auto cp = CheckpointStore(mem.get()).LoadLatest();
+    if (!cp.ok() || !cp->has_value()) {
+      ADD_FAILURE() << "no checkpoint";
+      return false;
+    }
+    EXPECT_EQ((*cp)->seq, seq);
+    for (const auto& [name, state] : (*cp)->tables) {
+      size_t dot = name.find('.');
+      auto record = CheckpointStore(mem.get()).LoadSchema(name.substr(0, dot), name.substr(dot + 1),
+                                                          state.schema_version);
+      EXPECT_TRUE(record.ok() && record->has_value()) << name << " v" << state.schema_version;
+    }
+    return (*cp)->tables.count("shop.late") > 0;
+  };
+  EXPECT_FALSE(check(1)) << "the late table's record is not written by batch 1";
+  // The next batch writes its record and names it.
+  ASSERT_TRUE(sink->Begin({"", log[1].commit_us, log[1].begin}).ok());
+  for (const RowChange& r : log[1].rows) ASSERT_TRUE(sink->Row(r).ok());
+  ASSERT_TRUE(sink->Commit({log[1].end, ""}).ok());
+  ASSERT_TRUE(sink->Flush().ok());
+  EXPECT_TRUE(check(2));
 }
 
 TEST(ChangeLogSinkTest, FilteredTablesAndOpFilters) {
