@@ -2,6 +2,7 @@
 
 #include "binlog/event_type.h"
 #include "binlog/mariadb_compression.h"
+#include "binlog/xa.h"
 #include "common/byte_reader.h"
 
 namespace binlake {
@@ -343,9 +344,24 @@ Status EventDecoder::DecodeBody(const EventHeader& header, std::string_view even
       return Status::OK();
     }
     case kXaPrepare: {
+      // one_phase (1), formatID (4), gtrid length (4), bqual length (4), gtrid, bqual.
+      ByteReader in(body, body_offset);
       XaPrepareEvent x;
-      x.one_phase = !body.empty() && body[0] != 0;
-      out->body = x;
+      auto one_phase = in.U8();
+      auto format_id = in.U32LE();
+      auto gtrid_length = in.U32LE();
+      auto bqual_length = in.U32LE();
+      if (!one_phase.ok() || !format_id.ok() || !gtrid_length.ok() || !bqual_length.ok() ||
+          *gtrid_length > 64 || *bqual_length > 64) {
+        return fail(CorruptionError("XA_PREPARE event with a malformed xid"));
+      }
+      auto gtrid = in.Bytes(*gtrid_length);
+      if (!gtrid.ok()) return fail(gtrid.status());
+      auto bqual = in.Bytes(*bqual_length);
+      if (!bqual.ok()) return fail(bqual.status());
+      x.one_phase = *one_phase != 0;
+      x.xid = XidText(static_cast<int32_t>(*format_id), *gtrid, *bqual);
+      out->body = std::move(x);
       return Status::OK();
     }
     case kStartEncryption:

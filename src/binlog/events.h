@@ -107,8 +107,10 @@ struct BinlogCheckpointEvent {
   std::string_view file;
 };
 
+// XA_PREPARE (38): ends the event group of an XA PREPARE, or of an XA COMMIT ... ONE PHASE.
 struct XaPrepareEvent {
   bool one_phase = false;
+  std::string xid;  // XidText form (binlog/xa.h)
 };
 
 // Events binlake reads past: STOP, INTVAR, RAND, USER_VAR, old LOAD DATA events,

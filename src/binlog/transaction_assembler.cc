@@ -67,7 +67,13 @@ TransactionAssembler::TransactionAssembler(ChangeSink* sink, AssemblerOptions op
     : sink_(sink),
       tables_(options.resolver),
       file_(std::move(options.binlog_file)),
-      gtid_set_(std::move(options.gtid_set)) {
+      gtid_set_(std::move(options.gtid_set)),
+      prepared_(options.prepared),
+      commit_unknown_xa_empty_(options.commit_unknown_xa_empty) {
+  if (prepared_ == nullptr) {
+    own_prepared_ = std::make_unique<InMemoryPreparedTransactions>();
+    prepared_ = own_prepared_.get();
+  }
   gtid_set_known_ = !gtid_set_.empty();
   resume_.file = file_;
   resume_.offset = 4;
@@ -104,6 +110,7 @@ Status TransactionAssembler::Consume(const Event& event) {
   if (std::holds_alternative<FormatDescription>(body)) {
     // A new log begins: a transaction still open was cut off by a server crash.
     if (in_transaction_) Discard();
+    DropXa();
     has_gtid_ = false;
     return Status::OK();
   }
@@ -113,29 +120,28 @@ Status TransactionAssembler::Consume(const Event& event) {
         "the binlog after this point; re-run the full load of the affected tables",
         file_, event.position, inc->code, std::string(inc->message));
   }
-  if (std::holds_alternative<XaPrepareEvent>(body)) {
-    return UnimplementedError(
-        "{}:{}: XA PREPARE: binlake does not replicate XA transactions "
-        "(prepared transactions commit later in another event group)",
-        file_, event.position);
+  if (const auto* x = std::get_if<XaPrepareEvent>(&body)) return OnXaPrepare(event, *x);
+  if (event.header.type == event_type::kStop) {
+    if (in_transaction_) Discard();
+    DropXa();
   }
-  if (event.header.type == event_type::kStop && in_transaction_) Discard();
   return Status::OK();
 }
 
 Status TransactionAssembler::OnGtid(const Event& event, const GtidEvent& g) {
   if (in_transaction_) Discard();  // the previous transaction never committed in this input
+  DropXa();
   has_gtid_ = true;
   gtid_ = g;
   gtid_text_ = g.Text();
   gtid_position_ = event.position;
   gtid_timestamp_ = event.header.timestamp;
   standalone_ = g.kind == GtidEvent::Kind::kMariaDb && (g.flags & kMariaDbGtidStandalone);
-  if (g.kind == GtidEvent::Kind::kMariaDb && (g.flags & (kMariaDbGtidPreparedXa))) {
-    return UnimplementedError(
-        "{}:{}: MariaDB GTID {} starts an XA transaction; binlake does not "
-        "replicate XA transactions",
-        file_, event.position, gtid_text_);
+  if (g.kind == GtidEvent::Kind::kMariaDb && (g.flags & kMariaDbGtidPreparedXa)) {
+    // XA START .. XA END .. XA PREPARE: its rows wait for the XA COMMIT.
+    xa_open_ = true;
+    xa_position_ = event.position;
+    return Status::OK();
   }
   // MariaDB's GTID event is the transaction's BEGIN.
   if (g.kind == GtidEvent::Kind::kMariaDb && !standalone_) return Begin(event);
@@ -158,14 +164,19 @@ Status TransactionAssembler::Begin(const Event& event) {
   return sink_->Begin(begin);
 }
 
-Status TransactionAssembler::Commit(const Event& event) {
-  if (has_gtid_) {
-    if (gtid_.kind == GtidEvent::Kind::kMySql) {
-      RETURN_IF_ERROR(gtid_set_.AddMySql(gtid_.uuid, gtid_.tag, static_cast<uint64_t>(gtid_.gno)));
-    } else if (gtid_.kind == GtidEvent::Kind::kMariaDb) {
-      RETURN_IF_ERROR(gtid_set_.AddMariaDb({gtid_.domain, gtid_.server, gtid_.seq}));
-    }
+Status TransactionAssembler::AddGtid() {
+  if (!has_gtid_) return Status::OK();
+  if (gtid_.kind == GtidEvent::Kind::kMySql) {
+    return gtid_set_.AddMySql(gtid_.uuid, gtid_.tag, static_cast<uint64_t>(gtid_.gno));
   }
+  if (gtid_.kind == GtidEvent::Kind::kMariaDb) {
+    return gtid_set_.AddMariaDb({gtid_.domain, gtid_.server, gtid_.seq});
+  }
+  return Status::OK();
+}
+
+Status TransactionAssembler::Commit(const Event& event) {
+  RETURN_IF_ERROR(AddGtid());
   TransactionEnd end;
   end.next_position = BinlogPosition{file_, event.next_position};
   end.gtid_set = gtid_set_.ToString();
@@ -179,6 +190,93 @@ Status TransactionAssembler::Commit(const Event& event) {
 void TransactionAssembler::Discard() {
   sink_->Discard();
   in_transaction_ = false;
+}
+
+void TransactionAssembler::DropXa() {
+  xa_open_ = false;
+  xa_rows_.clear();
+}
+
+Status TransactionAssembler::OnXa(const Event& event, const QueryEvent& q) {
+  std::string_view sql = SkipSpaceAndComments(q.sql);
+  std::string_view rest = SkipSpaceAndComments(sql.substr(2));
+  auto verb = [&](std::string_view word) {
+    if (!StartsWithWord(rest, word)) return false;
+    rest = SkipSpaceAndComments(rest.substr(word.size()));
+    return true;
+  };
+  if (verb("START") || verb("BEGIN")) {
+    // MySQL: XA START opens the group (MariaDB's GTID event already did).
+    if (xa_open_) return Status::OK();
+    if (in_transaction_) {
+      return CorruptionError("{}:{}: '{}' inside an open transaction", file_, event.position,
+                             std::string(sql.substr(0, 80)));
+    }
+    xa_open_ = true;
+    xa_position_ = has_gtid_ ? gtid_position_ : event.position;
+    return Status::OK();
+  }
+  if (verb("END")) return Status::OK();
+  bool commit = verb("COMMIT");
+  if (!commit && !verb("ROLLBACK")) {
+    return UnimplementedError("{}:{}: '{}': an XA statement binlake does not know", file_,
+                              event.position, std::string(sql.substr(0, 80)));
+  }
+  std::optional<std::string> xid = ParseXid(rest);
+  if (!xid) {
+    return CorruptionError("{}:{}: '{}': no XA transaction id after the verb", file_,
+                           event.position, std::string(sql.substr(0, 80)));
+  }
+  PreparedTransactions::Parked parked;
+  bool known = false;
+  if (commit) {
+    Result<PreparedTransactions::Parked> found =
+        prepared_->Find(*xid, BinlogPosition{file_, event.position});
+    if (found.ok()) {
+      parked = std::move(found).value();
+      known = true;
+    } else if (found.status().code() != StatusCode::kNotFound) {
+      return found.status().Context(
+          fmt::format("{}:{}: XA COMMIT {}", file_, event.position, *xid));
+    } else if (!commit_unknown_xa_empty_) {
+      return FailedPreconditionError(
+          "{}:{}: XA COMMIT {} commits a transaction whose XA PREPARE binlake never read (it "
+          "was prepared before the position replication started from): its rows are not in "
+          "the lake. Run the full load again for the tables it changed",
+          file_, event.position, *xid);
+    }
+  }
+  // The transaction takes effect here, at its XA COMMIT: MariaDB's GTID event has begun it.
+  if (!in_transaction_) RETURN_IF_ERROR(Begin(event));
+  for (RowChange& row : parked.rows) RETURN_IF_ERROR(sink_->Row(std::move(row)));
+  RETURN_IF_ERROR(Commit(event));
+  if (!commit) {
+    Result<PreparedTransactions::Parked> found =
+        prepared_->Find(*xid, BinlogPosition{file_, event.position});
+    known = found.ok();
+    if (known) parked.position = found->position;
+  }
+  if (known) prepared_->Ended(*xid, parked.position, resume_);
+  return Status::OK();
+}
+
+Status TransactionAssembler::OnXaPrepare(const Event& event, const XaPrepareEvent& x) {
+  if (!xa_open_) return Status::OK();  // its XA START was before this input
+  if (x.one_phase) {
+    // XA COMMIT .. ONE PHASE (MySQL): an ordinary transaction ending here.
+    xa_open_ = false;
+    RETURN_IF_ERROR(Begin(event));
+    for (RowChange& row : xa_rows_) RETURN_IF_ERROR(sink_->Row(std::move(row)));
+    xa_rows_.clear();
+    return Commit(event);
+  }
+  RETURN_IF_ERROR(prepared_->Park(x.xid, BinlogPosition{file_, xa_position_}, xa_rows_)
+                      .Context(fmt::format("{}:{}: XA PREPARE {}", file_, event.position, x.xid)));
+  RETURN_IF_ERROR(AddGtid());
+  DropXa();
+  has_gtid_ = false;
+  resume_ = BinlogPosition{file_, event.next_position};
+  return Status::OK();
 }
 
 Status TransactionAssembler::OnQuery(const Event& event, const QueryEvent& q) {
@@ -196,8 +294,7 @@ Status TransactionAssembler::OnQuery(const Event& event, const QueryEvent& q) {
     case StatementKind::kSavepoint:
       return Status::OK();
     case StatementKind::kXa:
-      return UnimplementedError("{}:{}: '{}': binlake does not replicate XA transactions", file_,
-                                event.position, std::string(q.sql.substr(0, 80)));
+      return OnXa(event, q);
     case StatementKind::kOther:
       break;
   }
@@ -232,7 +329,7 @@ Status TransactionAssembler::OnRows(const Event& event, const RowsEvent& rows) {
                            file_, event.position, schema.QualifiedName(), rows.column_count,
                            map.columns.size());
   }
-  if (!in_transaction_) RETURN_IF_ERROR(Begin(event));
+  if (!in_transaction_ && !xa_open_) RETURN_IF_ERROR(Begin(event));
   size_t json_columns = 0;
   if (rows.partial_update) {
     for (const ColumnWire& w : map.columns) json_columns += RealType(w) == MysqlType::kJson;
@@ -290,7 +387,11 @@ Status TransactionAssembler::OnRows(const Event& event, const RowsEvent& rows) {
           "has {} bytes of rows",
           file_, event.position, schema.QualifiedName(), in.remaining());
     }
-    RETURN_IF_ERROR(sink_->Row(std::move(change)));
+    if (xa_open_) {
+      xa_rows_.push_back(std::move(change));
+    } else {
+      RETURN_IF_ERROR(sink_->Row(std::move(change)));
+    }
   }
   return Status::OK();
 }

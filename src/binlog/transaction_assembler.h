@@ -1,11 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "binlog/events.h"
 #include "binlog/table_map_cache.h"
+#include "binlog/xa.h"
 #include "common/status.h"
 #include "model/change.h"
 #include "model/gtid_set.h"
@@ -20,6 +23,13 @@ struct AssemblerOptions {
   // The GTID set executed before the first event. When empty, the first PREVIOUS_GTIDS /
   // GTID_LIST event of the input sets it.
   GtidSet gtid_set;
+  // Where the rows of prepared XA transactions wait for their XA COMMIT; null keeps them in
+  // memory, for this assembler's life only.
+  PreparedTransactions* prepared = nullptr;
+  // An XA COMMIT whose XA PREPARE was never read: false fails (its rows would be missing),
+  // true commits it without rows (reading a window of the binlog, where the transaction
+  // also reaches the output through the main stream).
+  bool commit_unknown_xa_empty = false;
 };
 
 // Turns decoded events (in binlog order, from EventStream) into whole transactions for a
@@ -32,11 +42,15 @@ struct AssemblerOptions {
 //   other statements (DDL)       -> Begin + Schema + Commit, or Schema inside an open
 //                                   transaction
 //   ROLLBACK                     -> Discard
+//   XA START .. XA PREPARE       -> rows parked in PreparedTransactions, nothing emitted
+//   XA COMMIT xid                -> Begin + the parked rows + Commit, at the XA COMMIT
+//   XA ROLLBACK xid              -> Begin + Commit (no rows), at the XA ROLLBACK
+//   XA .. COMMIT ONE PHASE       -> one transaction (MySQL logs it as a one-phase prepare)
 //
 // Commit time is MySQL's immediate_commit_timestamp (µs) when the GTID event carries it, else
 // the first event's header seconds. MINIMAL/NOBLOB images keep absent columns as
-// Value::Absent(). Fails loudly on INCIDENT, XA transactions, rows without a TABLE_MAP and
-// undecodable rows, naming the position.
+// Value::Absent(). Fails loudly on INCIDENT, an XA COMMIT whose XA PREPARE it never read, rows
+// without a TABLE_MAP and undecodable rows, naming the position.
 //
 // Does not own the sink or resolver. Not thread-safe.
 class TransactionAssembler {
@@ -58,9 +72,13 @@ class TransactionAssembler {
   Status OnQuery(const Event& event, const QueryEvent& q);
   Status OnRows(const Event& event, const RowsEvent& rows);
   Status OnGtid(const Event& event, const GtidEvent& g);
+  Status OnXa(const Event& event, const QueryEvent& q);
+  Status OnXaPrepare(const Event& event, const XaPrepareEvent& x);
   Status Begin(const Event& event);
   Status Commit(const Event& event);
+  Status AddGtid();
   void Discard();
+  void DropXa();
 
   ChangeSink* sink_;
   TableMapCache tables_;
@@ -77,6 +95,14 @@ class TransactionAssembler {
   uint64_t gtid_position_ = 0;
   uint32_t gtid_timestamp_ = 0;
   bool standalone_ = false;  // MariaDB GTID with FL_STANDALONE: one statement, no COMMIT
+
+  std::unique_ptr<PreparedTransactions> own_prepared_;  // when options.prepared is null
+  PreparedTransactions* prepared_;
+  bool commit_unknown_xa_empty_;
+  // An XA transaction being read up to its XA PREPARE: its rows wait here, not in the sink.
+  bool xa_open_ = false;
+  uint64_t xa_position_ = 0;  // of its group's first event
+  std::vector<RowChange> xa_rows_;
 };
 
 }  // namespace binlake
