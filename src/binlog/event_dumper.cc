@@ -163,6 +163,8 @@ Status DumpEvents(EventSource* source, const DumpOptions& options,
   AssemblerOptions assembler_options;
   assembler_options.resolver = options.resolver;
   assembler_options.binlog_file = std::string(source->binlog_name());
+  // A dump may start between an XA PREPARE and its XA COMMIT: show the commit, rows unknown.
+  assembler_options.commit_unknown_xa_empty = true;
   TransactionAssembler assembler(&sink, std::move(assembler_options));
   std::string line;
   while (true) {

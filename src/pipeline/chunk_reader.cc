@@ -317,6 +317,8 @@ Status ChunkReader::CollectWindowKeys(const LoadTable& t, const BinlogPosition& 
   AssemblerOptions ao;
   ao.binlog_file = low.file;
   ao.resolver = &resolver;
+  // An XA COMMIT in the window whose XA PREPARE came before it: the main stream has its rows.
+  ao.commit_unknown_xa_empty = true;
   TransactionAssembler assembler(&collector, ao);
   while (true) {
     ASSIGN_OR_RETURN(const Event* event, stream.Next());

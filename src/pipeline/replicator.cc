@@ -96,6 +96,7 @@ Replicator::Replicator(const Config& config, ConnectOptions connect,
       connect_(std::move(connect)),
       sink_(std::move(sink)),
       iceberg_(std::move(iceberg)),
+      prepared_(store),
       server_id_(server_id),
       store_(store),
       clock_(clock) {
@@ -119,6 +120,7 @@ BinlogPosition Replicator::OutputsPosition() const {
 Status Replicator::TickOutputs() {
   RETURN_IF_ERROR(sink_->Tick());
   if (iceberg_) RETURN_IF_ERROR(iceberg_->Tick());
+  ReleasePrepared();
   return Status::OK();
 }
 
@@ -126,7 +128,14 @@ Status Replicator::FlushOutputs() {
   RETURN_IF_ERROR(sink_->Flush());
   if (iceberg_) RETURN_IF_ERROR(iceberg_->Flush());
   if (state_) RETURN_IF_ERROR(state_->Flush());
+  ReleasePrepared();
   return Status::OK();
+}
+
+void Replicator::ReleasePrepared() {
+  Status s = prepared_.Release(RestartPosition());
+  // Left in the lake, they are deleted at a later try or at the next start (Prune).
+  if (!s.ok()) LOG_WARN("parked XA transactions: {}", s.ToString());
 }
 
 Status Replicator::Finish() {
@@ -487,6 +496,9 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
     return Status::OK();
   };
   if (run.stop_at_end && loader == nullptr) RETURN_IF_ERROR(read_end());
+  // Every XA PREPARE from `position` on is read again; older parked rows of an xid prepared
+  // again since can no longer be committed.
+  RETURN_IF_ERROR(prepared_.Prune(position).Context("parked XA transactions"));
   bool load_over = loader == nullptr;
   // Returns non-OK to end CDC: the full load failed.
   auto check_load = [&]() -> Status {
@@ -584,6 +596,7 @@ Status Replicator::Stream(const RunOptions& run, BinlogPosition position, FullLo
     AssemblerOptions ao;
     ao.binlog_file = position.file;
     ao.resolver = &resolver;
+    ao.prepared = &prepared_;
     TransactionAssembler assembler(Output(), ao);
     BinlogPosition seen = position;
     Status broken;

@@ -18,6 +18,7 @@
 #include "pipeline/state_backup.h"
 #include "pipeline/tee_sink.h"
 #include "storage/object_store.h"
+#include "xa/lake_prepared_transactions.h"
 
 namespace binlake {
 
@@ -68,6 +69,8 @@ class Replicator {
   Status StartCascades(bool first_start, BinlogPosition* position);
   Status TickOutputs();
   Status FlushOutputs();
+  // Drops the parked rows of XA transactions that every output holds.
+  void ReleasePrepared();
   // A clean stop: FlushOutputs, then a last copy of the row state into the lake.
   Status Finish();
   // Replaces an empty row state with the newest copy in the lake when the source still has
@@ -90,6 +93,7 @@ class Replicator {
   std::unique_ptr<RowState> state_;              // null with cascades: off and truncate: warn...
   std::unique_ptr<CascadeSink> cascade_;         // ...else in front of the outputs (set up by Run)
   std::unique_ptr<StateBackup> backup_;          // copies of the state into the lake
+  LakePreparedTransactions prepared_;            // rows of XA transactions not yet committed
   std::shared_ptr<const TableMapping> mapping_;  // the DMS table mapping (or tables.include)
   Metrics* metrics_ = nullptr;                   // null: not published
   std::optional<RetentionGuard> retention_;      // set when streaming starts

@@ -9,6 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   CreateBucketCommand, GetObjectCommand, ListObjectsV2Command,
@@ -364,4 +365,25 @@ export async function replayChangeLog(objects, db, table, columns, opts = {}) {
 export async function sourceLines(db, table, columns) {
   const rows = await sql(`SELECT ${columns.join(', ')} FROM ${db}.${table}`);
   return rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join('|')).sort();
+}
+
+/**
+ * Resolves once a CSV change file under db/ of the local lake in `dir` holds `text`; rejects
+ * after 60 s (a bound so that a change that never arrives fails the test, not a timing
+ * assertion).
+ */
+export async function waitForLakeText(dir, db, text) {
+  const deadline = Date.now() + 60000;
+  const walk = (d) => readdirSync(d, { withFileTypes: true }).some((e) => (e.isDirectory()
+    ? walk(join(d, e.name))
+    : e.name.endsWith('.csv') && readFileSync(join(d, e.name), 'utf8').includes(text)));
+  while (Date.now() < deadline) {
+    try {
+      if (walk(join(dir, db))) return;
+    } catch {
+      // the table's folder does not exist yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`no change file of ${dir} holds ${text} after 60 s`);
 }

@@ -5,7 +5,7 @@
 // once it heals: the changes made meanwhile reach the lake, once each.
 
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { rigEnv, sql } from '../lib/rig.mjs';
 import { startPartitionProxy } from '../lib/tcp_partition_proxy.mjs';
 import {
-  lakeObjects, localLake, prng, replayChangeLog, sourceLines, startBinlake, tempDir, writeConfig,
+  lakeObjects, localLake, prng, replayChangeLog, sourceLines, startBinlake, tempDir, waitForLakeText,
+  writeConfig,
 } from './run_support.mjs';
 
 const DB = `source_partition_${process.pid}`;
@@ -31,23 +32,6 @@ function roundSql(round, rand) {
       : `DELETE FROM ${DB}.a WHERE id = ${id}`);
   }
   return `${stmts.join(';\n')};`;
-}
-
-/** Resolves once a change file of the lake holds `text`; rejects after 60 s. */
-async function waitForLakeText(dir, text) {
-  const deadline = Date.now() + 60000;
-  const walk = (d) => readdirSync(d, { withFileTypes: true }).some((e) => (e.isDirectory()
-    ? walk(join(d, e.name))
-    : e.name.endsWith('.csv') && readFileSync(join(d, e.name), 'utf8').includes(text)));
-  while (Date.now() < deadline) {
-    try {
-      if (walk(join(dir, DB))) return;
-    } catch {
-      // the table's folder does not exist yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`no change file of ${dir} holds ${text} after 60 s`);
 }
 
 let proxy;
@@ -95,7 +79,7 @@ test(`a silent partition of the binlog connection is detected and outlived (seed
       proxy.heal();
 
       await sql(`INSERT INTO ${DB}.a VALUES (1000, 0, 'after the partition')`);
-      await waitForLakeText(lake.dir, 'after the partition');
+      await waitForLakeText(lake.dir, DB, 'after the partition');
       const streams = run.stderr().match(/streaming the binlog of/g).length;
       t.diagnostic(`silence detected after ${detectedMs} ms; ${streams} binlog connections; ` +
           `${proxy.stats.connections} TCP connections through the proxy`);
