@@ -18,6 +18,7 @@
 #include "pipeline/iceberg_load.h"
 #include "pipeline/retention_guard.h"
 #include "pipeline/state_backup.h"
+#include "xa/source_xa.h"
 
 namespace binlake {
 namespace {
@@ -373,6 +374,7 @@ Result<BinlogPosition> Replicator::FirstStart() {
     case StartConfig::Kind::kCurrentEnd: {
       ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
       RETURN_IF_ERROR(CheckSource(c.get()).status());
+      WarnOfPreparedOnSource(c.get());
       return CurrentBinlogEnd(c.get());
     }
     case StartConfig::Kind::kGtid: {
@@ -404,6 +406,7 @@ Status Replicator::Run(const RunOptions& run) {
       ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connection::Connect(connect_));
       RETURN_IF_ERROR(CheckSource(c.get()).status());
       ASSIGN_OR_RETURN(std::vector<std::string> tables, StateTables());
+      WarnOfPreparedOnSource(c.get());
       return LoadRowState(connect_, tables, state_.get());
     }
     return FirstStart();
