@@ -3,10 +3,10 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 # Targets (default all): binlog_fuzzer (binlog files end to end), json_binary_fuzzer (MySQL
 # binary JSON and partial-update diffs), config_fuzzer (config files), records_fuzzer (the
-# lake's own checkpoint, intent, load and schema records, with a re-encoding check).
+# lake's own checkpoint, intent, load, schema and parked XA records, with a re-encoding check).
 # Builds $BUILD_DIR (default build-fuzz) as the clang ASan/UBSan build of
 # scripts/lib/sanitized-build.sh (the one scripts/sanitize.sh uses). Seeds: the fixture
-# binlogs, and the YAML and JSON examples in docs/. Corpora grow in BUILD_DIR/corpus/TARGET;
+# binlogs and src/binlog/testdata, and the YAML and JSON examples in docs/. Corpora grow in BUILD_DIR/corpus/TARGET;
 # crash inputs land in BUILD_DIR/crashes. Prints each target's executions. Exits 0 when nothing
 # was found, 1 on a crash, sanitizer report, hang or build failure, and 77 (ctest's "skipped"
 # for the `fuzz` test) when clang++ is not installed.
@@ -40,7 +40,8 @@ for target in "${targets[@]}"; do
       bin="$build/src/binlog/binlog_fuzzer"
       if [ -d ../shared/fixtures/binlogs ]; then
         find ../shared/fixtures/binlogs -type f -size -64k -exec cp -n {} "$corpus/" \;
-      fi ;;
+      fi
+      cp -n src/binlog/testdata/*.0* "$corpus/" ;;
     json_binary_fuzzer)
       bin="$build/src/binlog/json_binary_fuzzer"
       # null, true, an int16, a small object {"a": 1} and an array [1, "x"].

@@ -82,21 +82,22 @@ std::optional<BinlogPosition> KeyPosition(std::string_view name) {
 
 }  // namespace
 
-std::string EncodeParked(const std::string& xid, const PreparedTransactions::Parked& parked) {
+std::string EncodeParked(const std::string& xid, const BinlogPosition& position,
+                         const std::vector<RowChange>& rows) {
   std::string out(kMagic);
   PutBytes(xid, &out);
-  PutBytes(parked.position.file, &out);
-  AppendBigEndian(parked.position.offset, 8, &out);
+  PutBytes(position.file, &out);
+  AppendBigEndian(position.offset, 8, &out);
   // Each table shape once, then the rows naming theirs by index.
   std::vector<const TableSchema*> shapes;
   std::map<const TableSchema*, size_t> index;
-  for (const RowChange& r : parked.rows) {
+  for (const RowChange& r : rows) {
     if (index.emplace(r.table.get(), shapes.size()).second) shapes.push_back(r.table.get());
   }
   AppendBigEndian(shapes.size(), 4, &out);
-  for (const TableSchema* s : shapes) PutBytes(EncodeSchema(*s, parked.position), &out);
-  AppendBigEndian(parked.rows.size(), 4, &out);
-  for (const RowChange& r : parked.rows) {
+  for (const TableSchema* s : shapes) PutBytes(EncodeSchema(*s, position), &out);
+  AppendBigEndian(rows.size(), 4, &out);
+  for (const RowChange& r : rows) {
     out.push_back(static_cast<char>(r.op));
     out.push_back(static_cast<char>(r.origin));
     out.push_back(r.foreign_key_checks ? 1 : 0);
@@ -156,8 +157,7 @@ std::string LakePreparedTransactions::Key(const std::string& xid, const BinlogPo
 
 Status LakePreparedTransactions::Park(const std::string& xid, const BinlogPosition& position,
                                       const std::vector<RowChange>& rows) {
-  Parked parked{position, rows};
-  return store_->Put(Key(xid, position), EncodeParked(xid, parked));
+  return store_->Put(Key(xid, position), EncodeParked(xid, position, rows));
 }
 
 Result<std::vector<BinlogPosition>> LakePreparedTransactions::Prepares(const std::string& xid) {

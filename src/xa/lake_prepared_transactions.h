@@ -50,7 +50,8 @@ class LakePreparedTransactions : public PreparedTransactions {
 };
 
 // The object's bytes; exposed for tests.
-std::string EncodeParked(const std::string& xid, const PreparedTransactions::Parked& parked);
+std::string EncodeParked(const std::string& xid, const BinlogPosition& position,
+                         const std::vector<RowChange>& rows);
 Result<PreparedTransactions::Parked> DecodeParked(std::string_view bytes, std::string_view origin);
 
 }  // namespace binlake

@@ -155,7 +155,7 @@ TEST(LakePreparedTransactionsTest, DamagedObjectsAreRefusedByName) {
   auto mem = MemoryObjectStore::Create();
   LakePreparedTransactions p(mem.get());
   std::string key = LakePreparedTransactions::Key(kXid, {"b.000001", 100});
-  std::string bytes = EncodeParked(kXid, {{"b.000001", 100}, Rows()});
+  std::string bytes = EncodeParked(kXid, {"b.000001", 100}, Rows());
   for (size_t cut : {size_t{0}, size_t{5}, size_t{40}, bytes.size() / 2, bytes.size() - 1}) {
     ASSERT_TRUE(mem->Put(key, bytes.substr(0, cut)).ok());
     Result<PreparedTransactions::Parked> r = p.Find(kXid, {"b.000001", 200});
@@ -166,7 +166,7 @@ TEST(LakePreparedTransactionsTest, DamagedObjectsAreRefusedByName) {
   ASSERT_TRUE(mem->Put(key, bytes + "x").ok());
   EXPECT_EQ(p.Find(kXid, {"b.000001", 200}).status().code(), StatusCode::kCorruption);
   // Another prepare's object under this key is refused too.
-  ASSERT_TRUE(mem->Put(key, EncodeParked(kXid, {{"b.000001", 99}, Rows()})).ok());
+  ASSERT_TRUE(mem->Put(key, EncodeParked(kXid, {"b.000001", 99}, Rows())).ok());
   EXPECT_EQ(p.Find(kXid, {"b.000001", 200}).status().code(), StatusCode::kCorruption);
 }
 

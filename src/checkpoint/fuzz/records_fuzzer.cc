@@ -1,5 +1,6 @@
 // libFuzzer entry point: arbitrary text as each of the lake's own records (checkpoint, intent,
-// load start, load record, table schema), as binlake reads them back after a restart. Errors
+// load start, load record, table schema, parked XA transaction), as binlake reads them back
+// after a restart. Errors
 // are fine; a crash, sanitizer report or hang is a bug, and so is a record that decodes but
 // does not survive encoding and decoding again unchanged.
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "checkpoint/records.h"
+#include "xa/lake_prepared_transactions.h"
 
 namespace {
 
@@ -32,5 +34,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   RoundTrip(json, DecodeLoadStart, EncodeLoadStart);
   RoundTrip(json, DecodeLoadRecord, EncodeLoadRecord);
   DecodeSchema(json, "fuzz").status().IgnoreError();
+  // A parked XA transaction is binary behind its magic line: fuzz what follows the line.
+  std::string parked = "binlake-xa 1\n" + std::string(json);
+  RoundTrip(parked, DecodeParked, [](const PreparedTransactions::Parked& p) {
+    return EncodeParked("fuzz", p.position, p.rows);
+  });
   return 0;
 }
