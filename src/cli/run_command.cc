@@ -13,6 +13,7 @@
 #include "checkpoint/writer_lease.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/restart_budget.h"
 #include "cli/target.h"
 #include "common/logging.h"
 #include "config/config.h"
@@ -77,6 +78,10 @@ int RunCommand(const std::vector<std::string>& argv) {
   (*lease)->OnLost([] { g_stop.store(true); });
   // /metrics and /healthz, when asked for (docs/metrics.md).
   Metrics metrics;
+  metrics.Describe("binlake_run_restarts_total", "counter",
+                   "Restarts from the lake's checkpoint after an error worth retrying "
+                   "(config recovery).");
+  metrics.Add("binlake_run_restarts_total", {}, 0);
   std::unique_ptr<MetricsServer> metrics_server;
   if (!config->metrics_listen.empty()) {
     Clock* clock = Clock::System();
@@ -98,41 +103,35 @@ int RunCommand(const std::vector<std::string>& argv) {
   // A run stopped by an error worth retrying starts again from the lake's checkpoint
   // (config `recovery`); errors at the first start are reported at once.
   const Config::Recovery& recovery = config->recovery;
+  RestartBudget budget(recovery.attempts, recovery.interval_ms, recovery.max_interval_ms);
   std::unique_ptr<Replicator> replicator;
   Status s;
-  int64_t failures = 0;       // recoverable failures in a row
-  BinlogPosition checkpoint;  // where the last run that failed had its checkpoint
   for (bool first = true;; first = false) {
     replicator.reset();  // the previous run's connections, files and state go first
     Result<std::unique_ptr<Replicator>> created =
         Replicator::Create(*config, store->get(), Clock::System());
     if (!created.ok() && first) return Fail(created.status());
+    // Run reads the checkpoint, so an empty position is a run that failed before it knew one.
+    BinlogPosition at;
     if (created.ok()) {
       replicator = std::move(created).value();
       if (metrics_server) replicator->SetMetrics(&metrics);
       s = replicator->Run(run);
       LogRunStats(*replicator);
-      // Progress since the last failure starts the count over. Run reads the checkpoint, so
-      // an empty position is a run that failed before it knew one.
-      const BinlogPosition& at = replicator->sink().checkpoint().position;
-      if (!at.empty()) {
-        if (!checkpoint.empty() && at != checkpoint) failures = 0;
-        checkpoint = at;
-      }
+      at = replicator->sink().checkpoint().position;
     } else {
       s = created.status();
     }
-    if (s.ok() || !s.IsRetryable() || g_stop.load() || (*lease)->lost()) break;
-    if (recovery.attempts >= 0 && failures >= recovery.attempts) break;
-    ++failures;
-    const int64_t wait_ms = std::min(recovery.max_interval_ms,
-                                     recovery.interval_ms << std::min<int64_t>(failures - 1, 20));
+    if (g_stop.load() || (*lease)->lost()) break;
+    std::optional<int64_t> wait_ms = budget.After(s, at);
+    if (!wait_ms) break;
+    metrics.Add("binlake_run_restarts_total", {}, 1);
     LOG_WARN(
         "the run stopped on an error worth retrying: {}. Starting again from the lake's "
         "checkpoint in {:.1f} s (restart {} of {}, config recovery.attempts)",
-        s.ToString(), wait_ms / 1000.0, failures,
+        s.ToString(), *wait_ms / 1000.0, budget.failures(),
         recovery.attempts < 0 ? std::string("unlimited") : std::to_string(recovery.attempts));
-    for (int64_t waited = 0; waited < wait_ms && !g_stop.load(); waited += 50) {
+    for (int64_t waited = 0; waited < *wait_ms && !g_stop.load(); waited += 50) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     if (g_stop.load()) break;
