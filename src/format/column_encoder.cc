@@ -33,7 +33,8 @@ ColumnEncoder::ColumnEncoder(const ParquetColumnPlan* plan, const ParquetOptions
 
 Status ColumnEncoder::StageNull(const Value& v) {
   if (v.is_absent()) {
-    return InvalidArgumentError(
+    // A source setting, not binlake's configuration: exit code 1, not 2.
+    return FailedPreconditionError(
         "column '{}' is absent from the row image (binlog_row_image=MINIMAL or NOBLOB) and "
         "no earlier image filled it in; set binlog_row_image=FULL on the source",
         plan_->column.name);

@@ -4,7 +4,7 @@
 // the shared rig server must not see); the store cases against the rig's RGW.
 
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -123,6 +123,48 @@ test('a resume position that was purged says so and how to recover', async () =>
   assert.deepEqual(kept, ['_binlake/checkpoints/00000000000000000000.json'],
       'the checkpoint is kept as it was');
 });
+
+test('a lake written by a newer binlake is refused, naming the record, and left as it is',
+    async () => {
+      const { path, lake } = await config();
+      await runBinlake(path, { serverEnv: server, check: true });
+      const key = '_binlake/checkpoints/00000000000000000000.json';
+      const file = join(lake.dir, key);
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/"format": *1/, '"format": 2'));
+      const before = await lakeObjects(lake);
+      const r = await runBinlake(path, { serverEnv: server });
+      assertFails(r, 1, new RegExp(`${key.replaceAll('.', '\\.')} has record format 2, ` +
+          'this binlake reads format 1: use a binlake version that matches the lake'));
+      const after = await lakeObjects(lake);
+      for (const [k, bytes] of before) {
+        if (!k.startsWith('_binlake/lease/')) assert.deepEqual(after.get(k), bytes, k);
+      }
+      assert.deepEqual([...after.keys()].filter((k) => !before.has(k)), [],
+          'nothing written beside the newer records');
+    });
+
+test('a NOBLOB row image under Parquet stops the run naming the column, with nothing written',
+    async () => {
+      await sql(`CREATE TABLE ${DB}.blobs (id INT PRIMARY KEY, n INT, b BLOB)`, { env: server });
+      try {
+        const { path, lake } = await config({ output: { format: 'parquet' } });
+        await runBinlake(path, { serverEnv: server, check: true });
+        // Only this session logs NOBLOB images: an UPDATE that leaves b alone omits it.
+        await sql(`INSERT INTO ${DB}.blobs VALUES (1, 1, 'blob');
+                   SET SESSION binlog_row_image = 'NOBLOB';
+                   UPDATE ${DB}.blobs SET n = 2 WHERE id = 1`, { env: server });
+        const before = await lakeObjects(lake);
+        const r = await runBinlake(path, { serverEnv: server });
+        assertFails(r, 1, new RegExp("column 'b' is absent from the row image " +
+            '\\(binlog_row_image=MINIMAL or NOBLOB\\).*set binlog_row_image=FULL on the source'));
+        const written = [...(await lakeObjects(lake)).keys()]
+            .filter((k) => !before.has(k) && !k.startsWith('_binlake/lease/'));
+        assert.deepEqual(written.filter((k) => !k.startsWith('_binlake/intents/')), [],
+            'no change file and no checkpoint past the row');
+      } finally {
+        await sql(`DROP TABLE ${DB}.blobs`, { env: server });
+      }
+    });
 
 test('a missing S3 bucket is named with how to create it', async () => {
   const bucket = `run-errors-missing-${process.pid}`;
