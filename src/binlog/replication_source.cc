@@ -75,7 +75,45 @@ Result<SourceInfo> CheckSource(Connection* c) {
         "(SET GLOBAL binlog_row_metadata = 'FULL', and in the server's configuration)",
         info.binlog_row_metadata, c->peer());
   }
+  RETURN_IF_ERROR(CheckReplicaLogsUpdates(c));
   return info;
+}
+
+Status CheckReplicaLogsUpdates(Connection* c) {
+  // MySQL 8.0.26 renamed the variable; both names are asked, the new one first.
+  ASSIGN_OR_RETURN(std::string updates, Variable(c, "log_replica_updates"));
+  if (updates.empty()) {
+    ASSIGN_OR_RETURN(updates, Variable(c, "log_slave_updates"));
+  }
+  if (updates != "OFF" && updates != "0") return Status::OK();
+  // Is it a replica? MariaDB counts its running replication threads in a status variable
+  // any user may read; MySQL lists its channels to REPLICATION CLIENT, a grant binlake needs.
+  bool replica = false;
+  std::string of;
+  if (c->IsMariaDB()) {
+    Result<QueryResult> r = c->Query("SHOW GLOBAL STATUS LIKE 'Slaves_running'");
+    replica = r.ok() && !r->rows.empty() && r->rows[0].size() >= 2 && r->rows[0][1] &&
+              *r->rows[0][1] != "0";
+  } else {
+    bool new_syntax = c->numeric_version() >= 80022;
+    Result<QueryResult> r = c->Query(new_syntax ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS");
+    replica = r.ok() && !r->rows.empty();
+    if (replica) {
+      for (size_t i = 0; i < r->columns.size() && i < r->rows[0].size(); ++i) {
+        const std::string& name = r->columns[i].name;
+        if ((name == "Source_Host" || name == "Master_Host") && r->rows[0][i]) {
+          of = " of " + *r->rows[0][i];
+        }
+      }
+    }
+  }
+  if (!replica) return Status::OK();
+  return FailedPreconditionError(
+      "{} is a replica{} with log_slave_updates off: the changes it applies from its source "
+      "are not written to its binary log, so binlake would never see them. Set "
+      "log_slave_updates=ON (MySQL 8.0.26+: log_replica_updates) in the server's "
+      "configuration and restart it, or replicate from its source",
+      c->peer(), of);
 }
 
 Result<BinlogPosition> CurrentBinlogEnd(Connection* c) {

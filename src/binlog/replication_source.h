@@ -80,6 +80,10 @@ class ReplicationSource : public EventSource {
 // cannot capture changes from it (binary log off, binlog_format not ROW). Warns (log, once
 // per process and setting) when binlog_row_image or binlog_row_metadata are not FULL.
 Result<SourceInfo> CheckSource(Connection* connection);
+// FailedPrecondition when the server is a replica that does not log the changes it applies
+// (log_slave_updates / log_replica_updates off): they would be missing from its binlog.
+// Part of CheckSource.
+Status CheckReplicaLogsUpdates(Connection* connection);
 
 // The binlog end now: SHOW BINARY LOG STATUS (MySQL ≥ 8.2) or SHOW MASTER STATUS.
 Result<BinlogPosition> CurrentBinlogEnd(Connection* connection);

@@ -126,6 +126,25 @@ void CheckSettings(const Config& config, const std::map<std::string, std::string
   }
 }
 
+// A replica's binlog holds what it applies from its own source only with log_slave_updates.
+void CheckReplica(Connection* c, CheckReport* report) {
+  Status replica = CheckReplicaLogsUpdates(c);
+  if (replica.ok()) {
+    report->Add("log_slave_updates", Verdict::kPass,
+                "not a replica, or one that logs the changes it applies");
+    return;
+  }
+  if (replica.code() != StatusCode::kFailedPrecondition) {
+    report->Add("log_slave_updates", Verdict::kWarn,
+                "could not tell whether the source is a replica: " + replica.ToString());
+    return;
+  }
+  std::string message(replica.message());
+  size_t fix = message.find(" Set log_slave_updates");
+  report->Add("log_slave_updates", Verdict::kFail, message.substr(0, fix),
+              fix == std::string::npos ? "" : message.substr(fix + 1));
+}
+
 // REPLICATION CLIENT / BINLOG MONITOR: the binlog files and their sizes.
 std::optional<BinlogPosition> CheckBinlogList(Connection* c, CheckReport* report,
                                               SourceFacts* facts) {
@@ -308,6 +327,7 @@ std::unique_ptr<Connection> CheckSource(const Config& config, const PreflightOpt
   CheckTls(config, conn, report);
   std::map<std::string, std::string> vars = Variables(conn);
   CheckSettings(config, vars, report);
+  CheckReplica(conn, report);
   std::optional<BinlogPosition> end = CheckBinlogList(conn, report, facts);
   if (end) {
     CheckStream(*connect, *end,

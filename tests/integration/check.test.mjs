@@ -76,7 +76,7 @@ test('a well set-up source and target pass every check', async () => {
   const text = await binlake(['check', '-c', good], { env: binlakeEnv(env) });
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^PASS {2}source reachable/m);
-  assert.match(text.stdout, /19 checks: 0 failed, 0 warnings/);
+  assert.match(text.stdout, /20 checks: 0 failed, 0 warnings/);
 });
 
 test('a wrong password, a CA that does not sign the server, an unusable target', async () => {

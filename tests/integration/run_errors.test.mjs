@@ -166,6 +166,44 @@ test('a NOBLOB row image under Parquet stops the run naming the column, with not
       }
     });
 
+test('a replica without log_slave_updates is refused: what it replicates is not in its binlog',
+    async () => {
+      const replicaDir = join(work, 'replica');
+      const replica = await rigScript('mariadb', 'start', replicaDir);
+      try {
+        const [[file, pos]] = await sql('SHOW MASTER STATUS', { env: server });
+        await sql(`SET GLOBAL server_id = 2;
+                   CHANGE MASTER TO MASTER_HOST = '${server.MARIADB_HOST}',
+                     MASTER_PORT = ${server.MARIADB_PORT},
+                     MASTER_USER = '${server.MARIADB_ADMIN_USER}',
+                     MASTER_PASSWORD = '${server.MARIADB_ADMIN_PASSWORD}',
+                     MASTER_LOG_FILE = '${file}', MASTER_LOG_POS = ${pos}, MASTER_USE_GTID = no;
+                   START SLAVE`, { env: replica });
+        for (let i = 0; i < 120; ++i) {
+          const [[, running]] =
+              await sql("SHOW GLOBAL STATUS LIKE 'Slaves_running'", { env: replica });
+          if (running === '1') break;
+          await sleep(250);
+        }
+        const dir = join(work, 'replica-case');
+        const lake = await localLake(join(dir, 'lake'));
+        const path = writeConfig(dir, DB, { env: replica, lake });
+        const why = new RegExp('127\\.0\\.0\\.1:\\d+ is a replica with log_slave_updates off: ' +
+            'the changes it applies from its source are not written to its binary log');
+        const r = await runBinlake(path, { serverEnv: replica });
+        assertFails(r, 1, why);
+        assert.match(r.stderr, /Set log_slave_updates=ON .* or replicate from its source/);
+        const c = await binlake(['check', '-c', path],
+            { env: { BINLAKE_TEST_PASSWORD: replica.BINLAKE_PASSWORD } });
+        assert.equal(c.code, 1, c.stdout);
+        assert.match(c.stdout, /^FAIL {2}log_slave_updates/m);
+        assert.match(c.stdout, why);
+      } finally {
+        await sql('STOP SLAVE', { env: replica }).catch(() => {});
+        await rigScript('mariadb', 'stop', replicaDir);
+      }
+    });
+
 test('a missing S3 bucket is named with how to create it', async () => {
   const bucket = `run-errors-missing-${process.pid}`;
   const lake = await s3Lake(`run-errors-${process.pid}`, 'lake');

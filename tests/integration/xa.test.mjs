@@ -121,27 +121,28 @@ test('prepared XA transactions reach both outputs at their XA COMMIT, across kil
       rmSync(work, { recursive: true, force: true });
     });
 
-test('a transaction prepared before the first start is warned of, and its XA COMMIT refused by name', async () => {
-  const db = `${DB}_early`;
-  await sql(`DROP DATABASE IF EXISTS ${db}; CREATE DATABASE ${db};
-             CREATE TABLE ${db}.a (id INT PRIMARY KEY)`);
-  try {
-    await prepare("'xa_early'", [`INSERT INTO ${db}.a VALUES (1)`]);
-    const dir = tempDir('xa-early');
-    const lake = await localLake(join(dir, 'lake'));
-    const run = startBinlake(writeConfig(join(dir, 'config'), db, { lake }));
-    await run.waitForLog(/streaming the binlog of/);
-    // Warned of at the first start already, by name.
-    assert.match(run.stderr(),
-        /XA transactions are prepared on the source but not committed \([^)]*X'78615f6561726c79'/);
-    await sql("XA COMMIT 'xa_early'");
-    const e = await run.exited;
-    assert.equal(e.code, 1, run.stderr());
-    assert.match(run.stderr(),
-        /XA COMMIT X'78615f6561726c79',X'',1 commits a transaction whose XA PREPARE binlake/);
-    assert.match(run.stderr(), /Run the full load again/);
-    rmSync(dir, { recursive: true, force: true });
-  } finally {
-    await sql(`DROP DATABASE IF EXISTS ${db}`);
-  }
-});
+test('a transaction prepared before the first start is warned of, its XA COMMIT refused',
+    async () => {
+      const db = `${DB}_early`;
+      await sql(`DROP DATABASE IF EXISTS ${db}; CREATE DATABASE ${db};
+                 CREATE TABLE ${db}.a (id INT PRIMARY KEY)`);
+      try {
+        await prepare("'xa_early'", [`INSERT INTO ${db}.a VALUES (1)`]);
+        const dir = tempDir('xa-early');
+        const lake = await localLake(join(dir, 'lake'));
+        const run = startBinlake(writeConfig(join(dir, 'config'), db, { lake }));
+        await run.waitForLog(/streaming the binlog of/);
+        // Warned of at the first start already, by name.
+        assert.match(run.stderr(),
+            /XA transactions are prepared on the source but not committed \([^)]*X'78615f6561726c79'/);
+        await sql("XA COMMIT 'xa_early'");
+        const e = await run.exited;
+        assert.equal(e.code, 1, run.stderr());
+        assert.match(run.stderr(),
+            /XA COMMIT X'78615f6561726c79',X'',1 commits a transaction whose XA PREPARE binlake/);
+        assert.match(run.stderr(), /Run the full load again/);
+        rmSync(dir, { recursive: true, force: true });
+      } finally {
+        await sql(`DROP DATABASE IF EXISTS ${db}`);
+      }
+    });
