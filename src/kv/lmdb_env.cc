@@ -197,6 +197,13 @@ Status LmdbEnv::ReplaceFrom(const std::string& path) {
   CopyReader copy;
   int rc = mdb_env_create(&copy.env);
   if (rc == 0) rc = mdb_env_set_maxdbs(copy.env, static_cast<MDB_dbi>(dbs_.size()));
+  // A copy records its source's map size (up to 1 TiB of address space); reading it needs only
+  // its own size, so a process short of address space (ulimit -v, ThreadSanitizer) can too.
+  std::error_code size_error;
+  uint64_t file_size = std::filesystem::file_size(path, size_error);
+  if (rc == 0 && !size_error) {
+    rc = mdb_env_set_mapsize(copy.env, std::max<uint64_t>(file_size, uint64_t{1} << 20));
+  }
   if (rc == 0) {
     rc = mdb_env_open(copy.env, path.c_str(), MDB_RDONLY | MDB_NOSUBDIR | MDB_NOLOCK, 0600);
   }
