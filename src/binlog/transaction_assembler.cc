@@ -227,36 +227,28 @@ Status TransactionAssembler::OnXa(const Event& event, const QueryEvent& q) {
     return CorruptionError("{}:{}: '{}': no XA transaction id after the verb", file_,
                            event.position, std::string(sql.substr(0, 80)));
   }
-  PreparedTransactions::Parked parked;
-  bool known = false;
-  if (commit) {
-    Result<PreparedTransactions::Parked> found =
-        prepared_->Find(*xid, BinlogPosition{file_, event.position});
-    if (found.ok()) {
-      parked = std::move(found).value();
-      known = true;
-    } else if (found.status().code() != StatusCode::kNotFound) {
-      return found.status().Context(
-          fmt::format("{}:{}: XA COMMIT {}", file_, event.position, *xid));
-    } else if (!commit_unknown_xa_empty_) {
-      return FailedPreconditionError(
-          "{}:{}: XA COMMIT {} commits a transaction whose XA PREPARE binlake never read (it "
-          "was prepared before the position replication started from): its rows are not in "
-          "the lake. Run the full load again for the tables it changed",
-          file_, event.position, *xid);
-    }
+  // The transaction of this xid prepared last before here: a rollback drops it, a commit
+  // writes its rows.
+  Result<PreparedTransactions::Parked> parked =
+      prepared_->Find(*xid, BinlogPosition{file_, event.position});
+  if (!parked.ok() && parked.status().code() != StatusCode::kNotFound) {
+    return parked.status().Context(fmt::format("{}:{}: XA {} {}", file_, event.position,
+                                               commit ? "COMMIT" : "ROLLBACK", *xid));
+  }
+  if (commit && !parked.ok() && !commit_unknown_xa_empty_) {
+    return FailedPreconditionError(
+        "{}:{}: XA COMMIT {} commits a transaction whose XA PREPARE binlake never read (it "
+        "was prepared before the position replication started from): its rows are not in "
+        "the lake. Run the full load again for the tables it changed",
+        file_, event.position, *xid);
   }
   // The transaction takes effect here, at its XA COMMIT: MariaDB's GTID event has begun it.
   if (!in_transaction_) RETURN_IF_ERROR(Begin(event));
-  for (RowChange& row : parked.rows) RETURN_IF_ERROR(sink_->Row(std::move(row)));
-  RETURN_IF_ERROR(Commit(event));
-  if (!commit) {
-    Result<PreparedTransactions::Parked> found =
-        prepared_->Find(*xid, BinlogPosition{file_, event.position});
-    known = found.ok();
-    if (known) parked.position = found->position;
+  if (commit && parked.ok()) {
+    for (RowChange& row : parked->rows) RETURN_IF_ERROR(sink_->Row(std::move(row)));
   }
-  if (known) prepared_->Ended(*xid, parked.position, resume_);
+  RETURN_IF_ERROR(Commit(event));
+  if (parked.ok()) prepared_->Ended(*xid, parked->position, resume_);
   return Status::OK();
 }
 
