@@ -10,9 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${BUILD_DIR:-$PWD/build-sanitize}"
-# A kill -9 loop, an Iceberg table through full load, CDC, DDL and kill -9, and the change log
-# path with transactions preserved: most of binlake's code, on the rig's MariaDB alone.
-QUICK='^(run_crash|iceberg_ddl|cdc_path|cascades)$'
+# A kill -9 loop, an Iceberg table through full load, CDC, DDL and kill -9, the change log
+# path with transactions preserved, and XA transactions parked across a kill -9: most of
+# binlake's code, on the rig's MariaDB alone.
+QUICK='^(run_crash|iceberg_ddl|cdc_path|cascades|xa)$'
 . scripts/lib/sanitized-build.sh
 sanitized_configure || exit $?
 ninja -C "$build" -j"$(nproc)"
