@@ -369,11 +369,11 @@ export async function sourceLines(db, table, columns) {
 
 /**
  * Resolves once a CSV change file under db/ of the local lake in `dir` holds `text`; rejects
- * after 60 s (a bound so that a change that never arrives fails the test, not a timing
- * assertion).
+ * after timeoutMs, 60 s by default (a bound so that a change that never arrives fails the
+ * test, not a timing assertion).
  */
-export async function waitForLakeText(dir, db, text) {
-  const deadline = Date.now() + 60000;
+export async function waitForLakeText(dir, db, text, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
   const walk = (d) => readdirSync(d, { withFileTypes: true }).some((e) => (e.isDirectory()
     ? walk(join(d, e.name))
     : e.name.endsWith('.csv') && readFileSync(join(d, e.name), 'utf8').includes(text)));
@@ -385,5 +385,5 @@ export async function waitForLakeText(dir, db, text) {
     }
     await sleep(200);
   }
-  throw new Error(`no change file of ${dir} holds ${text} after 60 s`);
+  throw new Error(`no change file of ${dir} holds ${text} after ${timeoutMs / 1000} s`);
 }
