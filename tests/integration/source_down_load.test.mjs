@@ -1,6 +1,7 @@
 // The source unreachable for minutes in the middle of a full load: a TCP proxy in front of the
 // rig's MariaDB (tests/lib/tcp_partition_proxy.mjs) lets nothing through, and closes nothing,
-// for two and a half minutes, while binlake loads a table in parallel chunks and streams the binlog.
+// for two and a half minutes, while binlake loads a table in parallel chunks and streams the
+// binlog.
 // The load's own retries run out first, then the run restarts itself from the lake's
 // checkpoint (config recovery) until the source answers again; the load then resumes after
 // the chunks it had finished. LOAD files plus the change log must rebuild SELECT exactly,
