@@ -5,6 +5,7 @@
 #include "binlog/event_type.h"
 #include "binlog/row_image.h"
 #include "common/byte_reader.h"
+#include "common/crash_point.h"
 
 namespace binlake {
 namespace {
@@ -264,6 +265,7 @@ Status TransactionAssembler::OnXaPrepare(const Event& event, const XaPrepareEven
   }
   RETURN_IF_ERROR(prepared_->Park(x.xid, BinlogPosition{file_, xa_position_}, xa_rows_)
                       .Context(fmt::format("{}:{}: XA PREPARE {}", file_, event.position, x.xid)));
+  CrashPoint("xa.parked");
   RETURN_IF_ERROR(AddGtid());
   DropXa();
   has_gtid_ = false;

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/crash_point.h"
+
 namespace binlake {
 namespace {
 
@@ -74,6 +76,7 @@ Result<LoadedTable> FileSystemCatalog::Commit(const std::string& table_key, int6
     return AbortedError("{} was created by another writer first", StoreUri(*store_, key));
   }
   RETURN_IF_ERROR_CTX(s, "committing {}", StoreUri(*store_, key));
+  CrashPoint("iceberg.metadata");
   // The hint only helps readers find the newest version quickly; a failure to write it
   // changes nothing about the commit.
   store_->Put(table_key + "/metadata/version-hint.text", std::to_string(version)).IgnoreError();

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/crash_point.h"
 #include "common/logging.h"
 #include "common/memory.h"
 #include "model/ddl.h"
@@ -384,6 +385,7 @@ Status IcebergSink::CommitAll(const BinlogPosition& position, const std::string&
   // Written after every table of the round committed: a crash before it only means the
   // tables that are ahead skip what they hold.
   RETURN_IF_ERROR_CTX(store_->Put(kPositionKey, j.dump()), "recording the iceberg position");
+  CrashPoint("iceberg.position");
   committed_ = position;
   return Status::OK();
 }

@@ -5,6 +5,7 @@
 #include <random>
 #include <set>
 
+#include "common/crash_point.h"
 #include "common/logging.h"
 #include "iceberg/table_files.h"
 
@@ -558,6 +559,7 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
     RETURN_IF_ERROR_CTX(store_->Put(f.key, f.bytes, PutOptions::CreateOnly()),
                         "writing iceberg file {}", f.file.path);
   }
+  CrashPoint("iceberg.files");
 
   // Manifests: the current snapshot's, plus one for the new data files and one for the
   // new delete files; merged into at most two once there are too many.
@@ -613,6 +615,7 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
     RETURN_IF_ERROR(write_manifest(new_data, false));
     RETURN_IF_ERROR(write_manifest(new_deletes, true));
   }
+  CrashPoint("iceberg.manifests");
   std::map<std::string, std::string> snapshot_summary = summary;
   snapshot_summary["operation"] =
       deleted_rows > 0 || truncate_ ? (plan->appends.empty() ? "delete" : "overwrite") : "append";
@@ -623,6 +626,7 @@ Status IcebergTable::TryCommit(Plan* plan, const std::map<std::string, std::stri
   snapshot_summary["added-position-deletes"] = std::to_string(deleted_rows);
   RETURN_IF_ERROR(
       Publish(std::move(metadata), snapshot_id, sequence, manifests, std::move(snapshot_summary)));
+  CrashPoint("iceberg.committed");
   // The index follows the committed snapshot.
   for (const auto& [key, at] : plan->removed) RETURN_IF_ERROR(index_.Remove(*key, at));
   std::vector<uint32_t> numbers;
@@ -644,6 +648,7 @@ Status IcebergTable::Publish(TableMetadata metadata, int64_t snapshot_id, int64_
   std::string list_key =
       options_.table_key + "/metadata/" + fmt::format("snap-{}-{}.avro", snapshot_id, run_id_);
   RETURN_IF_ERROR(store_->Put(list_key, list, PutOptions::CreateOnly()));
+  CrashPoint("iceberg.manifest_list");
   TableMetadata::NewSnapshot snap;
   snap.snapshot_id = snapshot_id;
   snap.manifest_list = StoreUri(*store_, list_key);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/crash_point.h"
 #include "common/logging.h"
 #include "format/gzip_output_stream.h"
 #include "pipeline/writer_factory.h"
@@ -497,6 +498,7 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
     intent.exclude = replay_->exclude;
   }
   RETURN_IF_ERROR(checkpoints_.WriteIntent(intent));
+  CrashPoint("changelog.intent");
   // The schema versions the checkpoint names are exactly those whose records are written
   // here: a full-load worker may resolve a new schema at any moment, and its record belongs
   // to the next batch, so the states are taken in the same breath as the pending records.
@@ -509,10 +511,12 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
   }
   for (const TableSchemaPtr& s : pending) {
     RETURN_IF_ERROR(checkpoints_.WriteSchema(*s, b.end));
+    CrashPoint("changelog.schema");
   }
   uint64_t bytes = 0;
   for (OpenFile* f : files) {
     RETURN_IF_ERROR(Upload(f->key, f->buffer.get()));
+    CrashPoint("changelog.file");
     bytes += f->buffer->Tell();
   }
   const size_t file_count = files.size();
@@ -535,6 +539,7 @@ Status ChangeLogSink::CloseBatch(CloseReason reason) {
   }
   next.commit_time_ms = b.last_commit_us ? b.last_commit_us / 1000 : checkpoint_.commit_time_ms;
   RETURN_IF_ERROR(checkpoints_.WriteCheckpoint(next));
+  CrashPoint("changelog.checkpoint");
   LOG_DEBUG("batch {} closed ({}): {} files, resume at {}", next.seq, CloseReasonName(reason),
             files.size(), next.position.ToString());
   checkpoint_ = std::move(next);
