@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "common/crash_point.h"
 #include "common/logging.h"
 #include "pipeline/change_rows.h"
 #include "pipeline/writer_factory.h"
@@ -469,6 +470,7 @@ Status FullLoader::Commit(TableState* t, Finished* f) {
     r.object = layout_->LoadKey(t->plan.lake->database, t->plan.lake->table, r.counter);
   }
   RETURN_IF_ERROR(checkpoints_.WriteLoadRecord(t->schema, t->table, r));
+  CrashPoint("load.record");
   if (r.rows > 0) {
     Status s = UploadCreateOnly(store_, r.object, f->buffer.get());
     if (s.code() == StatusCode::kAlreadyExists) {
@@ -478,6 +480,7 @@ Status FullLoader::Commit(TableState* t, Finished* f) {
           store_->Url(), r.object);
     }
     RETURN_IF_ERROR(s);
+    CrashPoint("load.file");
   }
   std::lock_guard<std::mutex> lock(mu_);
   ++t->next_seq;

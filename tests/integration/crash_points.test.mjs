@@ -15,7 +15,8 @@ import { after, test } from 'node:test';
 import { sql } from '../lib/rig.mjs';
 import { mergeOnRead } from './iceberg_support.mjs';
 import {
-  lakeObjects, localLake, replayChangeLog, runBinlake, sourceLines, tempDir, writeConfig,
+  lakeObjects, localLake, readCsvChanges, replayChangeLog, runBinlake, sourceLines, tempDir,
+  writeConfig,
 } from './run_support.mjs';
 
 const DB = `crash_points_${process.pid}`;
@@ -28,7 +29,10 @@ const POINTS = [
   'iceberg.committed', 'iceberg.position', 'xa.parked',
 ];
 
-after(() => sql(`DROP DATABASE IF EXISTS ${DB}`));
+after(async () => {
+  await sql(`DROP DATABASE IF EXISTS ${DB}`);
+  rmSync(work, { recursive: true, force: true });
+});
 
 // Transactions of every kind on two tables, a column added half way, and an XA transaction
 // committed after another transaction.
@@ -118,5 +122,44 @@ test('kill -9 right after each durable step of a commit: the next run completes 
         const replayed = /was interrupted before its checkpoint/.test(resumed.stderr);
         t.diagnostic(`${point}: killed, resumed${replayed ? ', interrupted batch completed' : ''}`);
       }
-      rmSync(work, { recursive: true, force: true });
+    });
+
+test('kill -9 right after each durable step of a full load: it resumes with every row once',
+    async (t) => {
+      const db = `${DB}_load`;
+      const columns = ['id', 'n', 's'];
+      await sql(`DROP DATABASE IF EXISTS ${db}; CREATE DATABASE ${db};
+                 CREATE TABLE ${db}.c (id INT PRIMARY KEY, n INT, s VARCHAR(100));
+                 INSERT INTO ${db}.c SELECT seq, seq % 13, REPEAT('x', seq % 90)
+                   FROM ${db}.seq_1_to_3000`);
+      try {
+        for (const point of ['load.record:3', 'load.file:3']) {
+          const dir = join(work, `load-${point.replace(':', '-')}`);
+          const lake = await localLake(join(dir, 'lake'));
+          const path = writeConfig(dir, db, {
+            lake,
+            output: {
+              format: 'csv', include_op_for_full_load: true, timestamp_column_name: 'ts',
+              sequence_column_name: 'seq',
+            },
+            extra: { full_load: { threads: 1, chunk_rows: 500 } },
+          });
+          const crashed = await runBinlake(path, { env: { BINLAKE_CRASH_AT: point } });
+          assert.equal(crashed.signal, 'SIGKILL', `${point}: not reached?\n${crashed.stderr}`);
+          await sql(`UPDATE ${db}.c SET n = -1 WHERE id % 100 = 1`);
+          const resumed = await runBinlake(path, { check: true });
+          assert.match(resumed.stderr, /resuming the full load after [\d,]+ rows/);
+          const objects = await lakeObjects(lake);
+          const loads = [...objects.keys()].filter((k) => /\/LOAD[0-9A-F]{8}\.csv$/.test(k));
+          const keys = (await readCsvChanges(objects, loads, ['Op', 'ts', 'seq', ...columns]))
+              .map((r) => r.id);
+          assert.equal(new Set(keys).size, keys.length, `${point}: every key in one LOAD row`);
+          assert.equal(keys.length, 3000, `${point}: every row loaded`);
+          assert.deepEqual(await replayChangeLog(objects, db, 'c', columns),
+              await sourceLines(db, 'c', columns), `${point}: LOAD + change log vs source`);
+          t.diagnostic(`${point}: killed, resumed, ${loads.length} LOAD files`);
+        }
+      } finally {
+        await sql(`DROP DATABASE IF EXISTS ${db}`);
+      }
     });
