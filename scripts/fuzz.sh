@@ -3,10 +3,11 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 # Targets (default all): binlog_fuzzer (binlog files end to end), json_binary_fuzzer (MySQL
 # binary JSON and partial-update diffs), config_fuzzer (config files), records_fuzzer (the
-# lake's own checkpoint, intent, load, schema and parked XA records, with a re-encoding check).
+# lake's own checkpoint, intent, load, schema and parked XA records, with a re-encoding check),
+# iceberg_fuzzer (Iceberg metadata, Avro manifests and Parquet files other engines may write).
 # Builds $BUILD_DIR (default build-fuzz) as the clang ASan/UBSan build of
 # scripts/lib/sanitized-build.sh (the one scripts/sanitize.sh uses). Seeds: the fixture
-# binlogs and src/binlog/testdata, and the YAML and JSON examples in docs/. Corpora grow in BUILD_DIR/corpus/TARGET;
+# binlogs and src/binlog/testdata, the Iceberg fixture tables, and the YAML and JSON examples in docs/. Corpora grow in BUILD_DIR/corpus/TARGET;
 # crash inputs land in BUILD_DIR/crashes. Prints each target's executions. Exits 0 when nothing
 # was found, 1 on a crash, sanitizer report, hang or build failure, and 77 (ctest's "skipped"
 # for the `fuzz` test) when clang++ is not installed.
@@ -15,7 +16,8 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(binlog_fuzzer json_binary_fuzzer config_fuzzer records_fuzzer)
+[ ${#targets[@]} -gt 0 ] ||
+  targets=(binlog_fuzzer json_binary_fuzzer config_fuzzer records_fuzzer iceberg_fuzzer)
 build="${BUILD_DIR:-$PWD/build-fuzz}"
 . scripts/lib/sanitized-build.sh
 sanitized_configure || exit $?
@@ -56,6 +58,14 @@ for target in "${targets[@]}"; do
     records_fuzzer)
       bin="$build/src/checkpoint/records_fuzzer"
       seed_blocks json "$corpus" ;;
+    iceberg_fuzzer)
+      bin="$build/src/iceberg/iceberg_fuzzer"
+      # Tables written by the Iceberg Java API, Spark and DuckDB: metadata, manifests, data.
+      if [ -d ../shared/fixtures/iceberg ]; then
+        find ../shared/fixtures/iceberg -type f -size -64k -exec sh -c \
+          'for f; do cp -n "$f" "$0/$(echo "$f" | md5sum | cut -c1-16)-${f##*/}"; done' \
+          "$corpus" {} +
+      fi ;;
     *) echo "fuzz: unknown target $target" >&2; exit 1 ;;
   esac
   # Explicit exit codes: libFuzzer's default for a crash (77) would read as "skipped" to
