@@ -236,6 +236,16 @@ Status TransactionAssembler::OnXa(const Event& event, const QueryEvent& q) {
     return parked.status().Context(fmt::format("{}:{}: XA {} {}", file_, event.position,
                                                commit ? "COMMIT" : "ROLLBACK", *xid));
   }
+  if (parked.ok()) {
+    for (const auto& [ended, at] : recently_ended_) {
+      if (ended == *xid && at == parked->position) {
+        return CorruptionError(
+            "{}:{}: XA {} {} ends the transaction prepared at {} a second time; the binlog is "
+            "damaged",
+            file_, event.position, commit ? "COMMIT" : "ROLLBACK", *xid, at.ToString());
+      }
+    }
+  }
   if (commit && !parked.ok() && !commit_unknown_xa_empty_) {
     return FailedPreconditionError(
         "{}:{}: XA COMMIT {} commits a transaction whose XA PREPARE binlake never read (it "
@@ -249,7 +259,11 @@ Status TransactionAssembler::OnXa(const Event& event, const QueryEvent& q) {
     for (RowChange& row : parked->rows) RETURN_IF_ERROR(sink_->Row(std::move(row)));
   }
   RETURN_IF_ERROR(Commit(event));
-  if (parked.ok()) prepared_->Ended(*xid, parked->position, resume_);
+  if (parked.ok()) {
+    prepared_->Ended(*xid, parked->position, resume_);
+    if (recently_ended_.size() >= 1024) recently_ended_.erase(recently_ended_.begin());
+    recently_ended_.emplace_back(*xid, parked->position);
+  }
   return Status::OK();
 }
 

@@ -103,6 +103,10 @@ class TransactionAssembler {
   bool xa_open_ = false;
   uint64_t xa_position_ = 0;  // of its group's first event
   std::vector<RowChange> xa_rows_;
+  // The last transactions an XA COMMIT or XA ROLLBACK ended in this input (xid, prepare
+  // position): a server never ends one twice, and a damaged binlog that does must not make
+  // each repeat copy the transaction's rows again.
+  std::vector<std::pair<std::string, BinlogPosition>> recently_ended_;
 };
 
 }  // namespace binlake

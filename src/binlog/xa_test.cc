@@ -92,7 +92,8 @@ std::string FixtureBytes() {
 // Feeds the events from offset `from` on (and the FORMAT_DESCRIPTION) to a new assembler:
 // a restart at `from`. Returns the first error.
 Status Replay(const std::string& bytes, uint64_t from, uint64_t until,
-              PreparedTransactions* prepared, Recorder* out, bool lenient = false) {
+              PreparedTransactions* prepared, Recorder* out, bool lenient = false,
+              uint64_t twice = 0) {
   auto reader = BinlogFileReader::FromBuffer(bytes, kFile);
   if (!reader.ok()) return reader.status();
   EventStream stream(reader->get());
@@ -106,6 +107,7 @@ Status Replay(const std::string& bytes, uint64_t from, uint64_t until,
     if (e == nullptr || e->position >= until) return Status::OK();
     if (e->position < from && !std::holds_alternative<FormatDescription>(e->body)) continue;
     RETURN_IF_ERROR(assembler.Consume(*e));
+    if (e->position == twice) RETURN_IF_ERROR(assembler.Consume(*e));
   }
 }
 
@@ -178,6 +180,20 @@ TEST(XaAssemblyTest, AnXaCommitWithoutItsPrepareIsRefusedByName) {
   Recorder window;
   ASSERT_TRUE(Replay(bytes, 1320, 1683, &prepared, &window, /*lenient=*/true).ok());
   EXPECT_EQ(window.calls.back(), "commit @1683 0-1-13");
+}
+
+TEST(XaAssemblyTest, AnXaCommitReadTwiceInOneInputIsDamage) {
+  // A server never ends a transaction twice; repeating the XA COMMIT must not emit (and copy)
+  // its rows again.
+  std::string bytes = FixtureBytes();
+  InMemoryPreparedTransactions prepared;
+  Recorder r;
+  Status s = Replay(bytes, 0, UINT64_MAX, &prepared, &r, false, /*twice=*/1597);
+  ASSERT_EQ(s.code(), StatusCode::kCorruption) << s.ToString();
+  EXPECT_NE(s.message().find("XA COMMIT X'6131',X'',1 ends the transaction prepared at "
+                             "mariadb-bin.000003:512 a second time"),
+            std::string::npos)
+      << s.message();
 }
 
 }  // namespace

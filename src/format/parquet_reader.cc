@@ -213,13 +213,22 @@ Status DecodeHybrid(std::string_view data, int bit_width, int64_t count, std::ve
   return Status::OK();
 }
 
+// The largest page binlake reads: a value as large as MySQL's max_allowed_packet (1 GiB),
+// with room for its page's framing. A page header declaring more is damaged.
+constexpr int64_t kMaxPageBytes = (int64_t{1} << 30) + (int64_t{64} << 20);
+
 Status Decompress(int32_t codec, std::string_view in, size_t uncompressed, std::string* out,
                   const std::string& origin) {
+  if (codec == 0) {
+    out->assign(in);
+    return Status::OK();
+  }
+  if (uncompressed > static_cast<size_t>(kMaxPageBytes)) {
+    return CorruptionError("{}: a page declares {} bytes uncompressed, more than a page can hold",
+                           origin, uncompressed);
+  }
   out->resize(uncompressed);
   switch (codec) {
-    case 0:
-      out->assign(in);
-      return Status::OK();
     case 1: {
       size_t n = uncompressed;
       if (snappy_uncompress(in.data(), in.size(), out->data(), &n) != SNAPPY_OK ||
@@ -505,6 +514,9 @@ Status ParquetReader::ReadChunk(int column, const Chunk& chunk,
     RETURN_IF_ERROR(p.Struct(&header));
     pos += p.pos();
     int64_t page_type = header.Int(1);
+    if (header.Int(2) < 0 || header.Int(2) > kMaxPageBytes || header.Int(3) < 0) {
+      return fail("page header with sizes out of range");
+    }
     size_t uncompressed = static_cast<size_t>(header.Int(2));
     size_t compressed = static_cast<size_t>(header.Int(3));
     if (compressed > end - pos) return fail("page runs past the chunk");
@@ -533,6 +545,9 @@ Status ParquetReader::ReadChunk(int column, const Chunk& chunk,
       const TValue* dh = header.Field(5);
       if (!dh) return fail("data page without header");
       num_values = dh->Int(1);
+      if (num_values < 0 || num_values > chunk.num_values - done) {
+        return fail("a page holds more values than its column chunk");
+      }
       encoding = dh->Int(2);
       RETURN_IF_ERROR(Decompress(chunk.codec, body, uncompressed, &page, origin_));
       values = page;
@@ -548,11 +563,20 @@ Status ParquetReader::ReadChunk(int column, const Chunk& chunk,
       const TValue* dh = header.Field(8);
       if (!dh) return fail("v2 data page without header");
       num_values = dh->Int(1);
+      if (num_values < 0 || num_values > chunk.num_values - done) {
+        return fail("a page holds more values than its column chunk");
+      }
       encoding = dh->Int(4);
+      if (dh->Int(5) < 0 || dh->Int(6) < 0 || dh->Int(5) > kMaxPageBytes ||
+          dh->Int(6) > kMaxPageBytes) {
+        return fail("v2 page header with level sizes out of range");
+      }
       size_t def_len = static_cast<size_t>(dh->Int(5));
       size_t rep_len = static_cast<size_t>(dh->Int(6));
       bool is_compressed = dh->Int(7, 1) != 0;
-      if (rep_len + def_len > body.size()) return fail("levels past the page");
+      if (rep_len + def_len > body.size() || rep_len + def_len > uncompressed) {
+        return fail("levels past the page");
+      }
       if (info.optional) {
         RETURN_IF_ERROR(
             DecodeHybrid(body.substr(rep_len, def_len), 1, num_values, &levels, origin_));

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -225,6 +228,36 @@ TEST(ParquetReaderTest, ReadsALargeFileRowGroupByRowGroupFromItsTail) {
   EXPECT_NE(short_tail.status().message().find("short"), std::string::npos);
   auto not_parquet = ParquetReader::FooterLength("12345678", "junk");
   EXPECT_EQ(not_parquet.status().code(), StatusCode::kCorruption);
+}
+
+}  // namespace
+}  // namespace binlake
+
+namespace binlake {
+namespace {
+
+// Found by iceberg_fuzzer: a data page header declaring an uncompressed size of 2^63 or more
+// (a negative int32 read as size_t) made the reader resize a string past max_size, and the
+// process died of an uncaught std::length_error. It is refused as damage now.
+TEST(ParquetReaderTest, APageSizeOutOfRangeIsRefusedNotThrown) {
+  std::filesystem::path p =
+      std::filesystem::path(__FILE__).parent_path() / "testdata" / "page-size-out-of-range.parquet";
+  std::ifstream in(p, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(bytes.empty()) << p;
+  Result<std::unique_ptr<ParquetReader>> r = ParquetReader::Open(bytes, "damaged.parquet");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  bool refused = false;
+  for (size_t c = 0; c < (*r)->columns().size(); ++c) {
+    std::vector<std::optional<std::string>> values;
+    Status s = (*r)->ReadColumn(static_cast<int>(c), &values);
+    if (!s.ok()) {
+      EXPECT_EQ(s.code(), StatusCode::kCorruption) << s.ToString();
+      EXPECT_NE(s.message().find("damaged.parquet"), std::string::npos) << s.message();
+      refused = true;
+    }
+  }
+  EXPECT_TRUE(refused);
 }
 
 }  // namespace
