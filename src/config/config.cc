@@ -765,8 +765,12 @@ Result<int64_t> ParseDurationMs(std::string_view text) {
     scale = 3'600'000;
   else if (unit == "d")
     scale = 86'400'000;
-  if (v < 0 || scale == 0 || (end && *end != '\0')) {
+  if (!(v >= 0) || scale == 0 || (end && *end != '\0')) {
     return InvalidArgumentError("'{}' is not a duration: use e.g. 200ms, 60s, 5m, 1h, 7d", text);
+  }
+  // Beyond 100 years a duration means nothing, and past int64 its conversion is undefined.
+  if (v * scale > 3.2e12) {
+    return InvalidArgumentError("'{}' is too long a duration: at most 100 years", text);
   }
   return static_cast<int64_t>(v * scale + 0.5);
 }
