@@ -219,6 +219,12 @@ TEST(UnitsTest, Durations) {
   EXPECT_FALSE(ParseDurationMs("fast").ok());
   EXPECT_FALSE(ParseDurationMs("10 parsecs").ok());
   EXPECT_FALSE(ParseDurationMs("").ok());
+  // Found by config_fuzzer: a huge duration overflowed int64 (undefined) on conversion.
+  EXPECT_EQ(*ParseDurationMs("36500d"), int64_t{36500} * 86'400'000);
+  Result<int64_t> huge = ParseDurationMs("77777777777777777777777777s");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.status().message().find("too long a duration"), std::string::npos);
+  EXPECT_FALSE(ParseDurationMs("nan").ok());
 }
 
 TEST(UnitsTest, Sizes) {

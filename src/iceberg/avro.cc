@@ -1,7 +1,11 @@
 #include "iceberg/avro.h"
 
 #include <cstring>
+#include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string>
 
 #include "format/inflate.h"
 
@@ -101,7 +105,15 @@ class SchemaParser {
     if (j.is_string()) {
       std::string name = j.get<std::string>();
       auto named = named_.find(name);
-      if (named != named_.end()) return named->second;
+      if (named != named_.end()) {
+        // A record holding itself would be a cycle of shared pointers, never freed; no
+        // Iceberg file has one.
+        if (open_.count(name)) {
+          return InvalidArgumentError(
+              "Avro record '{}' refers to itself; binlake reads no recursive Avro schemas", name);
+        }
+        return named->second;
+      }
       ASSIGN_OR_RETURN(s->type, PrimitiveType(name));
       return AvroSchemaPtr(s);
     }
@@ -124,6 +136,7 @@ class SchemaParser {
       s->type = Type::kRecord;
       s->name = j.value("name", "");
       named_[s->name] = s;  // fields may refer to the record only by name after this
+      open_.insert(s->name);
       for (const auto& jf : j.at("fields")) {
         AvroSchema::Field f;
         f.name = jf.at("name").get<std::string>();
@@ -132,6 +145,7 @@ class SchemaParser {
         f.default_null = jf.contains("default") && jf.at("default").is_null();
         s->fields.push_back(std::move(f));
       }
+      open_.erase(s->name);
     } else if (t == "array") {
       s->type = Type::kArray;
       ASSIGN_OR_RETURN(s->items, Parse(j.at("items")));
@@ -156,6 +170,7 @@ class SchemaParser {
 
  private:
   std::map<std::string, AvroSchemaPtr> named_;
+  std::set<std::string> open_;  // records whose fields are being parsed
 };
 
 void PutLong(int64_t v, std::string* out) {
@@ -275,6 +290,7 @@ class Decoder {
         for (;;) {
           ASSIGN_OR_RETURN(int64_t n, Long());
           if (n == 0) break;
+          if (n == std::numeric_limits<int64_t>::min()) return Fail("block count out of range");
           if (n < 0) {
             n = -n;
             RETURN_IF_ERROR(Long().status());  // block size in bytes
@@ -513,6 +529,9 @@ Result<AvroFile> ReadAvroFile(std::string_view bytes, std::string_view origin) {
   for (;;) {
     ASSIGN_OR_RETURN(int64_t n, header.Long());
     if (n == 0) break;
+    if (n == std::numeric_limits<int64_t>::min()) {
+      return header.Fail("metadata block count out of range");
+    }
     if (n < 0) {
       n = -n;
       RETURN_IF_ERROR(header.Long().status());
