@@ -147,11 +147,21 @@ class ThriftParser {
       case 11: {
         ASSIGN_OR_RETURN(int64_t n, Varint());
         if (n == 0) return Status::OK();
+        // Every entry takes at least a byte, so a count past the bytes left is damage (and
+        // would loop for as long as it says).
+        if (n < 0 || static_cast<uint64_t>(n) > d_.size() - pos_) return Fail("bad map size");
         ASSIGN_OR_RETURN(uint8_t kv, Byte());
         for (int64_t k = 0; k < n; ++k) {
           TValue key, value;
-          RETURN_IF_ERROR(Value(kv >> 4, &key, depth + 1));
-          RETURN_IF_ERROR(Value(kv & 0x0f, &value, depth + 1));
+          for (auto [type, out] : {std::pair{kv >> 4, &key}, std::pair{kv & 0x0f, &value}}) {
+            if (type == 1 || type == 2) {  // booleans in maps are whole bytes, as in lists
+              ASSIGN_OR_RETURN(uint8_t b, Byte());
+              out->type = 1;
+              out->i = b == 1;
+            } else {
+              RETURN_IF_ERROR(Value(static_cast<uint8_t>(type), out, depth + 1));
+            }
+          }
         }
         return Status::OK();
       }

@@ -239,12 +239,15 @@ namespace {
 // Found by iceberg_fuzzer: a data page header declaring an uncompressed size of 2^63 or more
 // (a negative int32 read as size_t) made the reader resize a string past max_size, and the
 // process died of an uncaught std::length_error. It is refused as damage now.
-TEST(ParquetReaderTest, APageSizeOutOfRangeIsRefusedNotThrown) {
-  std::filesystem::path p =
-      std::filesystem::path(__FILE__).parent_path() / "testdata" / "page-size-out-of-range.parquet";
+std::string TestData(const char* name) {
+  std::filesystem::path p = std::filesystem::path(__FILE__).parent_path() / "testdata" / name;
   std::ifstream in(p, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ASSERT_FALSE(bytes.empty()) << p;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(ParquetReaderTest, APageSizeOutOfRangeIsRefusedNotThrown) {
+  std::string bytes = TestData("page-size-out-of-range.parquet");
+  ASSERT_FALSE(bytes.empty());
   Result<std::unique_ptr<ParquetReader>> r = ParquetReader::Open(bytes, "damaged.parquet");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   bool refused = false;
@@ -258,6 +261,16 @@ TEST(ParquetReaderTest, APageSizeOutOfRangeIsRefusedNotThrown) {
     }
   }
   EXPECT_TRUE(refused);
+}
+
+// Found by iceberg_fuzzer: a footer map whose entry count ran far past the bytes left, with
+// boolean keys and values (read as taking no bytes), looped for as long as the count said.
+TEST(ParquetReaderTest, AThriftMapCountPastTheEndIsRefusedAtOnce) {
+  std::string bytes = TestData("thrift-map-count-past-end.parquet");
+  ASSERT_FALSE(bytes.empty());
+  Result<std::unique_ptr<ParquetReader>> r = ParquetReader::Open(bytes, "damaged.parquet");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << r.status().ToString();
 }
 
 }  // namespace
