@@ -30,13 +30,4 @@ else
   ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1200 -L integration \
     || status=1
 fi
-if [ -n "$(ls -A "$reports")" ]; then
-  for f in "$reports"/*; do
-    echo "=== sanitizer report $f" >&2
-    head -c 20000 "$f" >&2
-  done
-  status=1
-fi
-echo "sanitize: $( [ "$status" = 0 ] && echo "no finding" || echo "FAILED" )" \
-  "($(ls "$reports" | wc -l) sanitizer reports)" >&2
-exit "$status"
+sanitizer_verdict sanitize "$reports" "$status"

@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${BUILD_DIR:-$PWD/build-tsan}"
 tests="${1:-^(full_load|iceberg_cdc|iceberg_ddl|cascades|run_crash|s3_faults)$}"
+. scripts/lib/sanitized-build.sh
 if ! command -v clang++ >/dev/null; then
   echo "skipped: clang++ not found (apt-get install clang, as scripts/install-deps.sh does)" >&2
   exit 77
@@ -28,13 +29,4 @@ export TSAN_OPTIONS="log_path=$reports/tsan:second_deadlock_stack=1:history_size
 status=0
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1800 -L unit || status=1
 ctest --test-dir "$build" --output-on-failure --timeout 1800 -R "$tests" || status=1
-if [ -n "$(ls -A "$reports")" ]; then
-  for f in "$reports"/*; do
-    echo "=== ThreadSanitizer report $f" >&2
-    head -c 20000 "$f" >&2
-  done
-  status=1
-fi
-echo "tsan: $( [ "$status" = 0 ] && echo "no finding" || echo "FAILED" )" \
-  "($(ls "$reports" | wc -l) reports)" >&2
-exit "$status"
+sanitizer_verdict tsan "$reports" "$status"

@@ -7,21 +7,12 @@
 #include "checkpoint/records.h"
 #include "common/logging.h"
 #include "kv/lmdb_env.h"
+#include "storage/storage_util.h"
 
 namespace binlake {
 namespace {
 
 constexpr std::string_view kMagic = "binlake-xa 1\n";
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
 
 void PutBytes(std::string_view b, std::string* out) {
   AppendBigEndian(b.size(), 4, out);
@@ -152,7 +143,7 @@ Result<PreparedTransactions::Parked> DecodeParked(std::string_view bytes, std::s
 }
 
 std::string LakePreparedTransactions::Key(const std::string& xid, const BinlogPosition& p) {
-  return std::string(kPrefix) + Hex(xid) + "/" + p.file + "@" + std::to_string(p.offset);
+  return std::string(kPrefix) + HexEncode(xid) + "/" + p.file + "@" + std::to_string(p.offset);
 }
 
 Status LakePreparedTransactions::Park(const std::string& xid, const BinlogPosition& position,
@@ -161,7 +152,7 @@ Status LakePreparedTransactions::Park(const std::string& xid, const BinlogPositi
 }
 
 Result<std::vector<BinlogPosition>> LakePreparedTransactions::Prepares(const std::string& xid) {
-  std::string prefix = std::string(kPrefix) + Hex(xid) + "/";
+  std::string prefix = std::string(kPrefix) + HexEncode(xid) + "/";
   ASSIGN_OR_RETURN(ListResult list, store_->List(prefix));
   std::vector<BinlogPosition> out;
   for (const ObjectInfo& o : list.objects) {
